@@ -1,0 +1,132 @@
+//! helpsite: a static help-site generator for multilingual, DocFX-flavored Markdown.
+//!
+//! The pipeline runs one way: [`load`] (files, front matter, pages per locale) ->
+//! [`render`] (Markdown, link checks, templates) -> [`write`] (staging folder, then swap).
+//! [`build`] and [`check`] are the entry points the CLI, the tests and benchmarks use.
+
+pub mod config;
+pub mod diagnostics;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod paths;
+pub mod render;
+pub mod site;
+pub mod source;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostics::{Diagnostic, Kind, Policy};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    /// Output folder; `None` means `<site>/public`.
+    pub out: Option<PathBuf>,
+    pub strict: bool,
+    /// Validate only: render everything, write nothing.
+    pub check_only: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub files_written: usize,
+    pub out: PathBuf,
+    pub timings: Timings,
+    /// True when the output folder was replaced.
+    pub written: bool,
+}
+
+/// Why a build could not run at all (as opposed to content findings).
+#[derive(Debug)]
+pub enum Fatal {
+    /// Bad or missing configuration or theme: exit code 2.
+    Config(Diagnostic),
+    /// The output could not be written.
+    Io(Diagnostic),
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    let t0 = Instant::now();
+    let config = config::load(&opts.site).map_err(Fatal::Config)?;
+    let theme =
+        render::theme::load(config.theme_dir().as_deref(), &config.root).map_err(Fatal::Config)?;
+    let mut policy = Policy {
+        levels: config.config.checks.clone(),
+        strict: opts.strict,
+    };
+    policy.levels.retain(|_, _| true);
+    let out = opts.out.clone().unwrap_or_else(|| opts.site.join("public"));
+    let (site, mut diags) = load::load(config);
+    let load_time = t0.elapsed();
+
+    let t1 = Instant::now();
+    let highlighter = markdown::highlight::Highlighter::new();
+    let result = render::render_site(&site, &theme, &highlighter);
+    diags.extend(result.diags);
+    for d in &mut diags {
+        policy.apply(d);
+    }
+    diagnostics::sort(&mut diags);
+    let render_time = t1.elapsed();
+
+    let t2 = Instant::now();
+    let mut files_written = 0;
+    let mut written = false;
+    if !opts.check_only && !diagnostics::has_errors(&diags) {
+        let io_err = |e: std::io::Error| {
+            Fatal::Io(
+                Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+                    .in_file(out.display().to_string()),
+            )
+        };
+        let staging = write::Staging::new(&out).map_err(io_err)?;
+        let mut statics: Vec<(String, Vec<u8>)> = theme
+            .statics
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        statics.push((
+            "highlight.css".into(),
+            markdown::highlight::stylesheet().into_bytes(),
+        ));
+        files_written =
+            write::write_site(&staging.dir, &site, &result.outputs, &statics).map_err(io_err)?;
+        staging.commit().map_err(io_err)?;
+        written = true;
+    }
+    Ok(BuildReport {
+        diagnostics: diags,
+        pages: site.pages.len(),
+        files_written,
+        out,
+        timings: Timings {
+            load: load_time,
+            render: render_time,
+            write: t2.elapsed(),
+        },
+        written,
+    })
+}
+
+/// Everything `build` validates, without writing.
+pub fn check(site: &Path, strict: bool) -> Result<BuildReport, Fatal> {
+    build(&BuildOptions {
+        site: site.to_path_buf(),
+        out: None,
+        strict,
+        check_only: true,
+    })
+}

@@ -1,0 +1,537 @@
+//! Load: walk each locale's folder, decode the Markdown files, parse front matter, and lay
+//! out the pages of every locale (translations, and fallbacks where a translation is missing).
+//! Reading and parsing run in parallel; nothing here renders.
+
+pub mod frontmatter;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha1::{Digest, Sha1};
+
+use crate::config::LoadedConfig;
+use crate::diagnostics::{Diagnostic, Kind, Level};
+use crate::paths;
+use crate::site::{Locale, Page, PageState, Site};
+use crate::source::{Source, SourceFile};
+use frontmatter::Parsed;
+
+/// Loads every locale named in the configuration. Files with errors are reported and left
+/// out; the rest of the site still loads so one run reports everything.
+pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let source_code = config.config.source_locale.to_ascii_lowercase();
+    let mut locales = Vec::new();
+    let mut source_locale = 0;
+    for (i, lc) in config.config.locales.iter().enumerate() {
+        let root = config.locale_dir(lc);
+        let is_source = lc.folder_name() == source_code;
+        if is_source {
+            source_locale = i;
+        }
+        let (markdown, assets) = if root.is_dir() {
+            read_locale(&config.root, &root, &mut diags)
+        } else {
+            let level = if is_source {
+                Level::Error
+            } else {
+                Level::Warning
+            };
+            diags.push(
+                Diagnostic::new(
+                    Kind::Locale,
+                    format!(
+                        "the folder of locale `{}` does not exist: {}",
+                        lc.code,
+                        root.display()
+                    ),
+                )
+                .level(level)
+                .in_file(config.source.display.clone())
+                .hint(if is_source {
+                    "create the folder, or set `path:` for this locale in helpsite.yml"
+                } else {
+                    "every page of this locale falls back to the source locale"
+                }),
+            );
+            Default::default()
+        };
+        locales.push(Locale {
+            code: lc.code.clone(),
+            name: lc.name.clone(),
+            slug: lc.folder_name(),
+            dir: lc.text_dir(),
+            root,
+            markdown,
+            assets,
+        });
+    }
+    let mut site = Site {
+        config,
+        locales,
+        source_locale,
+        pages: Vec::new(),
+        page_index: HashMap::new(),
+    };
+    lay_out_pages(&mut site, &mut diags);
+    (site, diags)
+}
+
+fn display_path(site_root: &Path, path: &Path) -> String {
+    path.strip_prefix(site_root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+type Files = (BTreeMap<String, Source>, BTreeMap<String, PathBuf>);
+
+fn read_locale(site_root: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut md_paths = Vec::new();
+    let mut assets = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| display_path(site_root, p))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::new(Kind::Io, format!("cannot read: {e}")).in_file(path));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_symlink() {
+            // A link may point anywhere; only follow it when the target stays in this root.
+            match path.canonicalize() {
+                Ok(t) if t.starts_with(&canonical_root) && t.is_file() => {}
+                Ok(t) if t.is_dir() => continue,
+                _ => {
+                    diags.push(
+                        Diagnostic::new(
+                            Kind::OutsideRoot,
+                            "symbolic link points outside the content folder; it is ignored",
+                        )
+                        .level(Level::Warning)
+                        .in_file(display_path(site_root, path)),
+                    );
+                    continue;
+                }
+            }
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if is_markdown(&rel) {
+            md_paths.push((rel, path.to_path_buf()));
+        } else {
+            assets.insert(rel, path.to_path_buf());
+        }
+    }
+    let results: Vec<Result<(String, Source), Diagnostic>> = md_paths
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let display = display_path(site_root, &path);
+            read_source(&path, display).map(|s| (rel, s))
+        })
+        .collect();
+    let mut markdown = BTreeMap::new();
+    for r in results {
+        match r {
+            Ok((rel, s)) => {
+                markdown.insert(rel, s);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (markdown, assets)
+}
+
+pub fn is_markdown(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Reads a text file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM. Anything else is an
+/// encoding error at the first bad byte.
+pub fn read_source(path: &Path, display: String) -> Result<Source, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(Kind::Io, format!("cannot read the file: {e}")).in_file(display.clone())
+    })?;
+    match decode(&bytes) {
+        Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
+        Err(bad) => {
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            // Position in the lossy text: the valid prefix is identical.
+            let src = SourceFile::new(path.to_path_buf(), display, lossy);
+            Err(
+                Diagnostic::new(Kind::Encoding, "the file is not valid UTF-8")
+                    .at(&src, bad..bad + 1)
+                    .hint("save the file as UTF-8 (UTF-16 files need a byte order mark)"),
+            )
+        }
+    }
+}
+
+/// Decodes file bytes; `Err` holds the offset of the first invalid UTF-8 byte.
+pub fn decode(bytes: &[u8]) -> Result<String, usize> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|e| e.valid_up_to());
+    }
+    let utf16 = |rest: &[u8], le: bool| -> Result<String, usize> {
+        let units = rest.chunks(2).map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| 0)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false);
+    }
+    std::str::from_utf8(bytes)
+        .map(str::to_string)
+        .map_err(|e| e.valid_up_to())
+}
+
+/// Include files and TOCs live beside articles but are not pages.
+pub fn is_article(rel: &str, front: &Parsed) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let in_includes = lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|seg| seg == "includes" || seg == "_includes");
+    let name = lower.rsplit('/').next().unwrap_or("");
+    let is_toc = name == "toc.md";
+    let topic_include = frontmatter::string_field(&front.fields, "ms.topic")
+        .is_some_and(|t| t.eq_ignore_ascii_case("include"));
+    !(in_includes || is_toc || topic_include)
+}
+
+/// SHA-1 of a file's text with every line ending made CRLF: what the localization pipeline
+/// records as `ms.openlocfilehash`.
+pub fn crlf_sha1(text: &str) -> String {
+    let mut h = Sha1::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            let end = if i > start && bytes[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            h.update(&bytes[start..end]);
+            h.update(b"\r\n");
+            start = i + 1;
+        }
+    }
+    h.update(&bytes[start..]);
+    let digest = h.finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+struct Parsedfile {
+    rel: String,
+    source: Source,
+    front: Parsed,
+}
+
+fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfile> {
+    let results: Vec<Option<Result<Parsedfile, Diagnostic>>> = locale
+        .markdown
+        .par_iter()
+        .map(|(rel, source)| match frontmatter::parse(source) {
+            Ok(front) if is_article(rel, &front) => Some(Ok(Parsedfile {
+                rel: rel.clone(),
+                source: source.clone(),
+                front,
+            })),
+            Ok(_) => None,
+            // A broken include is reported where it is included; a broken article here.
+            Err(_) if !is_article(rel, &Parsed::default()) => None,
+            Err(d) => Some(Err(d)),
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(p) => out.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
+    let src_id = site.source_locale;
+    let source_articles = parse_articles(&site.locales[src_id], diags);
+    let mut source_by_rel: HashMap<String, usize> = HashMap::new();
+    let mut pages: Vec<Page> = Vec::new();
+    for a in source_articles {
+        let Some(title) = title_of(&a.source, &a.front, diags) else {
+            continue;
+        };
+        source_by_rel.insert(a.rel.to_lowercase(), pages.len());
+        pages.push(Page {
+            locale: src_id,
+            url: format!(
+                "{}/{}",
+                site.locales[src_id].slug,
+                paths::article_url_path(&a.rel)
+            ),
+            rel: a.rel,
+            source: a.source,
+            front: a.front,
+            state: PageState::Source,
+            title,
+            source_page: None,
+        });
+    }
+    let n_source = pages.len();
+    for (lid, locale) in site.locales.iter().enumerate() {
+        if lid == src_id {
+            continue;
+        }
+        let translated = parse_articles(locale, diags);
+        let mut have: HashMap<String, Parsedfile> = translated
+            .into_iter()
+            .map(|p| (p.rel.to_lowercase(), p))
+            .collect();
+        for sp in 0..n_source {
+            let key = pages[sp].rel.to_lowercase();
+            let url = format!(
+                "{}/{}",
+                locale.slug,
+                paths::article_url_path(&pages[sp].rel)
+            );
+            let page = match have.remove(&key) {
+                Some(t) => {
+                    let Some(title) = title_of(&t.source, &t.front, diags) else {
+                        continue;
+                    };
+                    let state = translation_state(&pages[sp].source, &t, locale, diags);
+                    Page {
+                        locale: lid,
+                        rel: t.rel,
+                        source: t.source,
+                        front: t.front,
+                        state,
+                        url,
+                        title,
+                        source_page: Some(sp),
+                    }
+                }
+                None => Page {
+                    locale: lid,
+                    rel: pages[sp].rel.clone(),
+                    source: pages[sp].source.clone(),
+                    front: pages[sp].front.clone(),
+                    state: PageState::Fallback,
+                    url,
+                    title: pages[sp].title.clone(),
+                    source_page: Some(sp),
+                },
+            };
+            pages.push(page);
+        }
+        // Translations with no source article are still published, in their own locale only.
+        let mut extra: Vec<Parsedfile> = have.into_values().collect();
+        extra.sort_by(|a, b| a.rel.cmp(&b.rel));
+        for t in extra {
+            let Some(title) = title_of(&t.source, &t.front, diags) else {
+                continue;
+            };
+            diags.push(
+                Diagnostic::new(
+                    Kind::Locale,
+                    format!(
+                        "`{}` has no source article in `{}`",
+                        t.rel, site.locales[src_id].code
+                    ),
+                )
+                .in_file(t.source.display.clone())
+                .hint("rename it to match the source article, or delete it"),
+            );
+            pages.push(Page {
+                locale: lid,
+                url: format!("{}/{}", locale.slug, paths::article_url_path(&t.rel)),
+                rel: t.rel,
+                source: t.source,
+                front: t.front,
+                state: PageState::Translated {
+                    machine: false,
+                    stale: false,
+                },
+                title,
+                source_page: None,
+            });
+        }
+    }
+    // Two files may map to one URL (`a.md` and `a/index.md`, or names differing in case).
+    let mut by_url: HashMap<String, usize> = HashMap::new();
+    let mut index = HashMap::new();
+    let mut keep = vec![true; pages.len()];
+    for (id, p) in pages.iter().enumerate() {
+        if let Some(&first) = by_url.get(&p.url) {
+            if p.state != PageState::Fallback {
+                diags.push(
+                    Diagnostic::new(
+                        Kind::DuplicateUrl,
+                        format!(
+                            "`{}` and `{}` would both be published at /{}",
+                            pages[first].rel, p.rel, p.url
+                        ),
+                    )
+                    .in_file(p.source.display.clone())
+                    .hint("rename or move one of the two files"),
+                );
+            }
+            keep[id] = false;
+            continue;
+        }
+        by_url.insert(p.url.clone(), id);
+    }
+    let mut remap = vec![usize::MAX; pages.len()];
+    let mut kept = Vec::with_capacity(pages.len());
+    for (id, p) in pages.into_iter().enumerate() {
+        if keep[id] {
+            remap[id] = kept.len();
+            kept.push(p);
+        }
+    }
+    for p in &mut kept {
+        p.source_page = p.source_page.map(|s| remap[s]).filter(|s| *s != usize::MAX);
+    }
+    for (id, p) in kept.iter().enumerate() {
+        index.insert((p.locale, p.rel.to_lowercase()), id);
+    }
+    site.pages = kept;
+    site.page_index = index;
+}
+
+fn translation_state(
+    source: &Source,
+    t: &Parsedfile,
+    locale: &Locale,
+    diags: &mut Vec<Diagnostic>,
+) -> PageState {
+    let fields = &t.front.fields;
+    let machine = frontmatter::string_field(fields, "ms.translationtype")
+        .is_some_and(|v| v.eq_ignore_ascii_case("MT"));
+    if let Some(cl) = frontmatter::string_field(fields, "ms.contentlocale") {
+        if !cl.eq_ignore_ascii_case(&locale.code) {
+            diags.push(
+                Diagnostic::new(
+                    Kind::Locale,
+                    format!(
+                        "ms.contentlocale is `{cl}` but the file is in the `{}` folder",
+                        locale.code
+                    ),
+                )
+                .at(
+                    &t.source,
+                    frontmatter::field_span(&t.source, &t.front, "ms.contentlocale"),
+                ),
+            );
+        }
+    }
+    let stale = match frontmatter::string_field(fields, "ms.openlocfilehash") {
+        None => false,
+        Some(h) if h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
+            !h.eq_ignore_ascii_case(&crlf_sha1(&source.text))
+        }
+        Some(h) => {
+            diags.push(
+                Diagnostic::new(
+                    Kind::Locale,
+                    format!("ms.openlocfilehash `{h}` is not a SHA-1 (40 hexadecimal digits)"),
+                )
+                .at(
+                    &t.source,
+                    frontmatter::field_span(&t.source, &t.front, "ms.openlocfilehash"),
+                )
+                .hint("run `helpsite l10n stamp` on the file after updating the translation"),
+            );
+            false
+        }
+    };
+    PageState::Translated { machine, stale }
+}
+
+/// The page title: front matter `title`, else the first `#` heading, else an error.
+fn title_of(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if let Some(t) = frontmatter::string_field(&front.fields, "title") {
+        if !t.trim().is_empty() {
+            return Some(t.trim().to_string());
+        }
+    }
+    if let Some(t) = crate::markdown::first_h1_text(&source.text[front.body_start..]) {
+        return Some(t);
+    }
+    diags.push(
+        Diagnostic::new(Kind::MissingTitle, "the article has no title")
+            .at(source, 0..0)
+            .hint("add `title:` to the front matter or start the article with a `# Heading`"),
+    );
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "hi");
+        assert_eq!(decode(b"\xFF\xFEh\0i\0").unwrap(), "hi");
+        assert_eq!(decode(b"\xFE\xFF\0h\0i").unwrap(), "hi");
+        assert_eq!(decode(b"ab\xFFc"), Err(2));
+    }
+
+    #[test]
+    fn crlf_hash_ignores_line_ending_style() {
+        assert_eq!(crlf_sha1("a\nb\n"), crlf_sha1("a\r\nb\r\n"));
+        // SHA-1 of "a\r\nb\r\n".
+        // SHA-1 of "a\r\nb\r\n", computed independently.
+        assert_eq!(
+            crlf_sha1("a\nb\n"),
+            "72dd82ee6968b55d1833597e2d6e1638a100c2ea"
+        );
+    }
+
+    #[test]
+    fn includes_and_tocs_are_not_articles() {
+        let p = Parsed::default();
+        assert!(is_article("a/b.md", &p));
+        assert!(!is_article("includes/x.md", &p));
+        assert!(!is_article("a/_includes/x.md", &p));
+        assert!(!is_article("a/TOC.md", &p));
+        assert!(is_article("includes.md", &p));
+    }
+}

@@ -1,0 +1,190 @@
+//! The `helpsite` command: parses arguments, calls the library, prints findings and picks the
+//! exit code (0 success, 1 content errors, 2 usage or configuration error).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use helpsite::diagnostics::{self, Diagnostic, Level};
+use helpsite::{BuildOptions, BuildReport, Fatal};
+
+#[derive(Parser)]
+#[command(
+    name = "helpsite",
+    version,
+    about = "Build, check and preview multilingual help sites written in DocFX-flavored Markdown",
+    after_help = "Examples:\n  helpsite init my-help      create a site that builds at once\n  helpsite build             build ./ into ./public\n  helpsite check --strict    validate links, anchors, includes; warnings fail\n\nExit codes: 0 success, 1 content errors (or warnings with --strict), 2 usage or configuration error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the build succeeds).
+    #[command(after_help = "Example:\n  helpsite build --site docs --out docs/public")]
+    Build {
+        /// The site folder (holding helpsite.yml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Output folder [default: <site>/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Show per-phase timings and informational findings.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Run every validation of `build` without writing anything.
+    #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
+    Check {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Create a new site in DIR that builds at once with the built-in theme.
+    #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
+    Init {
+        /// Folder to create the site in.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build {
+            site,
+            out,
+            strict,
+            verbose,
+        } => {
+            let opts = BuildOptions {
+                site,
+                out,
+                strict,
+                check_only: false,
+            };
+            finish(helpsite::build(&opts), Format::Text, verbose, color, false)
+        }
+        Command::Check {
+            site,
+            strict,
+            format,
+            verbose,
+        } => finish(helpsite::check(&site, strict), format, verbose, color, true),
+        Command::Init { dir } => match helpsite::init::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a help site in {}. Next: cd {} && helpsite build",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot create the site: {e}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn print_diags(diags: &[Diagnostic], verbose: bool, color: bool) {
+    for d in diags {
+        if d.level == Level::Info && !verbose {
+            continue;
+        }
+        eprintln!("{}\n", d.render(color));
+    }
+}
+
+fn finish(
+    result: Result<BuildReport, Fatal>,
+    format: Format,
+    verbose: bool,
+    color: bool,
+    check: bool,
+) -> ExitCode {
+    let report = match result {
+        Ok(r) => r,
+        Err(Fatal::Config(d)) => {
+            if format == Format::Json {
+                println!("{}", json_report(std::slice::from_ref(&d)));
+            } else {
+                eprintln!("{}", d.render(color));
+            }
+            return ExitCode::from(2);
+        }
+        Err(Fatal::Io(d)) => {
+            eprintln!("{}", d.render(color));
+            return ExitCode::from(1);
+        }
+    };
+    let failed = diagnostics::has_errors(&report.diagnostics);
+    if format == Format::Json {
+        println!("{}", json_report(&report.diagnostics));
+    } else {
+        print_diags(&report.diagnostics, verbose, color);
+        let summary = diagnostics::summary(&report.diagnostics);
+        if verbose {
+            let t = &report.timings;
+            eprintln!(
+                "timings: load {} ms, render {} ms, write {} ms",
+                t.load.as_millis(),
+                t.render.as_millis(),
+                t.write.as_millis()
+            );
+        }
+        if !summary.is_empty() {
+            eprintln!("{summary}");
+        }
+        if check {
+            eprintln!(
+                "checked {} pages{}",
+                report.pages,
+                if failed { "" } else { ": no errors" }
+            );
+        } else if report.written {
+            eprintln!("built {} pages into {}", report.pages, report.out.display());
+        } else {
+            eprintln!("build failed: {} left unchanged", report.out.display());
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The stable JSON shape of `check --format json` (documented in the README).
+fn json_report(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = diags.iter().filter(|d| d.level == Level::Warning).count();
+    let v = serde_json::json!({
+        "version": 1,
+        "summary": { "errors": errors, "warnings": warnings },
+        "findings": diags.iter().filter(|d| d.level != Level::Info).map(Diagnostic::to_json).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&v).unwrap_or_default()
+}

@@ -1,0 +1,686 @@
+//! Markdown to HTML for one page: the DocFX line pass ([`expand`]), then pulldown-cmark events
+//! rewritten for heading ids, links, code highlighting, alerts and tabs ([`docfx`]). The result
+//! carries everything later stages need: headings, anchors, outgoing links, plain text for
+//! search, include dependencies and diagnostics.
+
+pub mod docfx;
+pub mod expand;
+pub mod highlight;
+pub mod links;
+pub mod slug;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::site::{LocaleId, PageId, Site};
+use crate::source::Source;
+use expand::{ExpandCtx, FileRef, Mapped};
+use highlight::{escape_html, Highlighter};
+use links::{LinkCtx, Resolved};
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Labels the Markdown output needs, in the page's language.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// Alert kind (lower-case) -> (title, css style).
+    pub alerts: HashMap<String, (String, String)>,
+    pub image_description: String,
+    pub version: String,
+    pub video: String,
+}
+
+pub struct MarkdownCtx<'a> {
+    pub site: &'a Site,
+    pub highlighter: &'a Highlighter,
+    /// Labels per locale id.
+    pub labels: &'a [Labels],
+    /// `uid:` front matter -> article path, from the source locale.
+    pub uids: &'a HashMap<String, String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Inner HTML of the heading.
+    pub html: String,
+    /// Plain text of the heading.
+    pub text: String,
+}
+
+/// A link from this page to a page of the site, kept for anchor checks and the link graph.
+#[derive(Debug, Clone)]
+pub struct PageLink {
+    pub target: PageId,
+    pub fragment: Option<String>,
+    pub source: Source,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id on the page: headings, `<a name>`/`id` in raw HTML, footnotes.
+    pub anchors: HashSet<String>,
+    pub links: Vec<PageLink>,
+    /// Plain text of the article, for a search index.
+    pub text: String,
+    pub deps: Vec<(LocaleId, String)>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// The text of the first `# ` heading, for pages without a `title`.
+pub fn first_h1_text(body: &str) -> Option<String> {
+    let mut in_h1 = false;
+    let mut text = String::new();
+    for ev in Parser::new_ext(body, options()) {
+        match ev {
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H1,
+                ..
+            }) => in_h1 = true,
+            Event::End(TagEnd::Heading(_)) if in_h1 => {
+                let t = text.trim().to_string();
+                if !t.is_empty() {
+                    return Some(t);
+                }
+                in_h1 = false;
+                text.clear();
+            }
+            Event::Text(t) | Event::Code(t) if in_h1 => text.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Renders one page's Markdown.
+pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
+    let site = ctx.site;
+    let page = &site.pages[page_id];
+    let content_locale = page.content_locale(site);
+    let labels = &ctx.labels[page.locale];
+    let mut include_locales = vec![content_locale];
+    if content_locale != site.source_locale {
+        include_locales.push(site.source_locale);
+    }
+    let ectx = ExpandCtx {
+        site,
+        include_locales,
+        monikers: &site.config.config.monikers,
+        image_description: labels.image_description.clone(),
+        version_label: labels.version.clone(),
+    };
+    let file = Arc::new(FileRef {
+        source: page.source.clone(),
+        locale: content_locale,
+        rel: page.rel.clone(),
+    });
+    let ex = expand::expand(&ectx, file, page.front.body_start);
+    let mut out = Rendered {
+        diags: ex.diags,
+        deps: ex.deps,
+        ..Default::default()
+    };
+    let lctx = LinkCtx {
+        site,
+        reader: page.locale,
+        uids: ctx.uids,
+    };
+    let mut pass = Pass {
+        ctx,
+        lctx: &lctx,
+        mapped: &ex.mapped,
+        out: &mut out,
+        slugger: slug::Slugger::default(),
+        page_id,
+    };
+    let events = pass.first_pass();
+    let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped);
+    let events = docfx::tabs(events);
+    let mut html = String::with_capacity(ex.mapped.text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    out.html = html;
+    out
+}
+
+/// An event and the range of the expanded text it came from.
+pub type Ev<'a> = (Event<'a>, Range<usize>);
+
+struct Pass<'a, 'b> {
+    ctx: &'a MarkdownCtx<'a>,
+    lctx: &'a LinkCtx<'a>,
+    mapped: &'b Mapped,
+    out: &'a mut Rendered,
+    slugger: slug::Slugger,
+    page_id: PageId,
+}
+
+impl<'b> Pass<'_, 'b> {
+    fn diag_at(&self, d: Diagnostic, range: Range<usize>) -> Diagnostic {
+        match self.mapped.span(range) {
+            Some((src, span)) => d.at(&src, span),
+            None => d,
+        }
+    }
+
+    fn first_pass(&mut self) -> Vec<Ev<'b>> {
+        let text: &'b str = &self.mapped.text;
+        let parser = Parser::new_ext(text, options()).into_offset_iter();
+        let mut input: Vec<Ev<'b>> = parser.collect();
+        // Ids written by the writer are reserved first, so generated slugs avoid them.
+        for (ev, _) in &input {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = ev {
+                self.slugger.reserve(id);
+            }
+            if let Event::Html(h) | Event::InlineHtml(h) = ev {
+                for id in html_ids(h) {
+                    self.slugger.reserve(&id);
+                }
+            }
+        }
+        let mut out: Vec<Ev<'b>> = Vec::with_capacity(input.len());
+        let mut i = 0;
+        let mut link_stack: Vec<Option<String>> = Vec::new();
+        while i < input.len() {
+            let (ev, range) = std::mem::replace(&mut input[i], (Event::SoftBreak, 0..0));
+            match ev {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
+                    let end = input[i..]
+                        .iter()
+                        .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+                        .map(|p| i + p)
+                        .unwrap_or(input.len() - 1);
+                    let mut inner: Vec<Ev<'b>> = input[i + 1..end]
+                        .iter_mut()
+                        .map(|e| std::mem::replace(e, (Event::SoftBreak, 0..0)))
+                        .collect();
+                    i = end + 1;
+                    if let Some(tab) = docfx::tab_heading(level, &inner) {
+                        out.push((Event::Html(CowStr::from(tab)), range));
+                        continue;
+                    }
+                    let anchor_id = take_leading_anchor(&mut inner);
+                    let plain: String = inner
+                        .iter()
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let id = match (anchor_id, id) {
+                        (Some(a), _) => {
+                            self.slugger.reserve(&a);
+                            a
+                        }
+                        (None, Some(explicit)) => explicit.to_string(),
+                        (None, None) => self.slugger.unique(&plain),
+                    };
+                    if !self.out.anchors.insert(id.clone()) {
+                        let d = Diagnostic::new(
+                            Kind::DuplicateId,
+                            format!("the id `{id}` is used twice on this page"),
+                        )
+                        .hint("give one of the headings another `<a name>` or `{#id}`");
+                        let d = self.diag_at(d, range.clone());
+                        self.out.diags.push(d);
+                    }
+                    // Links inside headings are rewritten like any other.
+                    let mut rewritten = Vec::with_capacity(inner.len());
+                    for (e, r) in inner {
+                        self.rewrite_inline(e, r, &mut rewritten, &mut link_stack);
+                    }
+                    let mut inner_html = String::new();
+                    pulldown_cmark::html::push_html(
+                        &mut inner_html,
+                        rewritten.iter().map(|(e, _)| e.clone()),
+                    );
+                    self.out.headings.push(Heading {
+                        level: level as u8,
+                        id: id.clone(),
+                        html: inner_html,
+                        text: plain.trim().to_string(),
+                    });
+                    self.out.text.push_str(plain.trim());
+                    self.out.text.push('\n');
+                    out.push((
+                        Event::Start(Tag::Heading {
+                            level,
+                            id: Some(CowStr::from(id)),
+                            classes,
+                            attrs,
+                        }),
+                        range,
+                    ));
+                    out.extend(rewritten);
+                    out.push((Event::End(TagEnd::Heading(level)), 0..0));
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let mut code = String::new();
+                    i += 1;
+                    while i < input.len() {
+                        if let Event::End(TagEnd::CodeBlock) = input[i].0 {
+                            break;
+                        }
+                        if let Event::Text(t) = &input[i].0 {
+                            code.push_str(t);
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                    let info = match &kind {
+                        CodeBlockKind::Fenced(info) => info.to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    let html = self.code_block(&info, &code, range.clone());
+                    self.out.text.push_str(&code);
+                    out.push((Event::Html(CowStr::from(html)), range));
+                }
+                other => {
+                    i += 1;
+                    self.rewrite_inline(other, range, &mut out, &mut link_stack);
+                }
+            }
+        }
+        out
+    }
+
+    fn code_block(&mut self, info: &str, code: &str, range: Range<usize>) -> String {
+        let mut parts = info.splitn(2, |c: char| c.is_whitespace() || c == '{');
+        let lang = parts.next().unwrap_or("").trim().to_string();
+        let attrs = expand::parse_attrs(parts.next().unwrap_or("").trim_end_matches('}'));
+        let hl = self.ctx.highlighter.highlight(&lang, code);
+        if hl.unknown_language {
+            let d = Diagnostic::new(
+                Kind::UnknownLanguage,
+                format!("no syntax highlighting for language `{lang}`; shown as plain text"),
+            );
+            let d = self.diag_at(d, range);
+            self.out.diags.push(d);
+        }
+        let highlight_lines = attrs
+            .iter()
+            .find(|(k, _)| k == "highlight")
+            .map(|(_, v)| parse_line_set(v))
+            .unwrap_or_default();
+        let body = if highlight_lines.is_empty() {
+            hl.html.to_string()
+        } else {
+            mark_lines(&hl.html, &highlight_lines)
+        };
+        let title = attrs
+            .iter()
+            .find(|(k, _)| k == "title")
+            .map(|(_, v)| v.clone());
+        let lang_class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " class=\"language-{}\"",
+                escape_html(&lang.to_ascii_lowercase())
+            )
+        };
+        let label = title
+            .map(|t| format!("<div class=\"code-title\">{}</div>", escape_html(&t)))
+            .unwrap_or_default();
+        format!("<div class=\"code-block\">{label}<pre tabindex=\"0\"><code{lang_class}>{body}</code></pre></div>\n")
+    }
+
+    /// Links, images and raw HTML; everything else passes through and feeds the plain text.
+    fn rewrite_inline(
+        &mut self,
+        ev: Event<'b>,
+        range: Range<usize>,
+        out: &mut Vec<Ev<'b>>,
+        link_stack: &mut Vec<Option<String>>,
+    ) {
+        match ev {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = self.resolve_url(&dest_url, range.clone(), false);
+                let replace_text =
+                    if link_type == LinkType::Autolink && dest_url.starts_with("xref:") {
+                        href.as_ref().and_then(|_| {
+                            let uid = &dest_url[5..];
+                            self.ctx
+                                .uids
+                                .get(uid)
+                                .and_then(|rel| self.ctx.site.lookup(self.lctx.reader, rel))
+                                .map(|p| self.ctx.site.pages[p].title.clone())
+                        })
+                    } else {
+                        None
+                    };
+                link_stack.push(replace_text.clone());
+                let dest = href.unwrap_or_else(|| dest_url.to_string());
+                out.push((
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: CowStr::from(dest),
+                        title,
+                        id,
+                    }),
+                    range,
+                ));
+                if let Some(t) = replace_text {
+                    out.push((Event::Text(CowStr::from(t)), 0..0));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                link_stack.pop();
+                out.push((ev, range));
+            }
+            Event::Text(_) | Event::Code(_) if link_stack.last().is_some_and(|t| t.is_some()) => {}
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = self.resolve_url(&dest_url, range.clone(), true);
+                let dest = href.unwrap_or_else(|| dest_url.to_string());
+                out.push((
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: CowStr::from(dest),
+                        title,
+                        id,
+                    }),
+                    range,
+                ));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.contains('<') => {
+                for id in html_ids(&h) {
+                    self.out.anchors.insert(id);
+                }
+                let rewritten = self.rewrite_html(&h, range.clone());
+                out.push((Event::Html(CowStr::from(rewritten)), range));
+            }
+            Event::Text(t) => {
+                self.out.text.push_str(&t);
+                out.push((Event::Text(t), range));
+            }
+            Event::Code(t) => {
+                self.out.text.push_str(&t);
+                out.push((Event::Code(t), range));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.out.text.push(' ');
+                out.push((ev, range));
+            }
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableCell) => {
+                self.out.text.push('\n');
+                out.push((ev, range));
+            }
+            Event::FootnoteReference(ref name) => {
+                self.out.anchors.insert(format!("fnref-{name}"));
+                out.push((ev, range));
+            }
+            Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                self.out.anchors.insert(name.to_string());
+                out.push((ev, range));
+            }
+            other => out.push((other, range)),
+        }
+    }
+
+    /// Resolves a URL and records the link; `None` leaves the URL as written.
+    fn resolve_url(&mut self, url: &str, range: Range<usize>, image: bool) -> Option<String> {
+        let file = self.mapped.locate(range.start)?.0.clone();
+        match links::resolve(self.lctx, &file, url, image) {
+            Resolved::External => None,
+            Resolved::InPage { fragment } => {
+                if let Some((source, span)) = self.mapped.span(range) {
+                    self.out.links.push(PageLink {
+                        target: self.page_id,
+                        fragment: Some(fragment),
+                        source,
+                        span,
+                    });
+                }
+                None
+            }
+            Resolved::Page {
+                href,
+                target,
+                fragment,
+            } => {
+                if let Some((source, span)) = self.mapped.span(range) {
+                    self.out.links.push(PageLink {
+                        target,
+                        fragment,
+                        source,
+                        span,
+                    });
+                }
+                Some(href)
+            }
+            Resolved::Asset { href } => Some(href),
+            Resolved::Broken {
+                kind,
+                message,
+                hint,
+            } => {
+                let d = Diagnostic::new(kind, message).hint(hint);
+                let d = self.diag_at(d, range);
+                self.out.diags.push(d);
+                None
+            }
+        }
+    }
+
+    /// Rewrites `href`/`src` in raw HTML tags like Markdown links, and makes `<a name>` an id
+    /// (the `name` attribute on `a` is obsolete in HTML5).
+    fn rewrite_html(&mut self, html: &str, range: Range<usize>) -> String {
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some((before, attr, value, after)) = next_url_attr(rest) {
+            out.push_str(before);
+            out.push_str(attr);
+            let image = attr.starts_with("src");
+            match self.resolve_url(&decode_entities(value), range.clone(), image) {
+                Some(h) => out.push_str(&escape_html(&h)),
+                None => out.push_str(value),
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        out.replace("<a name=\"", "<a id=\"")
+    }
+}
+
+/// Finds the next ` href="..."` or ` src="..."` attribute: (text before, `href="`, value, rest
+/// starting at the closing quote).
+fn next_url_attr(s: &str) -> Option<(&str, &str, &str, &str)> {
+    let lower = s.to_ascii_lowercase();
+    let mut best: Option<usize> = None;
+    for pat in [
+        " href=\"",
+        " src=\"",
+        "\thref=\"",
+        "\nhref=\"",
+        " href='",
+        " src='",
+    ] {
+        if let Some(i) = lower.find(pat) {
+            best = Some(best.map_or(i, |b: usize| b.min(i)));
+        }
+    }
+    let i = best?;
+    let eq = s[i..].find('=')? + i;
+    let quote = s.as_bytes()[eq + 1] as char;
+    let vstart = eq + 2;
+    let vend = s[vstart..].find(quote).map(|j| vstart + j)?;
+    Some((&s[..i + 1], &s[i + 1..vstart], &s[vstart..vend], &s[vend..]))
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Ids declared in raw HTML: `id="x"` on any tag and `name="x"` on `<a>`.
+pub fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let mut pos = 0;
+    while let Some(i) = lower[pos..].find('<') {
+        let start = pos + i;
+        let end = lower[start..]
+            .find('>')
+            .map(|j| start + j)
+            .unwrap_or(lower.len());
+        let tag = &html[start..end];
+        let tag_lower = &lower[start..end];
+        for (attr, only_a) in [("id", false), ("name", true)] {
+            if only_a && !(tag_lower.starts_with("<a ") || tag_lower.starts_with("<a\t")) {
+                continue;
+            }
+            for q in ['"', '\''] {
+                let needle = format!(" {attr}={q}");
+                if let Some(j) = tag_lower.find(&needle) {
+                    let vs = j + needle.len();
+                    if let Some(ve) = tag[vs..].find(q) {
+                        let v = tag[vs..vs + ve].trim();
+                        if !v.is_empty() {
+                            ids.push(v.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        pos = end.max(start + 1);
+        if pos >= lower.len() {
+            break;
+        }
+    }
+    ids
+}
+
+/// Removes a leading `<a name="x"></a>` (or `id`) from a heading's events; returns the id.
+fn take_leading_anchor(inner: &mut Vec<Ev>) -> Option<String> {
+    let first = inner
+        .iter()
+        .position(|(e, _)| !matches!(e, Event::Text(t) if t.trim().is_empty()))?;
+    let Event::InlineHtml(h) = &inner[first].0 else {
+        return None;
+    };
+    let h = h.trim();
+    let lower = h.to_ascii_lowercase();
+    if !lower.starts_with("<a ") {
+        return None;
+    }
+    let ids = html_ids(h);
+    let id = ids.into_iter().next()?;
+    let self_closing = lower.ends_with("/>");
+    let mut remove = vec![first];
+    if !self_closing {
+        if let Some((Event::InlineHtml(c), _)) = inner.get(first + 1) {
+            if c.trim().eq_ignore_ascii_case("</a>") {
+                remove.push(first + 1);
+            }
+        }
+    }
+    for i in remove.into_iter().rev() {
+        inner.remove(i);
+    }
+    // Drop the space that separated the anchor from the text.
+    if let Some((Event::Text(t), _)) = inner.get_mut(first) {
+        let trimmed = t.trim_start().to_string();
+        *t = CowStr::from(trimmed);
+    }
+    Some(id)
+}
+
+fn parse_line_set(spec: &str) -> HashSet<usize> {
+    let mut set = HashSet::new();
+    for part in spec.split(',').map(str::trim) {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
+                    set.extend(a..=b.min(a + 10_000));
+                }
+            }
+            None => {
+                if let Ok(n) = part.parse() {
+                    set.insert(n);
+                }
+            }
+        }
+    }
+    set
+}
+
+/// Wraps the given 1-based lines of highlighted HTML in `<mark class="hl-line">`. Syntect
+/// closes its spans at line ends, so lines can be split on `\n` safely.
+fn mark_lines(html: &str, lines: &HashSet<usize>) -> String {
+    let mut out = String::with_capacity(html.len() + lines.len() * 32);
+    for (i, line) in html.split_inclusive('\n').enumerate() {
+        if lines.contains(&(i + 1)) {
+            let (body, nl) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            out.push_str("<mark class=\"line-highlight\">");
+            out.push_str(body);
+            out.push_str("</mark>");
+            out.push_str(nl);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_ids() {
+        assert_eq!(html_ids("<a name=\"x\"></a><div id='y'>"), vec!["x", "y"]);
+        assert!(html_ids("<span name=\"x\">").is_empty());
+    }
+
+    #[test]
+    fn url_attributes_found() {
+        let (b, a, v, r) = next_url_attr("<img alt=\"x\" src=\"m/a.png\">").unwrap();
+        assert_eq!(
+            (b, a, v, r),
+            ("<img alt=\"x\" ", "src=\"", "m/a.png", "\">")
+        );
+    }
+
+    #[test]
+    fn first_heading_is_title() {
+        assert_eq!(
+            first_h1_text("intro\n\n# <a name=\"x\"></a>Hello *you*\n").as_deref(),
+            Some("Hello you")
+        );
+        assert_eq!(first_h1_text("## not h1\n"), None);
+    }
+}

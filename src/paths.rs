@@ -1,0 +1,150 @@
+//! Path arithmetic inside a content root, done on `/`-separated strings so it is the same on
+//! every platform, and the mapping from article paths to URLs.
+
+/// Joins `target` onto the folder of `from` (both relative to a content root) and folds `.`
+/// and `..`. `None` when the result would leave the root.
+pub fn resolve_relative(from_file: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop(); // the file name
+    push_parts(parts, target)
+}
+
+/// Folds a root-relative path (`a/./b/../c` -> `a/c`). `None` when it leaves the root.
+pub fn normalize(path: &str) -> Option<String> {
+    push_parts(Vec::new(), path)
+}
+
+fn push_parts<'a>(mut parts: Vec<&'a str>, target: &'a str) -> Option<String> {
+    for seg in target.split(['/', '\\']) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// True for paths that name a place outside any content root whatever the including file:
+/// `/etc/passwd`, `C:\x`, `\\server\share`.
+pub fn is_absolute(path: &str) -> bool {
+    path.starts_with('/')
+        || path.starts_with('\\')
+        || (path.len() >= 2
+            && path.as_bytes()[1] == b':'
+            && path.as_bytes()[0].is_ascii_alphabetic())
+}
+
+/// The URL path (without base path or locale) of an article: `bounces/Status codes.md` ->
+/// `bounces/status-codes/`, `index.md` -> ``, `a/index.md` -> `a/`.
+pub fn article_url_path(rel: &str) -> String {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let stem = if stem.eq_ignore_ascii_case("index") {
+        ""
+    } else if let Some(dir) = stem
+        .strip_suffix("/index")
+        .or_else(|| stem.strip_suffix("/INDEX"))
+    {
+        dir
+    } else {
+        stem
+    };
+    if stem.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(stem.len() + 1);
+    for c in stem.chars() {
+        match c {
+            ' ' => out.push('-'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.push('/');
+    out
+}
+
+/// Percent-encodes what may not stand in an `href` as written (spaces, quotes, `<`, `>`),
+/// keeping non-ASCII letters readable (valid in HTML5 URLs).
+pub fn encode_href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '`' => out.push_str("%60"),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Decodes `%xx` escapes (links written as `my%20page.md`). Invalid escapes stay as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_resolution_stays_in_root() {
+        assert_eq!(
+            resolve_relative("a/b.md", "../c.md").as_deref(),
+            Some("c.md")
+        );
+        assert_eq!(
+            resolve_relative("a/b.md", "./d/e.md").as_deref(),
+            Some("a/d/e.md")
+        );
+        assert_eq!(resolve_relative("b.md", "../c.md"), None);
+        assert_eq!(resolve_relative("a/b.md", "../../../etc/passwd"), None);
+        assert!(is_absolute("/etc/passwd") && is_absolute("C:\\x") && !is_absolute("a/b"));
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(article_url_path("index.md"), "");
+        assert_eq!(article_url_path("a/index.md"), "a/");
+        assert_eq!(
+            article_url_path("Bounces/Status Codes.md"),
+            "bounces/status-codes/"
+        );
+        assert_eq!(article_url_path("sv/kom-igång.md"), "sv/kom-igång/");
+        assert_eq!(encode_href("a b/\"x\""), "a%20b/%22x%22");
+        assert_eq!(percent_decode("my%20page.md"), "my page.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%e2%82"), "%e2%82");
+    }
+}

@@ -1,0 +1,443 @@
+//! Render: Markdown bodies for every page (in parallel), then link and anchor checks across
+//! pages, then the Tera page templates. Rendering a page is a function of the page and the
+//! `Site`; nothing here writes files.
+
+pub mod theme;
+pub mod toc;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::markdown::{self, highlight::Highlighter, Labels, MarkdownCtx, Rendered};
+use crate::site::{PageId, PageState, Site};
+use theme::Theme;
+
+/// One finished HTML file.
+pub struct Output {
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    pub html: String,
+}
+
+/// What rendering produced: pages, plus per-page data a search index or `check` can use.
+pub struct RenderResult {
+    pub outputs: Vec<Output>,
+    pub diags: Vec<Diagnostic>,
+    pub bodies: Vec<Rendered>,
+}
+
+const BUILTIN_ALERTS: [&str; 5] = ["note", "tip", "important", "caution", "warning"];
+
+pub fn labels_for(site: &Site, strings: &BTreeMap<String, Value>) -> Labels {
+    let s = |k: &str| {
+        strings
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or(k)
+            .to_string()
+    };
+    let mut alerts = HashMap::new();
+    for k in BUILTIN_ALERTS {
+        alerts.insert(k.to_string(), (s(&format!("alert_{k}")), k.to_string()));
+    }
+    for a in &site.config.config.alerts {
+        let name = a.name.to_ascii_lowercase();
+        let key = a
+            .title_key
+            .clone()
+            .unwrap_or_else(|| format!("alert_{name}"));
+        let title = strings
+            .get(&key)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| a.name.clone());
+        alerts.insert(name, (title, a.style.to_ascii_lowercase()));
+    }
+    Labels {
+        alerts,
+        image_description: s("image_description"),
+        version: s("version"),
+        video: s("video"),
+    }
+}
+
+/// Formats `MM/DD/YYYY` (what `ms.date` holds) with the locale's `date_format` and `months`.
+/// `None` when the value is not such a date.
+pub fn format_date(value: &str, strings: &BTreeMap<String, Value>) -> Option<String> {
+    let (m, d, y) = parse_us_date(value)?;
+    let months: Vec<&str> = strings
+        .get("months")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let month_name = months.get(m as usize - 1).copied().unwrap_or("");
+    let fmt = strings
+        .get("date_format")
+        .and_then(Value::as_str)
+        .unwrap_or("{yyyy}-{mm}-{dd}");
+    Some(
+        fmt.replace("{month}", month_name)
+            .replace("{yyyy}", &format!("{y:04}"))
+            .replace("{mm}", &format!("{m:02}"))
+            .replace("{dd}", &format!("{d:02}"))
+            .replace("{m}", &m.to_string())
+            .replace("{d}", &d.to_string()),
+    )
+}
+
+/// `MM/DD/YYYY` -> (month, day, year), checked against the calendar.
+pub fn parse_us_date(value: &str) -> Option<(u32, u32, u32)> {
+    let mut it = value.trim().split('/');
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    let y: u32 = it.next()?.parse().ok()?;
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1000..=9999).contains(&y) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][m as usize - 1];
+    (1..=days).contains(&d).then_some((m, d, y))
+}
+
+/// `uid:` front matter of source pages -> their article path.
+pub fn uid_map(site: &Site) -> HashMap<String, String> {
+    site.locale_pages(site.source_locale)
+        .filter_map(|(_, p)| p.meta_str("uid").map(|u| (u, p.rel.clone())))
+        .collect()
+}
+
+pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> RenderResult {
+    let source_code = site.source_locale().code.clone();
+    let mut diags = Vec::new();
+    let strings: Vec<BTreeMap<String, Value>> = site
+        .locales
+        .iter()
+        .map(|l| {
+            let (s, missing) = theme.strings_for(&l.code, &source_code);
+            if !missing.is_empty() {
+                let what = if missing == ["*"] {
+                    "all UI strings".to_string()
+                } else {
+                    format!("UI strings {}", missing.join(", "))
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Kind::Locale,
+                        format!("{what} missing for `{}`; using `{source_code}`", l.code),
+                    )
+                    .in_file(format!("{}/i18n/{}.yml", theme.origin, l.code))
+                    .hint("add the keys to the locale's UI strings file"),
+                );
+            }
+            s
+        })
+        .collect();
+    let labels: Vec<Labels> = strings.iter().map(|s| labels_for(site, s)).collect();
+    let uids = uid_map(site);
+    let mctx = MarkdownCtx {
+        site,
+        highlighter,
+        labels: &labels,
+        uids: &uids,
+    };
+    let mut bodies: Vec<Rendered> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|p| markdown::render(&mctx, p))
+        .collect();
+
+    // Fragments can only be checked once every page knows its anchors.
+    for b in &mut bodies {
+        diags.append(&mut b.diags);
+    }
+    for (pid, b) in bodies.iter().enumerate() {
+        for l in &b.links {
+            let Some(f) = &l.fragment else { continue };
+            if f.is_empty() || f.starts_with("tab/") {
+                continue;
+            }
+            if !bodies[l.target].anchors.contains(f) {
+                let target = &site.pages[l.target];
+                let where_ = if l.target == pid {
+                    "this page".to_string()
+                } else {
+                    format!("`{}`", target.rel)
+                };
+                diags.push(
+                    Diagnostic::new(Kind::MissingAnchor, format!("`#{f}` is not an anchor on {where_}"))
+                        .at(&l.source, l.span.clone())
+                        .hint("link to a heading id of the target page; headings get ids from their text, `{#id}` or `<a name>`"),
+                );
+            }
+        }
+    }
+    // Fallback pages repeat the source text: report each finding once.
+    dedup(&mut diags);
+
+    let tocs: Vec<toc::Toc> = (0..site.locales.len())
+        .map(|l| toc::build(site, l, &mut diags))
+        .collect();
+    let results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|p| render_page(site, theme, &strings, &tocs, &bodies, p))
+        .collect();
+    let mut outputs = Vec::with_capacity(results.len() + site.locales.len() * 2 + 1);
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (lid, l) in site.locales.iter().enumerate() {
+        let ctx = base_context(site, lid, &strings[lid]);
+        match theme.tera.render(
+            "404.html",
+            &tera::Context::from_value(ctx).unwrap_or_default(),
+        ) {
+            Ok(html) => outputs.push(Output {
+                path: format!("{}/404.html", l.slug),
+                html,
+            }),
+            Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+        }
+    }
+    let root = root_context(site, &strings);
+    match theme.tera.render(
+        "root.html",
+        &tera::Context::from_value(root.clone()).unwrap_or_default(),
+    ) {
+        Ok(html) => outputs.push(Output {
+            path: "index.html".into(),
+            html,
+        }),
+        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+    }
+    match theme.tera.render(
+        "404.html",
+        &tera::Context::from_value(merge(
+            base_context(site, site.source_locale, &strings[site.source_locale]),
+            json!({"root_404": true}),
+        ))
+        .unwrap_or_default(),
+    ) {
+        Ok(html) => outputs.push(Output {
+            path: "404.html".into(),
+            html,
+        }),
+        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+    }
+    RenderResult {
+        outputs,
+        diags,
+        bodies,
+    }
+}
+
+fn dedup(diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert((d.kind, d.position(), d.message.clone())));
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Value::Object(a), Value::Object(b)) = (&mut a, b) {
+        for (k, v) in b {
+            a.insert(k, v);
+        }
+    }
+    a
+}
+
+fn base_context(site: &Site, lid: usize, strings: &BTreeMap<String, Value>) -> Value {
+    let cfg = &site.config.config;
+    let l = &site.locales[lid];
+    let home = site
+        .lookup(lid, "index.md")
+        .map(|p| site.href(p))
+        .unwrap_or_else(|| format!("{}{}/", cfg.base_path(), l.slug));
+    json!({
+        "site": { "title": cfg.title, "base_path": cfg.base_path(), "base_url": cfg.base_url, "home": home },
+        "lang": { "code": l.code, "name": l.name, "dir": l.dir, "slug": l.slug },
+        "t": strings,
+        "static": format!("{}_static/", cfg.base_path()),
+        "languages": site.locales.iter().map(|o| json!({"code": o.code, "name": o.name, "dir": o.dir, "href": format!("{}{}/", cfg.base_path(), o.slug), "current": o.slug == l.slug})).collect::<Vec<_>>(),
+    })
+}
+
+fn root_context(site: &Site, strings: &[BTreeMap<String, Value>]) -> Value {
+    let src = site.source_locale;
+    merge(
+        base_context(site, src, &strings[src]),
+        json!({ "source_slug": site.locales[src].slug }),
+    )
+}
+
+fn render_page(
+    site: &Site,
+    theme: &Theme,
+    strings: &[BTreeMap<String, Value>],
+    tocs: &[toc::Toc],
+    bodies: &[Rendered],
+    pid: PageId,
+) -> Result<Output, Diagnostic> {
+    let page = &site.pages[pid];
+    let lid = page.locale;
+    let s = &strings[lid];
+    let toc = &tocs[lid];
+    let body = &bodies[pid];
+    let cfg = &site.config.config;
+
+    let breadcrumbs: Vec<Value> = toc
+        .ancestors(pid)
+        .iter()
+        .map(|&n| json!({"name": toc.nodes[n].name, "href": toc.nodes[n].href}))
+        .collect();
+    let pos = toc.order.iter().position(|&p| p == pid);
+    let neighbour =
+        |p: Option<PageId>| p.map(|p| json!({"title": site.pages[p].title, "href": site.href(p)}));
+    let prev = neighbour(pos.and_then(|i| i.checked_sub(1)).map(|i| toc.order[i]));
+    let next = neighbour(pos.and_then(|i| toc.order.get(i + 1).copied()));
+    let outline: Vec<&markdown::Heading> = body
+        .headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .collect();
+
+    // The same article in every locale, for the switcher and hreflang.
+    let article_pages: Vec<(usize, PageId)> = site
+        .locales
+        .iter()
+        .enumerate()
+        .filter_map(|(l, _)| site.lookup(l, &page.rel).map(|p| (l, p)))
+        .collect();
+    let languages: Vec<Value> = site
+        .locales
+        .iter()
+        .enumerate()
+        .map(|(l, loc)| {
+            let target = article_pages.iter().find(|(x, _)| *x == l).map(|(_, p)| *p);
+            json!({
+                "code": loc.code, "name": loc.name, "dir": loc.dir,
+                "href": target.map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", cfg.base_path(), loc.slug)),
+                "current": l == lid,
+                "translated": target.is_some_and(|p| site.pages[p].state != PageState::Fallback),
+            })
+        })
+        .collect();
+    let abs = |p: PageId| format!("{}/{}", cfg.origin_and_base(), site.pages[p].url);
+    let alternates: Vec<Value> = article_pages
+        .iter()
+        .filter(|(_, p)| site.pages[*p].state != PageState::Fallback)
+        .map(|(l, p)| json!({"hreflang": site.locales[*l].code, "href": abs(*p)}))
+        .collect();
+    let x_default = article_pages
+        .iter()
+        .find(|(l, _)| *l == site.source_locale)
+        .map(|(_, p)| abs(*p));
+
+    let content_locale = &site.locales[page.content_locale(site)];
+    let date = page.meta_str("ms.date").filter(|d| !d.trim().is_empty());
+    let date_display = date.as_deref().and_then(|d| format_date(d, s));
+    let handoff = page
+        .meta_str("ms.lasthandoff")
+        .and_then(|d| format_date(&d, s));
+    let (machine, stale) = match page.state {
+        PageState::Translated { machine, stale } => (machine, stale),
+        _ => (false, false),
+    };
+    let source_href = page.source_page.map(|p| site.href(p));
+    let ctx = merge(
+        base_context(site, lid, s),
+        json!({
+            "page": {
+                "title": page.title,
+                "description": page.meta_str("description").unwrap_or_default(),
+                "href": site.href(pid),
+                "url": abs(pid),
+                "rel": page.rel,
+                "meta": page.meta(),
+                "date": date,
+                "date_display": date_display,
+                "state": match page.state { PageState::Source => "source", PageState::Translated{..} => "translated", PageState::Fallback => "fallback" },
+                "machine_translated": machine,
+                "stale": stale,
+                "handoff_display": handoff,
+                "source_href": source_href,
+                "content_lang": content_locale.code,
+                "content_dir": content_locale.dir,
+                "source_language": site.source_locale().name,
+            },
+            "content": body.html,
+            "headings": outline,
+            "nav": toc.nav(pid),
+            "breadcrumbs": breadcrumbs,
+            "prev": prev,
+            "next": next,
+            "languages": languages,
+            "alternates": alternates,
+            "x_default": x_default,
+        }),
+    );
+    let html = theme
+        .tera
+        .render(
+            "page.html",
+            &tera::Context::from_value(ctx).unwrap_or_default(),
+        )
+        .map_err(|e| {
+            theme::template_error(&theme.origin, e).in_file(page.source.display.clone())
+        })?;
+    Ok(Output {
+        path: format!("{}index.html", page.url),
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let mut s = BTreeMap::new();
+        s.insert("date_format".to_string(), json!("{d} {month} {yyyy}"));
+        s.insert(
+            "months".to_string(),
+            json!([
+                "januari",
+                "februari",
+                "mars",
+                "april",
+                "maj",
+                "juni",
+                "juli",
+                "augusti",
+                "september",
+                "oktober",
+                "november",
+                "december"
+            ]),
+        );
+        assert_eq!(
+            format_date("11/02/2026", &s).as_deref(),
+            Some("2 november 2026")
+        );
+        assert_eq!(format_date("02/30/2026", &s), None);
+        assert_eq!(format_date("2026-11-02", &s), None);
+        assert_eq!(parse_us_date("02/29/2024"), Some((2, 29, 2024)));
+    }
+}

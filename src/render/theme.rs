@@ -1,0 +1,185 @@
+//! A theme: Tera templates, static files and UI strings per locale. Read from the site's theme
+//! folder, or from the copy of the default theme built into the binary.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Kind};
+
+macro_rules! builtin {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme, compiled in so `helpsite init` + `build` work anywhere.
+pub const BUILTIN: &[(&str, &[u8])] = builtin![
+    "templates/base.html",
+    "templates/page.html",
+    "templates/root.html",
+    "templates/404.html",
+    "templates/macros.html",
+    "static/helpsite.css",
+    "static/helpsite.js",
+    "i18n/en-US.yml",
+    "i18n/sv-SE.yml",
+    "i18n/ar-SA.yml",
+];
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// Static files: output path (under `_static/`) -> bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// UI strings per locale code (lower-case).
+    pub strings: HashMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Where the theme came from, for messages.
+    pub origin: String,
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect()
+}
+
+pub fn load(dir: Option<&Path>, site_root: &Path) -> Result<Theme, Diagnostic> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let origin;
+    match dir {
+        Some(d) if d.is_dir() => {
+            origin = d.strip_prefix(site_root).unwrap_or(d).display().to_string();
+            for (rel, path) in read_dir_files(d) {
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    Diagnostic::new(Kind::Io, format!("cannot read theme file: {e}"))
+                        .in_file(path.display().to_string())
+                })?;
+                files.push((rel, bytes));
+            }
+        }
+        Some(d) => {
+            return Err(Diagnostic::new(
+                Kind::Config,
+                format!("the theme folder {} does not exist", d.display()),
+            )
+            .in_file(crate::config::CONFIG_FILE)
+            .hint("remove `theme:` to use the built-in theme"));
+        }
+        None => {
+            origin = "built-in theme".into();
+            files = BUILTIN
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.to_vec()))
+                .collect();
+        }
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    // Tera's default also escapes `/`, which makes every URL unreadable in the output.
+    tera.set_escape_fn(escape_for_tera);
+    let mut templates = Vec::new();
+    let mut statics = BTreeMap::new();
+    let mut strings = HashMap::new();
+    for (rel, bytes) in files {
+        if let Some(name) = rel.strip_prefix("templates/") {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Diagnostic::new(Kind::Encoding, "template is not UTF-8")
+                    .in_file(format!("{origin}/{rel}"))
+            })?;
+            templates.push((name.to_string(), text));
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            statics.insert(name.to_string(), bytes);
+        } else if let Some(name) = rel.strip_prefix("i18n/") {
+            let Some(code) = name
+                .strip_suffix(".yml")
+                .or_else(|| name.strip_suffix(".yaml"))
+            else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let map: BTreeMap<String, serde_json::Value> =
+                serde_yaml::from_str(&text).map_err(|e| {
+                    let src = crate::source::SourceFile::new(
+                        PathBuf::from(&rel),
+                        format!("{origin}/{rel}"),
+                        text.clone(),
+                    );
+                    let at = e.location().map(|l| l.index()).unwrap_or(0);
+                    Diagnostic::new(Kind::Config, format!("invalid UI strings: {e}"))
+                        .at(&src, at..at + 1)
+                })?;
+            strings.insert(code.to_ascii_lowercase(), map);
+        }
+    }
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| template_error(&origin, e))?;
+    Ok(Theme {
+        tera,
+        statics,
+        strings,
+        origin,
+    })
+}
+
+fn escape_for_tera(s: &str) -> String {
+    crate::markdown::highlight::escape_html(s)
+}
+
+pub fn template_error(origin: &str, e: tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    let mut msg = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        cur = s.source();
+    }
+    Diagnostic::new(Kind::Template, msg).in_file(origin.to_string())
+}
+
+impl Theme {
+    /// UI strings for a locale: its own file, with every missing key taken from the source
+    /// locale's. Returns the missing keys too, for `check`.
+    pub fn strings_for(
+        &self,
+        code: &str,
+        source_code: &str,
+    ) -> (BTreeMap<String, serde_json::Value>, Vec<String>) {
+        let base = self
+            .strings
+            .get(&source_code.to_ascii_lowercase())
+            .or_else(|| self.strings.get("en-us"))
+            .cloned()
+            .unwrap_or_default();
+        let Some(own) = self.strings.get(&code.to_ascii_lowercase()) else {
+            let missing = if code.eq_ignore_ascii_case(source_code) {
+                Vec::new()
+            } else {
+                vec!["*".to_string()]
+            };
+            return (base, missing);
+        };
+        let mut merged = base.clone();
+        let mut missing = Vec::new();
+        for k in base.keys() {
+            if !own.contains_key(k) {
+                missing.push(k.clone());
+            }
+        }
+        for (k, v) in own {
+            merged.insert(k.clone(), v.clone());
+        }
+        (merged, missing)
+    }
+}

@@ -1,0 +1,460 @@
+//! The table of contents per locale: DocFX `toc.yml` (`name`, `href`, `items`, `topicHref`,
+//! `expanded`, nested `toc.yml` references), else one built from the folder tree. A locale
+//! without its own TOC uses the source locale's, with entries pointing into the locale.
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::paths;
+use crate::site::{LocaleId, PageId, Site};
+use crate::source::Source;
+
+#[derive(Debug, Deserialize)]
+struct RawEntry {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    href: Option<String>,
+    #[serde(default, rename = "topicHref")]
+    topic_href: Option<String>,
+    #[serde(default)]
+    items: Vec<RawEntry>,
+    #[serde(default)]
+    expanded: bool,
+    #[serde(flatten)]
+    _other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One node of the TOC tree, stored flat.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub name: String,
+    pub href: Option<String>,
+    pub page: Option<PageId>,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub expanded: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Toc {
+    pub nodes: Vec<Node>,
+    pub roots: Vec<usize>,
+    /// Page -> its first node.
+    pub page_node: std::collections::HashMap<PageId, usize>,
+    /// Pages in TOC order, for previous / next.
+    pub order: Vec<PageId>,
+}
+
+const TOC_NAMES: [&str; 3] = ["toc.yml", "TOC.yml", "toc.yaml"];
+
+/// Builds the TOC of `locale`.
+pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc {
+    let own = find_toc(site, locale, "");
+    let from_source = own.is_none() && locale != site.source_locale;
+    let chosen = own.or_else(|| {
+        if from_source {
+            find_toc(site, site.source_locale, "")
+        } else {
+            None
+        }
+    });
+    let mut toc = Toc::default();
+    match chosen {
+        Some((toc_locale, rel)) => {
+            let mut stack = vec![rel.clone()];
+            let roots = load_toc(
+                site,
+                toc_locale,
+                locale,
+                &rel,
+                None,
+                &mut toc,
+                diags,
+                &mut stack,
+                !from_source,
+            );
+            toc.roots = roots;
+        }
+        None => folder_toc(site, locale, &mut toc),
+    }
+    for (i, n) in toc.nodes.iter().enumerate() {
+        if let Some(p) = n.page {
+            toc.page_node.entry(p).or_insert(i);
+        }
+    }
+    let mut order = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    fn walk(
+        t: &Toc,
+        i: usize,
+        order: &mut Vec<PageId>,
+        seen: &mut std::collections::HashSet<PageId>,
+    ) {
+        if let Some(p) = t.nodes[i].page {
+            if seen.insert(p) {
+                order.push(p);
+            }
+        }
+        for &c in &t.nodes[i].children {
+            walk(t, c, order, seen);
+        }
+    }
+    for &r in &toc.roots {
+        walk(&toc, r, &mut order, &mut seen);
+    }
+    toc.order = order;
+    toc
+}
+
+fn find_toc(site: &Site, locale: LocaleId, dir: &str) -> Option<(LocaleId, String)> {
+    let loc = &site.locales[locale];
+    TOC_NAMES
+        .iter()
+        .map(|n| {
+            if dir.is_empty() {
+                n.to_string()
+            } else {
+                format!("{dir}/{n}")
+            }
+        })
+        .find(|rel| loc.assets.contains_key(rel))
+        .map(|rel| (locale, rel))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn load_toc(
+    site: &Site,
+    toc_locale: LocaleId,
+    reader: LocaleId,
+    rel: &str,
+    parent: Option<usize>,
+    toc: &mut Toc,
+    diags: &mut Vec<Diagnostic>,
+    stack: &mut Vec<String>,
+    report: bool,
+) -> Vec<usize> {
+    let path = &site.locales[toc_locale].assets[rel];
+    let display = path
+        .strip_prefix(&site.config.root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let source = match crate::load::read_source(path, display) {
+        Ok(s) => s,
+        Err(d) => {
+            if report {
+                diags.push(d);
+            }
+            return Vec::new();
+        }
+    };
+    let entries: Vec<RawEntry> = if source.text.trim().is_empty() {
+        Vec::new()
+    } else {
+        match serde_yaml::from_str::<Vec<RawEntry>>(&source.text) {
+            Ok(e) => e,
+            Err(e) => {
+                if report {
+                    let at = e.location().map(|l| l.index()).unwrap_or(0);
+                    let mut msg = e.to_string();
+                    if let Some(i) = msg.find(" at line ") {
+                        msg.truncate(i);
+                    }
+                    diags.push(
+                        Diagnostic::new(Kind::Toc, format!("invalid table of contents: {msg}"))
+                            .at(&source, at..at + 1)
+                            .hint("a toc.yml is a list of entries with `name`, `href` and optional `items`"),
+                    );
+                }
+                return Vec::new();
+            }
+        }
+    };
+    let mut cursor = 0;
+    add_entries(
+        site,
+        toc_locale,
+        reader,
+        rel,
+        &source,
+        &entries,
+        parent,
+        toc,
+        diags,
+        stack,
+        report,
+        &mut cursor,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_entries(
+    site: &Site,
+    toc_locale: LocaleId,
+    reader: LocaleId,
+    toc_rel: &str,
+    source: &Source,
+    entries: &[RawEntry],
+    parent: Option<usize>,
+    toc: &mut Toc,
+    diags: &mut Vec<Diagnostic>,
+    stack: &mut Vec<String>,
+    report: bool,
+    cursor: &mut usize,
+) -> Vec<usize> {
+    let mut ids = Vec::new();
+    for e in entries {
+        let name = e.name.clone().unwrap_or_default();
+        // Locate the entry in the file for diagnostics: the next `name:` line.
+        let at = source.text[*cursor..]
+            .find(&format!("name: {name}"))
+            .map(|i| *cursor + i)
+            .unwrap_or(*cursor);
+        *cursor = at.min(source.text.len());
+        let id = toc.nodes.len();
+        toc.nodes.push(Node {
+            name: name.clone(),
+            href: None,
+            page: None,
+            parent,
+            children: Vec::new(),
+            expanded: e.expanded,
+        });
+        let link = e.topic_href.as_ref().or(e.href.as_ref());
+        let mut nested_toc = false;
+        if let Some(href) = &e.href {
+            let clean = href.split(['#', '?']).next().unwrap_or("");
+            let lower = clean.to_ascii_lowercase();
+            if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") || lower.ends_with('/') {
+                nested_toc = true;
+                let target = if lower.ends_with('/') {
+                    format!("{clean}toc.yml")
+                } else {
+                    clean.to_string()
+                };
+                match paths::resolve_relative(toc_rel, &target) {
+                    Some(nested) if site.locales[toc_locale].assets.contains_key(&nested) => {
+                        if stack.contains(&nested) {
+                            if report {
+                                diags.push(
+                                    Diagnostic::new(
+                                        Kind::Toc,
+                                        format!("`{nested}` includes itself"),
+                                    )
+                                    .at(source, at..at + name.len() + 6),
+                                );
+                            }
+                        } else {
+                            stack.push(nested.clone());
+                            let kids = load_toc(
+                                site,
+                                toc_locale,
+                                reader,
+                                &nested,
+                                Some(id),
+                                toc,
+                                diags,
+                                stack,
+                                report,
+                            );
+                            stack.pop();
+                            toc.nodes[id].children.extend(kids);
+                        }
+                    }
+                    _ => {
+                        if report {
+                            diags.push(
+                                Diagnostic::new(
+                                    Kind::Toc,
+                                    format!("the table of contents `{href}` does not exist"),
+                                )
+                                .at(source, at..at + name.len() + 6),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(href) = link.filter(|_| !nested_toc || e.topic_href.is_some()) {
+            if crate::markdown::links::is_external(href) {
+                toc.nodes[id].href = Some(href.clone());
+            } else {
+                let (path, suffix) = match href.find(['#', '?']) {
+                    Some(i) => (&href[..i], &href[i..]),
+                    None => (href.as_str(), ""),
+                };
+                let target = paths::resolve_relative(toc_rel, &paths::percent_decode(path));
+                match target.and_then(|t| site.lookup(reader, &t)) {
+                    Some(p) => {
+                        toc.nodes[id].page = Some(p);
+                        toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
+                    }
+                    None => {
+                        if report {
+                            diags.push(
+                                Diagnostic::new(
+                                    Kind::Toc,
+                                    format!(
+                                        "TOC entry `{name}` links to `{href}`, which is not a page"
+                                    ),
+                                )
+                                .at(source, at..at + name.len() + 6)
+                                .hint("hrefs in toc.yml are relative to the toc.yml file"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let kids = add_entries(
+            site,
+            toc_locale,
+            reader,
+            toc_rel,
+            source,
+            &e.items,
+            Some(id),
+            toc,
+            diags,
+            stack,
+            report,
+            cursor,
+        );
+        toc.nodes[id].children.extend(kids);
+        ids.push(id);
+    }
+    ids
+}
+
+/// A TOC from the folders: each folder's `index.md` heads it, pages sorted by title.
+fn folder_toc(site: &Site, locale: LocaleId, toc: &mut Toc) {
+    let mut pages: Vec<(PageId, &crate::site::Page)> = site.locale_pages(locale).collect();
+    pages.sort_by(|a, b| a.1.rel.cmp(&b.1.rel));
+    let mut folders: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    fn folder_node(
+        toc: &mut Toc,
+        folders: &mut std::collections::BTreeMap<String, usize>,
+        dir: &str,
+    ) -> Option<usize> {
+        if dir.is_empty() {
+            return None;
+        }
+        if let Some(&n) = folders.get(dir) {
+            return Some(n);
+        }
+        let (parent_dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let parent = folder_node(toc, folders, parent_dir);
+        let id = toc.nodes.len();
+        let pretty = name.replace(['-', '_'], " ");
+        let mut chars = pretty.chars();
+        let title = chars
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+            .unwrap_or_default();
+        toc.nodes.push(Node {
+            name: title,
+            href: None,
+            page: None,
+            parent,
+            children: Vec::new(),
+            expanded: false,
+        });
+        match parent {
+            Some(p) => toc.nodes[p].children.push(id),
+            None => toc.roots.push(id),
+        }
+        folders.insert(dir.to_string(), id);
+        Some(id)
+    }
+    for (pid, p) in pages {
+        let dir = p.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let is_index = p
+            .rel
+            .rsplit('/')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case("index.md"));
+        if is_index && !dir.is_empty() {
+            let n = folder_node(toc, &mut folders, dir).expect("non-empty dir");
+            toc.nodes[n].name = p.title.clone();
+            toc.nodes[n].page = Some(pid);
+            toc.nodes[n].href = Some(site.href(pid));
+            continue;
+        }
+        let parent = folder_node(toc, &mut folders, dir);
+        let id = toc.nodes.len();
+        toc.nodes.push(Node {
+            name: p.title.clone(),
+            href: Some(site.href(pid)),
+            page: Some(pid),
+            parent,
+            children: Vec::new(),
+            expanded: false,
+        });
+        match parent {
+            Some(par) => toc.nodes[par].children.push(id),
+            None => {
+                if is_index {
+                    toc.roots.insert(0, id);
+                } else {
+                    toc.roots.push(id)
+                }
+            }
+        }
+    }
+}
+
+/// The navigation a page shows: the top level, and the children of each node on the path to
+/// the current page (plus entries marked `expanded`). Never the whole tree of a big site.
+#[derive(Debug, serde::Serialize)]
+pub struct NavItem {
+    pub name: String,
+    pub href: Option<String>,
+    pub current: bool,
+    pub ancestor: bool,
+    pub has_children: bool,
+    pub children: Vec<NavItem>,
+}
+
+impl Toc {
+    pub fn ancestors(&self, page: PageId) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut cur = self.page_node.get(&page).copied();
+        while let Some(n) = cur {
+            path.push(n);
+            cur = self.nodes[n].parent;
+        }
+        path.reverse();
+        path
+    }
+
+    pub fn nav(&self, page: PageId) -> Vec<NavItem> {
+        let path = self.ancestors(page);
+        let current = path.last().copied();
+        self.roots
+            .iter()
+            .map(|&r| self.item(r, &path, current, 0))
+            .collect()
+    }
+
+    fn item(&self, n: usize, path: &[usize], current: Option<usize>, depth: usize) -> NavItem {
+        let node = &self.nodes[n];
+        let on_path = path.contains(&n);
+        let open = on_path || (node.expanded && depth == 0);
+        NavItem {
+            name: node.name.clone(),
+            href: node.href.clone(),
+            current: Some(n) == current,
+            ancestor: on_path && Some(n) != current,
+            has_children: !node.children.is_empty(),
+            children: if open {
+                node.children
+                    .iter()
+                    .map(|&c| self.item(c, path, current, depth + 1))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The site as plain data: configuration, locales with their files, and pages. Every stage
+//! after loading reads this; none changes it behind another's back.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use crate::config::{LoadedConfig, TextDir};
+use crate::load::frontmatter::Parsed;
+use crate::source::Source;
+
+pub type LocaleId = usize;
+pub type PageId = usize;
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: LoadedConfig,
+    pub locales: Vec<Locale>,
+    /// Index of the source locale in `locales`.
+    pub source_locale: LocaleId,
+    pub pages: Vec<Page>,
+    /// `(locale, lower-case article path)` -> page.
+    pub page_index: HashMap<(LocaleId, String), PageId>,
+}
+
+#[derive(Debug)]
+pub struct Locale {
+    pub code: String,
+    pub name: String,
+    /// Lower-case code: the folder name and the URL prefix.
+    pub slug: String,
+    pub dir: TextDir,
+    /// The locale's folder on disk.
+    pub root: PathBuf,
+    /// Every Markdown file (articles, includes, TOC.md) by path relative to `root`.
+    pub markdown: BTreeMap<String, Source>,
+    /// Other files (images, code snippets, toc.yml...) by path relative to `root`.
+    pub assets: BTreeMap<String, PathBuf>,
+}
+
+/// Where a page's text comes from, as readers should be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageState {
+    /// A page of the source locale.
+    Source,
+    /// A translation. `machine` for `ms.translationtype: MT`; `stale` when the source changed
+    /// after the translation was handed off.
+    Translated { machine: bool, stale: bool },
+    /// No translation yet: the source page shown in this locale's chrome.
+    Fallback,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub locale: LocaleId,
+    /// Path relative to the locale root, `/`-separated, as on disk (`bounces/status-codes.md`).
+    pub rel: String,
+    /// The file whose text is rendered: the translation, or the source file for a fallback.
+    pub source: Source,
+    pub front: Parsed,
+    pub state: PageState,
+    /// Site-relative URL path without the base path: `en-us/bounces/status-codes/`.
+    pub url: String,
+    pub title: String,
+    /// The source locale's page for the same article, when there is one.
+    pub source_page: Option<PageId>,
+}
+
+impl Page {
+    pub fn meta(&self) -> &Map<String, Value> {
+        &self.front.fields
+    }
+
+    pub fn meta_str(&self, key: &str) -> Option<String> {
+        crate::load::frontmatter::string_field(&self.front.fields, key)
+    }
+
+    /// The locale whose language the body is written in.
+    pub fn content_locale(&self, site: &Site) -> LocaleId {
+        match self.state {
+            PageState::Fallback => site.source_locale,
+            _ => self.locale,
+        }
+    }
+}
+
+impl Site {
+    pub fn lookup(&self, locale: LocaleId, rel: &str) -> Option<PageId> {
+        self.page_index.get(&(locale, rel.to_lowercase())).copied()
+    }
+
+    /// `href` of a page, with the base path: `/docs/en-us/bounces/status-codes/`.
+    pub fn href(&self, page: PageId) -> String {
+        format!("{}{}", self.config.config.base_path(), self.pages[page].url)
+    }
+
+    pub fn locale_pages(&self, locale: LocaleId) -> impl Iterator<Item = (PageId, &Page)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.locale == locale)
+    }
+
+    pub fn source_locale(&self) -> &Locale {
+        &self.locales[self.source_locale]
+    }
+}
