@@ -267,10 +267,6 @@ impl Diagnostic {
         };
         let title = format!("{} [{}]", self.message, self.kind.name());
         let mut groups: Vec<Group> = Vec::new();
-        let mut extra: Vec<String> = self.notes.clone();
-        if let Some(h) = &self.hint {
-            extra.push(format!("help: {h}"));
-        }
         let text;
         match &self.location {
             Some(loc) => {
@@ -302,9 +298,11 @@ impl Diagnostic {
                 groups.push(Group::with_title(level.primary_title(text.as_str())));
             }
         }
-        let notes: Vec<String> = extra;
-        for n in &notes {
+        for n in &self.notes {
             groups.push(Group::with_title(L::NOTE.secondary_title(n.as_str())));
+        }
+        if let Some(h) = &self.hint {
+            groups.push(Group::with_title(L::HELP.secondary_title(h.as_str())));
         }
         renderer.render(&groups)
     }

@@ -105,9 +105,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
     } else {
         // Through serde_yaml's own Value first: it rejects duplicate keys, which a JSON map
         // would silently collapse.
-        let parsed = serde_yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
-            serde_json::to_value(v).map_err(serde::de::Error::custom)
-        });
+        let parsed = serde_yaml::from_str::<serde_yaml::Value>(yaml_text)
+            .and_then(|v| serde_json::to_value(v).map_err(serde::de::Error::custom));
         match parsed {
             Ok(Value::Object(m)) => m,
             Ok(Value::Null) => Map::new(),

@@ -71,6 +71,8 @@ pub struct PageLink {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
+    /// The article's leading `# ` heading, taken out of `html`: (id, inner HTML).
+    pub title: Option<(String, String)>,
     pub headings: Vec<Heading>,
     /// Every id on the page: headings, `<a name>`/`id` in raw HTML, footnotes.
     pub anchors: HashSet<String>,
@@ -149,7 +151,27 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     };
     let events = pass.first_pass();
     let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped);
-    let events = docfx::tabs(events);
+    let mut events = docfx::tabs(events);
+    // A leading `# Title` moves to the page header, above the description and outline.
+    if let Some((
+        Event::Start(Tag::Heading {
+            level: pulldown_cmark::HeadingLevel::H1,
+            id,
+            ..
+        }),
+        _,
+    )) = events.first()
+    {
+        let end = events
+            .iter()
+            .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+            .unwrap_or(0);
+        let id = id.as_ref().map(|i| i.to_string()).unwrap_or_default();
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, events[1..end].iter().map(|(e, _)| e.clone()));
+        out.title = Some((id, inner));
+        events.drain(..=end);
+    }
     let mut html = String::with_capacity(ex.mapped.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     out.html = html;

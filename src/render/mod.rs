@@ -382,6 +382,8 @@ fn render_page(
                 "source_language": site.source_locale().name,
             },
             "content": body.html,
+            "title_html": body.title.as_ref().map(|t| &t.1),
+            "title_id": body.title.as_ref().map(|t| &t.0),
             "headings": outline,
             "nav": toc.nav(pid),
             "breadcrumbs": breadcrumbs,
