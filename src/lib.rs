@@ -5,8 +5,10 @@
 //! [`build`] and [`check`] are the entry points the CLI, the tests and benchmarks use.
 
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
 pub mod init;
+pub mod l10n;
 pub mod load;
 pub mod markdown;
 pub mod paths;
@@ -119,6 +121,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         },
         written,
     })
+}
+
+/// Loads the site (configuration and pages) without rendering: for `l10n` commands.
+pub fn load_site(site: &Path) -> Result<(site::Site, Vec<Diagnostic>), Fatal> {
+    let config = config::load(site).map_err(Fatal::Config)?;
+    Ok(load::load(config))
 }
 
 /// Everything `build` validates, without writing.

@@ -54,12 +54,46 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Translation status and stamping.
+    #[command(subcommand)]
+    L10n(L10nCommand),
     /// Create a new site in DIR that builds at once with the built-in theme.
     #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
     Init {
         /// Folder to create the site in.
         dir: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum L10nCommand {
+    /// Per locale: up-to-date, stale, machine-translated and missing pages, and which.
+    #[command(after_help = "Example:\n  helpsite l10n status --locale sv-SE --format json")]
+    Status {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Only these locales (repeatable).
+        #[arg(long = "locale")]
+        locales: Vec<String>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Record the current source hash (ms.openlocfilehash) and today's date (ms.lasthandoff)
+    /// in translations that were brought up to date. Other lines are kept byte for byte.
+    #[command(after_help = "Example:\n  helpsite l10n stamp content/sv-se/delisting/delist-ip.md")]
+    Stamp {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Translation files to stamp.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum TableFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -92,6 +126,7 @@ fn main() -> ExitCode {
             format,
             verbose,
         } => finish(helpsite::check(&site, strict), format, verbose, color, true),
+        Command::L10n(cmd) => l10n(cmd, color),
         Command::Init { dir } => match helpsite::init::init(&dir) {
             Ok(()) => {
                 println!(
@@ -106,6 +141,51 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
+    let site_dir = match &cmd {
+        L10nCommand::Status { site, .. } | L10nCommand::Stamp { site, .. } => site.clone(),
+    };
+    let (site, _) = match helpsite::load_site(&site_dir) {
+        Ok(s) => s,
+        Err(Fatal::Config(d)) | Err(Fatal::Io(d)) => {
+            eprintln!("{}", d.render(color));
+            return ExitCode::from(2);
+        }
+    };
+    match cmd {
+        L10nCommand::Status {
+            locales, format, ..
+        } => {
+            let st = helpsite::l10n::status(&site, &locales);
+            match format {
+                TableFormat::Table => print!("{}", helpsite::l10n::status_table(&st)),
+                TableFormat::Json => {
+                    println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default())
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        L10nCommand::Stamp { files, .. } => {
+            let today = helpsite::dates::today_us();
+            let mut failed = false;
+            for f in files {
+                match helpsite::l10n::stamp(&site, &f, &today) {
+                    Ok(hash) => println!("stamped {} with {hash}", f.display()),
+                    Err(d) => {
+                        eprintln!("{}", d.render(color));
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
 }
 

@@ -484,8 +484,29 @@ fn translation_state(
     PageState::Translated { machine, stale }
 }
 
+/// Warns about `ms.date` / `ms.lasthandoff` values that are not `MM/DD/YYYY` dates.
+fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
+    for key in ["ms.date", "ms.lasthandoff"] {
+        let Some(v) = frontmatter::string_field(&front.fields, key) else {
+            continue;
+        };
+        if !v.trim().is_empty() && crate::dates::parse_us_date(&v).is_none() {
+            diags.push(
+                Diagnostic::new(
+                    Kind::FrontMatter,
+                    format!("{key} `{v}` is not a date in MM/DD/YYYY form"),
+                )
+                .level(Level::Warning)
+                .at(source, frontmatter::field_span(source, front, key))
+                .hint("write the date as month/day/year, for example 11/02/2026"),
+            );
+        }
+    }
+}
+
 /// The page title: front matter `title`, else the first `#` heading, else an error.
 fn title_of(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    check_dates(source, front, diags);
     if let Some(t) = frontmatter::string_field(&front.fields, "title") {
         if !t.trim().is_empty() {
             return Some(t.trim().to_string());

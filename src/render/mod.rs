@@ -88,32 +88,7 @@ pub fn format_date(value: &str, strings: &BTreeMap<String, Value>) -> Option<Str
     )
 }
 
-/// `MM/DD/YYYY` -> (month, day, year), checked against the calendar.
-pub fn parse_us_date(value: &str) -> Option<(u32, u32, u32)> {
-    let mut it = value.trim().split('/');
-    let m: u32 = it.next()?.parse().ok()?;
-    let d: u32 = it.next()?.parse().ok()?;
-    let y: u32 = it.next()?.parse().ok()?;
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1000..=9999).contains(&y) {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][m as usize - 1];
-    (1..=days).contains(&d).then_some((m, d, y))
-}
+pub use crate::dates::parse_us_date;
 
 /// `uid:` front matter of source pages -> their article path.
 pub fn uid_map(site: &Site) -> HashMap<String, String> {
