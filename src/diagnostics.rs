@@ -267,7 +267,7 @@ impl Diagnostic {
         };
         let title = format!("{} [{}]", self.message, self.kind.name());
         let mut groups: Vec<Group> = Vec::new();
-        let text;
+        let text: String;
         match &self.location {
             Some(loc) => {
                 let (line, _) = loc.source.line_col(loc.span.start);
@@ -290,12 +290,9 @@ impl Diagnostic {
                 );
             }
             None => {
-                let t = match &self.file {
-                    Some(f) => format!("{title}\n  --> {f}"),
-                    None => title.clone(),
-                };
-                text = t;
-                groups.push(Group::with_title(level.primary_title(text.as_str())));
+                // The file line is added below: annotate-snippets draws a bare origin indented
+                // and followed by a gutter line.
+                groups.push(Group::with_title(level.primary_title(title.as_str())));
             }
         }
         for n in &self.notes {
@@ -304,7 +301,24 @@ impl Diagnostic {
         if let Some(h) = &self.hint {
             groups.push(Group::with_title(L::HELP.secondary_title(h.as_str())));
         }
-        renderer.render(&groups)
+        if self.location.is_some() {
+            return renderer.render(&groups);
+        }
+        // Without a snippet, each part is rendered alone: annotate-snippets would put a gutter
+        // line between them.
+        let mut out = String::new();
+        for (i, g) in groups.into_iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&renderer.render(&[g]));
+            if i == 0 {
+                if let Some(f) = &self.file {
+                    out.push_str(&format!("\n --> {f}"));
+                }
+            }
+        }
+        out
     }
 
     pub fn to_json(&self) -> serde_json::Value {

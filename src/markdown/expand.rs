@@ -160,6 +160,8 @@ impl State<'_, '_> {
         let text = &file.source.text;
         let mut fence: Option<Fence> = None;
         let mut open: Vec<(Open, usize)> = Vec::new();
+        let mut strip: Option<usize> = None;
+        let mut strip_depth = 0;
         let mut pos = range.start;
         // Lines inside a hidden moniker range are dropped.
         let hidden = |open: &Vec<(Open, usize)>| {
@@ -171,19 +173,39 @@ impl State<'_, '_> {
                 .find('\n')
                 .map(|i| pos + i + 1)
                 .unwrap_or(range.end);
-            let line_full = pos..nl;
-            let content_end = if text[pos..nl].ends_with("\r\n") {
+            // Inside `:::column:::` the writer indents content for readability: remove the
+            // container's own indentation (that of its first content line), keep the rest.
+            let ws = text[pos..nl]
+                .bytes()
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .count();
+            let in_column = open
+                .iter()
+                .any(|(o, _)| matches!(o, Open::Row | Open::Column));
+            if !in_column {
+                strip = None;
+            } else if strip_depth != open.len() {
+                strip = None;
+                strip_depth = open.len();
+            }
+            let blank = text[pos..nl].trim().is_empty();
+            if in_column && strip.is_none() && !blank && !text[pos + ws..nl].starts_with(":::") {
+                strip = Some(ws);
+            }
+            let start = pos + strip.unwrap_or(0).min(ws);
+            let line_full = start..nl;
+            let content_end = if text[start..nl].ends_with("\r\n") {
                 nl - 2
-            } else if text[pos..nl].ends_with('\n') {
+            } else if text[start..nl].ends_with('\n') {
                 nl - 1
             } else {
                 nl
             };
-            let line = &text[pos..content_end];
+            let line = &text[start..content_end];
             let trimmed = line.trim_start_matches([' ', '\t', '>']);
             let lead = &line[..line.len() - trimmed.len()];
-            let lead_at = pos;
-            let trimmed_at = pos + lead.len();
+            let lead_at = start;
+            let trimmed_at = start + lead.len();
             pos = nl;
 
             // Fenced code is copied as is.
@@ -239,8 +261,7 @@ impl State<'_, '_> {
             }
             // Inline includes inside a line.
             ex.mapped.gen(file, lead_at, prefix);
-            let dedent = self.column_dedent(&open, lead);
-            let copy_from = lead_at + dedent.min(lead.len());
+            let copy_from = lead_at;
             if find_ci(line, "[!include").is_some() {
                 self.inline_includes(ex, file, copy_from, content_end);
                 ex.mapped.copy(file, content_end..nl);
@@ -269,20 +290,6 @@ impl State<'_, '_> {
                     .at(&file.source, at..at + 3)
                     .hint(format!("add a `{end}` line where the block ends")),
             );
-        }
-    }
-
-    /// Content inside `:::column:::` is usually indented for readability; the indentation
-    /// must not turn it into a code block.
-    fn column_dedent(&self, open: &[(Open, usize)], lead: &str) -> usize {
-        if open
-            .iter()
-            .any(|(o, _)| matches!(o, Open::Row | Open::Column))
-            && !lead.contains('>')
-        {
-            lead.len()
-        } else {
-            0
         }
     }
 

@@ -384,7 +384,7 @@ impl<'b> Pass<'_, 'b> {
                 let replace_text =
                     if link_type == LinkType::Autolink && dest_url.starts_with("xref:") {
                         href.as_ref().and_then(|_| {
-                            let uid = &dest_url[5..];
+                            let uid = dest_url[5..].split(['#', '?']).next().unwrap_or("");
                             self.ctx
                                 .uids
                                 .get(uid)
@@ -455,10 +455,6 @@ impl<'b> Pass<'_, 'b> {
             | Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell) => {
                 self.out.text.push('\n');
-                out.push((ev, range));
-            }
-            Event::FootnoteReference(ref name) => {
-                self.out.anchors.insert(format!("fnref-{name}"));
                 out.push((ev, range));
             }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {

@@ -347,6 +347,7 @@ fn render_page(
                 "meta": page.meta(),
                 "date": date,
                 "date_display": date_display,
+                "date_iso": date.as_deref().and_then(parse_us_date).map(|(m, d, y)| format!("{y:04}-{m:02}-{d:02}")),
                 "state": match page.state { PageState::Source => "source", PageState::Translated{..} => "translated", PageState::Fallback => "fallback" },
                 "machine_translated": machine,
                 "stale": stale,
