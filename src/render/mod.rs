@@ -281,7 +281,7 @@ fn render_page(
         .iter()
         .map(|&n| json!({"name": toc.nodes[n].name, "href": toc.nodes[n].href}))
         .collect();
-    let pos = toc.order.iter().position(|&p| p == pid);
+    let pos = toc.order_index.get(&pid).copied();
     let neighbour =
         |p: Option<PageId>| p.map(|p| json!({"title": site.pages[p].title, "href": site.href(p)}));
     let prev = neighbour(pos.and_then(|i| i.checked_sub(1)).map(|i| toc.order[i]));
