@@ -117,11 +117,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     };
     let Some(rel) = rel else {
         return Resolved::Broken {
-            kind: if image {
-                Kind::MissingImage
-            } else {
-                Kind::BrokenLink
-            },
+            kind: missing(image),
             message: format!("`{path}` points outside the site"),
             hint: "links must stay inside the content folder",
         };
@@ -141,17 +137,9 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     for l in [from.locale, ctx.reader, ctx.site.source_locale] {
         let loc = &ctx.site.locales[l];
         if loc.assets.contains_key(&rel) {
-            let mut href = format!("{}{}/{}", ctx.site.config.config.base_path(), loc.slug, rel);
-            if let Some(q) = query {
-                href.push('?');
-                href.push_str(q);
-            }
-            if let Some(f) = &fragment {
-                href.push('#');
-                href.push_str(f);
-            }
+            let href = format!("{}{}/{}", ctx.site.config.config.base_path(), loc.slug, rel);
             return Resolved::Asset {
-                href: paths::encode_href(&href),
+                href: with_suffix(href, query, fragment.as_deref()),
             };
         }
     }
@@ -172,28 +160,36 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         }
     }
     Resolved::Broken {
-        kind: if image {
-            Kind::MissingImage
-        } else {
-            Kind::BrokenLink
-        },
+        kind: missing(image),
         message: format!("`{path}` does not exist"),
         hint: "the path is relative to this file; check the name and the `../` steps",
     }
 }
 
-fn page(ctx: &LinkCtx, p: PageId, query: Option<&str>, fragment: Option<String>) -> Resolved {
-    let mut href = ctx.site.href(p);
+/// `href?query#fragment`, encoded for an attribute.
+fn with_suffix(mut href: String, query: Option<&str>, fragment: Option<&str>) -> String {
     if let Some(q) = query {
         href.push('?');
         href.push_str(q);
     }
-    if let Some(f) = &fragment {
+    if let Some(f) = fragment {
         href.push('#');
         href.push_str(f);
     }
+    paths::encode_href(&href)
+}
+
+fn missing(image: bool) -> Kind {
+    if image {
+        Kind::MissingImage
+    } else {
+        Kind::BrokenLink
+    }
+}
+
+fn page(ctx: &LinkCtx, p: PageId, query: Option<&str>, fragment: Option<String>) -> Resolved {
     Resolved::Page {
-        href: paths::encode_href(&href),
+        href: with_suffix(ctx.site.href(p), query, fragment.as_deref()),
         target: p,
         fragment,
     }
