@@ -47,10 +47,14 @@ pub enum Kind {
     Toc,
     Template,
     Locale,
+    OrphanPage,
+    StaleTranslation,
+    ExternalLink,
+    Redirect,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -70,6 +74,10 @@ impl Kind {
         Kind::Toc,
         Kind::Template,
         Kind::Locale,
+        Kind::OrphanPage,
+        Kind::StaleTranslation,
+        Kind::ExternalLink,
+        Kind::Redirect,
     ];
 
     pub fn default_level(self) -> Level {
@@ -78,8 +86,11 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
-            | Locale => Level::Warning,
-            UnknownLanguage => Level::Info,
+            | Locale | OrphanPage | ExternalLink => Level::Warning,
+            Redirect => Level::Error,
+            // Stale translations are expected in a living site: listed by `l10n status` and
+            // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
+            UnknownLanguage | StaleTranslation => Level::Info,
         }
     }
 
@@ -109,6 +120,10 @@ impl Kind {
             Kind::Toc => "table of contents problem",
             Kind::Template => "template error",
             Kind::Locale => "localization problem",
+            Kind::OrphanPage => "page in no table of contents",
+            Kind::StaleTranslation => "stale translation",
+            Kind::ExternalLink => "broken external link",
+            Kind::Redirect => "redirect problem",
         };
         if n == 1 {
             one.to_string()
@@ -120,6 +135,8 @@ impl Kind {
             format!("paths outside{rest}")
         } else if let Some(rest) = one.strip_prefix("image without") {
             format!("images without{rest}")
+        } else if let Some(rest) = one.strip_prefix("page in no") {
+            format!("pages in no{rest}")
         } else if let Some(rest) = one.strip_prefix("table of contents problem") {
             format!("table of contents problems{rest}")
         } else {
@@ -128,7 +145,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 19] = [
+const KIND_NAMES: [&str; 23] = [
     "config",
     "io",
     "encoding",
@@ -148,6 +165,10 @@ const KIND_NAMES: [&str; 19] = [
     "toc",
     "template",
     "locale",
+    "orphan_page",
+    "stale_translation",
+    "external_link",
+    "redirect",
 ];
 
 /// A place in a source file.

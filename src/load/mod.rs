@@ -464,7 +464,30 @@ fn translation_state(
     let stale = match frontmatter::string_field(fields, "ms.openlocfilehash") {
         None => false,
         Some(h) if h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
-            !h.eq_ignore_ascii_case(&crlf_sha1(&source.text))
+            let stale = !h.eq_ignore_ascii_case(&crlf_sha1(&source.text));
+            if stale {
+                let since = frontmatter::string_field(fields, "ms.lasthandoff")
+                    .map(|d| format!(" (handed off {d})"))
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::new(
+                        Kind::StaleTranslation,
+                        format!(
+                            "the source `{}` changed after this translation was handed off{since}",
+                            source.display
+                        ),
+                    )
+                    .at(
+                        &t.source,
+                        frontmatter::field_span(&t.source, &t.front, "ms.openlocfilehash"),
+                    )
+                    .hint(format!(
+                        "update the translation, then run `helpsite l10n stamp {}`",
+                        t.source.display
+                    )),
+                );
+            }
+            stale
         }
         Some(h) => {
             diags.push(

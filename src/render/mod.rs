@@ -2,6 +2,7 @@
 //! pages, then the Tera page templates. Rendering a page is a function of the page and the
 //! `Site`; nothing here writes files.
 
+pub mod graph;
 pub mod theme;
 pub mod toc;
 
@@ -167,9 +168,19 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
     let tocs: Vec<toc::Toc> = (0..site.locales.len())
         .map(|l| toc::build(site, l, &mut diags))
         .collect();
+    graph::orphans(site, &tocs, &mut diags);
+    let graph = graph::build(site, &bodies, &mut diags);
+    let env = Env {
+        site,
+        theme,
+        strings: &strings,
+        tocs: &tocs,
+        bodies: &bodies,
+        graph: &graph,
+    };
     let results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|p| render_page(site, theme, &strings, &tocs, &bodies, p))
+        .map(|p| render_page(&env, p))
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + site.locales.len() * 2 + 1);
     for r in results {
@@ -206,7 +217,14 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
         "404.html",
         &tera::Context::from_value(merge(
             base_context(site, site.source_locale, &strings[site.source_locale]),
-            json!({"root_404": true}),
+            json!({"root_404": true, "locales_404": site.locales.iter().enumerate().map(|(l, loc)| {
+                let t = |k: &str| strings[l].get(k).cloned().unwrap_or(Value::Null);
+                json!({
+                    "code": loc.code, "slug": loc.slug, "dir": loc.dir,
+                    "title": t("page_not_found"), "text": t("page_not_found_text"), "go_home": t("go_home"),
+                    "home": site.lookup(l, "index.md").map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", site.config.config.base_path(), loc.slug)),
+                })
+            }).collect::<Vec<_>>()}),
         ))
         .unwrap_or_default(),
     ) {
@@ -261,14 +279,25 @@ fn root_context(site: &Site, strings: &[BTreeMap<String, Value>]) -> Value {
     )
 }
 
-fn render_page(
-    site: &Site,
-    theme: &Theme,
-    strings: &[BTreeMap<String, Value>],
-    tocs: &[toc::Toc],
-    bodies: &[Rendered],
-    pid: PageId,
-) -> Result<Output, Diagnostic> {
+/// Everything a page template needs from the whole site.
+struct Env<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    strings: &'a [BTreeMap<String, Value>],
+    tocs: &'a [toc::Toc],
+    bodies: &'a [Rendered],
+    graph: &'a graph::Graph,
+}
+
+fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
+    let Env {
+        site,
+        theme,
+        strings,
+        tocs,
+        bodies,
+        graph,
+    } = *env;
     let page = &site.pages[pid];
     let lid = page.locale;
     let s = &strings[lid];
@@ -361,6 +390,8 @@ fn render_page(
             "title_html": body.title.as_ref().map(|t| &t.1),
             "title_id": body.title.as_ref().map(|t| &t.0),
             "headings": outline,
+            "linked_from": graph.incoming[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
+            "related": graph.related[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
             "nav": toc.nav(pid),
             "breadcrumbs": breadcrumbs,
             "prev": prev,

@@ -44,11 +44,13 @@ pub struct Toc {
     pub page_node: std::collections::HashMap<PageId, usize>,
     /// Pages in TOC order, for previous / next.
     pub order: Vec<PageId>,
+    /// Built from the folder tree because the locale has no TOC file.
+    pub from_folders: bool,
     /// Page -> its index in `order` (a lookup per page, not a scan: sites have 20,000 pages).
     pub order_index: std::collections::HashMap<PageId, usize>,
 }
 
-const TOC_NAMES: [&str; 3] = ["toc.yml", "TOC.yml", "toc.yaml"];
+const TOC_NAMES: [&str; 5] = ["toc.yml", "TOC.yml", "toc.yaml", "TOC.md", "toc.md"];
 
 /// Builds the TOC of `locale`.
 pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc {
@@ -78,7 +80,10 @@ pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc 
             );
             toc.roots = roots;
         }
-        None => folder_toc(site, locale, &mut toc),
+        None => {
+            toc.from_folders = true;
+            folder_toc(site, locale, &mut toc)
+        }
     }
     for (i, n) in toc.nodes.iter().enumerate() {
         if let Some(p) = n.page {
@@ -121,7 +126,7 @@ fn find_toc(site: &Site, locale: LocaleId, dir: &str) -> Option<(LocaleId, Strin
                 format!("{dir}/{n}")
             }
         })
-        .find(|rel| loc.assets.contains_key(rel))
+        .find(|rel| loc.assets.contains_key(rel) || loc.markdown.contains_key(rel))
         .map(|rel| (locale, rel))
 }
 
@@ -137,22 +142,31 @@ fn load_toc(
     stack: &mut Vec<String>,
     report: bool,
 ) -> Vec<usize> {
-    let path = &site.locales[toc_locale].assets[rel];
-    let display = path
-        .strip_prefix(&site.config.root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
-    let source = match crate::load::read_source(path, display) {
-        Ok(s) => s,
-        Err(d) => {
-            if report {
-                diags.push(d);
-            }
+    let loc = &site.locales[toc_locale];
+    let source = if let Some(md) = loc.markdown.get(rel) {
+        md.clone()
+    } else {
+        let Some(path) = loc.assets.get(rel) else {
             return Vec::new();
+        };
+        let display = path
+            .strip_prefix(&site.config.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        match crate::load::read_source(path, display) {
+            Ok(s) => s,
+            Err(d) => {
+                if report {
+                    diags.push(d);
+                }
+                return Vec::new();
+            }
         }
     };
-    let entries: Vec<RawEntry> = if source.text.trim().is_empty() {
+    let entries: Vec<RawEntry> = if rel.to_ascii_lowercase().ends_with(".md") {
+        parse_toc_md(&source.text)
+    } else if source.text.trim().is_empty() {
         Vec::new()
     } else {
         match serde_yaml::from_str::<Vec<RawEntry>>(&source.text) {
@@ -212,6 +226,7 @@ fn add_entries(
         // Locate the entry in the file for diagnostics: the next `name:` line.
         let at = source.text[*cursor..]
             .find(&format!("name: {name}"))
+            .or_else(|| source.text[*cursor..].find(&format!("[{name}]")))
             .map(|i| *cursor + i)
             .unwrap_or(*cursor);
         *cursor = at.min(source.text.len());
@@ -229,7 +244,11 @@ fn add_entries(
         if let Some(href) = &e.href {
             let clean = href.split(['#', '?']).next().unwrap_or("");
             let lower = clean.to_ascii_lowercase();
-            if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") || lower.ends_with('/') {
+            if lower.ends_with("toc.yml")
+                || lower.ends_with("toc.yaml")
+                || lower.ends_with("toc.md")
+                || lower.ends_with('/')
+            {
                 nested_toc = true;
                 let target = if lower.ends_with('/') {
                     format!("{clean}toc.yml")
@@ -328,6 +347,55 @@ fn add_entries(
         ids.push(id);
     }
     ids
+}
+
+/// DocFX's Markdown TOC: `#` levels nest; `# [Name](href)` links, `# Name` or `# [Name]()`
+/// groups entries without a page.
+fn parse_toc_md(text: &str) -> Vec<RawEntry> {
+    fn entry(name: String, href: Option<String>) -> RawEntry {
+        RawEntry {
+            name: Some(name),
+            href,
+            topic_href: None,
+            items: Vec::new(),
+            expanded: false,
+            _other: Default::default(),
+        }
+    }
+    // (level, entry) stack; finished children are attached to their parent on pop.
+    let mut roots: Vec<RawEntry> = Vec::new();
+    let mut stack: Vec<(usize, RawEntry)> = Vec::new();
+    fn attach(roots: &mut Vec<RawEntry>, stack: &mut [(usize, RawEntry)], e: RawEntry) {
+        match stack.last_mut() {
+            Some((_, parent)) => parent.items.push(e),
+            None => roots.push(e),
+        }
+    }
+    for line in text.lines() {
+        let t = line.trim();
+        let level = t.bytes().take_while(|b| *b == b'#').count();
+        if level == 0 || !t[level..].starts_with(' ') {
+            continue;
+        }
+        let rest = t[level..].trim();
+        let (name, href) = match (rest.strip_prefix('['), rest.rfind("](")) {
+            (Some(_), Some(close)) if rest.ends_with(')') => {
+                let name = rest[1..close].to_string();
+                let href = rest[close + 2..rest.len() - 1].trim();
+                (name, (!href.is_empty()).then(|| href.to_string()))
+            }
+            _ => (rest.to_string(), None),
+        };
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            let (_, done) = stack.pop().expect("non-empty");
+            attach(&mut roots, &mut stack, done);
+        }
+        stack.push((level, entry(name, href)));
+    }
+    while let Some((_, done)) = stack.pop() {
+        attach(&mut roots, &mut stack, done);
+    }
+    roots
 }
 
 /// A TOC from the folders: each folder's `index.md` heads it, pages sorted by title.
@@ -459,5 +527,26 @@ impl Toc {
                 Vec::new()
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_toc_nests_by_level() {
+        let toc = parse_toc_md("# [Home](index.md)\n# Guides\n## [SPF](auth/spf.md)\n### [Deep](auth/deep.md?tabs=a)\n## [Empty]()\n# [Last](last.md)\ntext\n");
+        assert_eq!(toc.len(), 3);
+        assert_eq!(toc[0].href.as_deref(), Some("index.md"));
+        assert_eq!(toc[1].name.as_deref(), Some("Guides"));
+        assert_eq!(toc[1].href, None);
+        assert_eq!(toc[1].items.len(), 2);
+        assert_eq!(
+            toc[1].items[0].items[0].href.as_deref(),
+            Some("auth/deep.md?tabs=a")
+        );
+        assert_eq!(toc[1].items[1].href, None);
+        assert_eq!(toc[2].name.as_deref(), Some("Last"));
     }
 }
