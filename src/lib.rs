@@ -13,6 +13,7 @@ pub mod load;
 pub mod markdown;
 pub mod paths;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod site;
 pub mod source;

@@ -57,6 +57,31 @@ enum Command {
     /// Translation status and stamping.
     #[command(subcommand)]
     L10n(L10nCommand),
+    /// Build the site, serve it locally and rebuild on every change, with live reload.
+    #[command(
+        after_help = "Examples:\n  helpsite serve                      http://127.0.0.1:4000/\n  helpsite serve --port 0 --open      a free port, opened in the browser\n  helpsite serve --poll               for file systems without change events\n\nContent errors never stop the server: they are shown over the page, which reloads by itself once they are fixed."
+    )]
+    Serve {
+        /// The site folder (holding helpsite.yml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Output folder [default: <site>/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0: any free port); when busy, the next free one is used.
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Poll for changes instead of waiting for file-system events (network mounts, some
+        /// containers).
+        #[arg(long)]
+        poll: bool,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site in DIR that builds at once with the built-in theme.
     #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
     Init {
@@ -126,6 +151,35 @@ fn main() -> ExitCode {
             format,
             verbose,
         } => finish(helpsite::check(&site, strict), format, verbose, color, true),
+        Command::Serve {
+            site,
+            out,
+            bind,
+            port,
+            poll,
+            open,
+        } => {
+            let opts = helpsite::serve::ServeOptions {
+                build: BuildOptions {
+                    site,
+                    out,
+                    strict: false,
+                    check_only: false,
+                },
+                bind,
+                port,
+                poll,
+                open,
+                color,
+            };
+            match helpsite::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::L10n(cmd) => l10n(cmd, color),
         Command::Init { dir } => match helpsite::init::init(&dir) {
             Ok(()) => {
