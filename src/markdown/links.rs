@@ -122,6 +122,11 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
             hint: "links must stay inside the content folder",
         };
     };
+    let hint = if decoded.starts_with('/') || decoded.starts_with("~/") {
+        "site-root paths start at the locale's content folder; check the name"
+    } else {
+        "check the file name and the `../` steps; the path is relative to this file"
+    };
     let lower = rel.to_ascii_lowercase();
     if crate::load::is_markdown(&lower) {
         if let Some(p) = ctx.site.lookup(ctx.reader, &rel) {
@@ -130,7 +135,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         return Resolved::Broken {
             kind: Kind::BrokenLink,
             message: format!("`{path}` is not a page of this site"),
-            hint: "check the file name and the `../` steps; the path is relative to this file",
+            hint,
         };
     }
     // A file: the reader's locale's copy, else the source locale's.
@@ -162,7 +167,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     Resolved::Broken {
         kind: missing(image),
         message: format!("`{path}` does not exist"),
-        hint: "the path is relative to this file; check the name and the `../` steps",
+        hint,
     }
 }
 

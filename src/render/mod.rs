@@ -3,6 +3,7 @@
 //! `Site`; nothing here writes files.
 
 pub mod graph;
+pub mod redirects;
 pub mod theme;
 pub mod toc;
 
@@ -169,6 +170,7 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
         .map(|l| toc::build(site, l, &mut diags))
         .collect();
     graph::orphans(site, &tocs, &mut diags);
+    let redirects = redirects::collect(site, &mut diags);
     let graph = graph::build(site, &bodies, &mut diags);
     let env = Env {
         site,
@@ -201,6 +203,28 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
             }),
             Err(e) => diags.push(theme::template_error(&theme.origin, e)),
         }
+    }
+    for r in &redirects.pages {
+        let ctx = merge(
+            base_context(site, r.locale, &strings[r.locale]),
+            redirects::context(r),
+        );
+        match theme.tera.render(
+            "redirect.html",
+            &tera::Context::from_value(ctx).unwrap_or_default(),
+        ) {
+            Ok(html) => outputs.push(Output {
+                path: r.path.clone(),
+                html,
+            }),
+            Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+        }
+    }
+    if !redirects.rules.is_empty() {
+        outputs.push(Output {
+            path: "_redirects".into(),
+            html: redirects.rules.clone(),
+        });
     }
     let root = root_context(site, &strings);
     match theme.tera.render(

@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/root.html",
     "templates/404.html",
     "templates/macros.html",
+    "templates/redirect.html",
     "static/helpsite.css",
     "static/helpsite.js",
     "i18n/en-US.yml",

@@ -321,8 +321,14 @@ fn add_entries(
                                         "TOC entry `{name}` links to `{href}`, which is not a page"
                                     ),
                                 )
-                                .at(source, at..at + name.len() + 6)
-                                .hint("hrefs in toc.yml are relative to the toc.yml file"),
+                                .at(source, {
+                                    // Point at the href itself when it is written after the name.
+                                    match source.text[at..].find(href.as_str()) {
+                                        Some(i) => at + i..at + i + href.len(),
+                                        None => at..at + name.len() + 6,
+                                    }
+                                })
+                                .hint("hrefs in a TOC are relative to the TOC file"),
                             );
                         }
                     }
