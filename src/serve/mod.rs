@@ -80,9 +80,10 @@ struct Shared {
 }
 
 impl Shared {
-    fn snapshot(&self) -> (u64, Vec<ErrorInfo>) {
+    /// The generation, its errors, and whether a rebuild runs now.
+    fn snapshot(&self) -> (u64, Vec<ErrorInfo>, bool) {
         let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        (s.generation, s.errors.clone())
+        (s.generation, s.errors.clone(), s.building)
     }
 
     fn is_building(&self) -> bool {
@@ -676,7 +677,7 @@ fn serve_events(mut stream: TcpStream, shared: &Shared, head_only: bool) -> io::
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
-    let (generation, _) = shared.snapshot();
+    let (generation, _, _) = shared.snapshot();
     stream.write_all(head.as_bytes())?;
     stream.write_all(format!("retry: 500\nevent: hello\ndata: {generation}\n\n").as_bytes())?;
     stream.flush()?;
@@ -712,33 +713,52 @@ fn serve_path(shared: &Shared, target: &str) -> Response {
         .map(|b| b.clone())
         .unwrap_or_else(|_| "/".into());
     let base_segs: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    let segs: Vec<String> =
-        if segs.len() >= base_segs.len() && segs.iter().zip(&base_segs).all(|(a, b)| a == b) {
-            segs[base_segs.len()..].to_vec()
-        } else if segs.is_empty() {
-            return Response::text(301, "moved").header("Location", base);
-        } else {
-            return not_found(shared, &[]);
-        };
-    let mut found = resolve_in_output(shared, &segs, slash);
-    if matches!(found, Resolved::Missing) && (shared.is_building() || !shared.out.exists()) {
-        // The output folder is being replaced: ask again when the rebuild is done.
-        shared.wait_idle(Duration::from_secs(30));
-        found = resolve_in_output(shared, &segs, slash);
+    let segs: Vec<String> = if segs.len() >= base_segs.len()
+        && segs.iter().zip(&base_segs).all(|(a, b)| a == b)
+    {
+        segs[base_segs.len()..].to_vec()
+    } else if segs.is_empty() {
+        return Response::text(301, "moved").header("Location", base);
+    } else {
+        return not_found(shared, &[], false).unwrap_or_else(|| Response::text(404, "not found"));
+    };
+    // A rebuild swaps the output folder and only then records its errors: what was read while
+    // one runs is read again once it is done, so that a page and its overlay always agree.
+    let mut retry = true;
+    loop {
+        match serve_once(shared, &base, &segs, slash, &query, retry) {
+            Some(resp) => return resp,
+            None => {
+                shared.wait_idle(Duration::from_secs(30));
+                retry = false;
+            }
+        }
     }
-    match found {
-        Resolved::File(f, len, name) => file_response(shared, f, len, &name, 200),
+}
+
+/// One try at answering; `None` (only when `retry`) when a rebuild ran meanwhile.
+fn serve_once(
+    shared: &Shared,
+    base: &str,
+    segs: &[String],
+    slash: bool,
+    query: &str,
+    retry: bool,
+) -> Option<Response> {
+    match resolve_in_output(shared, segs, slash) {
+        Resolved::File(f, len, name) => file_response(shared, f, len, &name, 200, retry),
         Resolved::Redirect => {
-            let mut loc = base.clone();
-            for s in &segs {
+            let mut loc = base.to_string();
+            for s in segs {
                 loc.push_str(&http::encode_segment(s));
                 loc.push('/');
             }
-            loc.push_str(&query);
-            Response::text(301, "moved").header("Location", loc)
+            loc.push_str(query);
+            Some(Response::text(301, "moved").header("Location", loc))
         }
-        Resolved::Missing => not_found(shared, &segs),
-        Resolved::Forbidden => Response::text(403, "path not allowed"),
+        Resolved::Missing if retry && (shared.is_building() || !shared.out.exists()) => None,
+        Resolved::Missing => not_found(shared, segs, retry),
+        Resolved::Forbidden => Some(Response::text(403, "path not allowed")),
     }
 }
 
@@ -794,7 +814,7 @@ fn open_file(path: &Path) -> Resolved {
 }
 
 /// The locale's 404 page (`/<locale>/404.html`), else `/404.html`, else a minimal one; status 404.
-fn not_found(shared: &Shared, segs: &[String]) -> Response {
+fn not_found(shared: &Shared, segs: &[String], retry: bool) -> Option<Response> {
     let mut tries: Vec<Vec<String>> = Vec::new();
     if let Some(first) = segs.first() {
         tries.push(vec![first.clone(), "404.html".into()]);
@@ -802,34 +822,49 @@ fn not_found(shared: &Shared, segs: &[String]) -> Response {
     tries.push(vec!["404.html".into()]);
     for t in tries {
         if let Resolved::File(f, len, name) = resolve_in_output(shared, &t, false) {
-            return file_response(shared, f, len, &name, 404);
+            return file_response(shared, f, len, &name, 404, retry);
         }
     }
-    let (generation, errors) = shared.snapshot();
+    let (generation, errors, building) = shared.snapshot();
+    if building && retry {
+        return None;
+    }
     let html = inject::inject(
-        &inject::fallback_page(404, "Not Resolved"),
+        &inject::fallback_page(404, "Not Found"),
         generation,
         &errors,
     );
-    Response::new(404, "text/html; charset=utf-8", html)
+    Some(Response::new(404, "text/html; charset=utf-8", html))
 }
 
-fn file_response(shared: &Shared, mut f: File, len: u64, name: &str, status: u16) -> Response {
+/// The file as it is, or with the live-reload script (and overlay) for HTML. `None` when a
+/// rebuild runs (and `retry`): the page may be newer than the recorded errors.
+fn file_response(
+    shared: &Shared,
+    mut f: File,
+    len: u64,
+    name: &str,
+    status: u16,
+    retry: bool,
+) -> Option<Response> {
     let ct = http::content_type(name);
     if ct.starts_with("text/html") {
         let mut bytes = Vec::with_capacity(len as usize);
         if io::Read::read_to_end(&mut f, &mut bytes).is_err() {
-            return Response::text(500, "cannot read the file");
+            return Some(Response::text(500, "cannot read the file"));
         }
-        let (generation, errors) = shared.snapshot();
+        let (generation, errors, building) = shared.snapshot();
+        if building && retry {
+            return None;
+        }
         let html = inject::inject(&String::from_utf8_lossy(&bytes), generation, &errors);
-        return Response::new(status, ct, html);
+        return Some(Response::new(status, ct, html));
     }
-    Response {
+    Some(Response {
         status,
         headers: vec![("Content-Type", ct.to_string())],
         body: http::Body::File(f, len),
-    }
+    })
 }
 
 #[cfg(test)]
