@@ -7,6 +7,7 @@
 pub mod config;
 pub mod dates;
 pub mod diagnostics;
+pub mod external;
 pub mod init;
 pub mod l10n;
 pub mod load;
@@ -51,6 +52,10 @@ pub struct BuildReport {
     pub timings: Timings,
     /// True when the output folder was replaced.
     pub written: bool,
+    /// Every `http(s)` link (once per file and place; fallback pages repeat none).
+    pub external_links: Vec<external::ExternalRef>,
+    /// Levels per kind and `--strict`, for findings added later (`check --external`).
+    pub policy: Policy,
 }
 
 /// Why a build could not run at all (as opposed to content findings).
@@ -79,6 +84,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let t1 = Instant::now();
     let highlighter = markdown::highlight::Highlighter::new();
     let result = render::render_site(&site, &theme, &highlighter);
+    let external_links: Vec<external::ExternalRef> = result
+        .bodies
+        .iter()
+        .zip(&site.pages)
+        .filter(|(_, p)| p.state != site::PageState::Fallback)
+        .flat_map(|(b, _)| b.external.iter().cloned())
+        .collect();
+    // An include used by many pages is one place in one file.
+    let mut external_links = external_links;
+    external_links.sort_by(|a, b| {
+        (&a.url, &a.source.display, a.span.start).cmp(&(&b.url, &b.source.display, b.span.start))
+    });
+    external_links.dedup_by(|a, b| {
+        a.url == b.url && a.source.display == b.source.display && a.span.start == b.span.start
+    });
     diags.extend(result.diags);
     for d in &mut diags {
         policy.apply(d);
@@ -122,6 +142,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             write: t2.elapsed(),
         },
         written,
+        external_links,
+        policy,
     })
 }
 

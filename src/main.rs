@@ -53,6 +53,16 @@ enum Command {
         format: Format,
         #[arg(long, short)]
         verbose: bool,
+        /// Also check every http(s) link over the network (cached for a day in
+        /// .helpsite-cache/).
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each answer.
+        #[arg(long, default_value_t = 10, requires = "external")]
+        timeout: u64,
+        /// With --external: ignore and do not write the result cache.
+        #[arg(long, requires = "external")]
+        no_cache: bool,
     },
     /// Translation status and stamping.
     #[command(subcommand)]
@@ -150,7 +160,33 @@ fn main() -> ExitCode {
             strict,
             format,
             verbose,
-        } => finish(helpsite::check(&site, strict), format, verbose, color, true),
+            external,
+            timeout,
+            no_cache,
+        } => {
+            let mut result = helpsite::check(&site, strict);
+            if external {
+                if let Ok(report) = &mut result {
+                    let mut opts = helpsite::external::Options::for_site(&site);
+                    opts.timeout = std::time::Duration::from_secs(timeout);
+                    if no_cache {
+                        opts.cache_file = None;
+                    }
+                    let (mut found, summary) =
+                        helpsite::external::check(&report.external_links, &opts);
+                    for d in &mut found {
+                        report.policy.apply(d);
+                    }
+                    eprintln!(
+                        "external links: {} URLs on {} hosts, {} from the cache, {} broken",
+                        summary.urls, summary.hosts, summary.from_cache, summary.broken
+                    );
+                    report.diagnostics.extend(found);
+                    diagnostics::sort(&mut report.diagnostics);
+                }
+            }
+            finish(result, format, verbose, color, true)
+        }
         Command::Serve {
             site,
             out,

@@ -81,6 +81,8 @@ pub struct Rendered {
     pub text: String,
     pub deps: Vec<(LocaleId, String)>,
     pub diags: Vec<Diagnostic>,
+    /// `http(s)` links, for `check --external`.
+    pub external: Vec<crate::external::ExternalRef>,
 }
 
 /// The text of the first `# ` heading, for pages without a `title`.
@@ -469,7 +471,19 @@ impl<'b> Pass<'_, 'b> {
     fn resolve_url(&mut self, url: &str, range: Range<usize>, image: bool) -> Option<String> {
         let file = self.mapped.locate(range.start)?.0.clone();
         match links::resolve(self.lctx, &file, url, image) {
-            Resolved::External => None,
+            Resolved::External => {
+                let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    if let Some((source, span)) = self.mapped.span(range) {
+                        self.out.external.push(crate::external::ExternalRef {
+                            url: url.to_string(),
+                            source,
+                            span,
+                        });
+                    }
+                }
+                None
+            }
             Resolved::InPage { fragment } => {
                 if let Some((source, span)) = self.mapped.span(range) {
                     self.out.links.push(PageLink {
