@@ -667,3 +667,28 @@ fn a_busy_port_moves_to_the_next_free_one() {
     );
     assert_eq!(srv.get("/en-us/").status, 200);
 }
+
+#[test]
+fn polling_watcher_sees_edits() {
+    let dir = site();
+    let root = dir.path();
+    let srv = Server::start(root, &["--port", "0", "--poll"]);
+    write(
+        root,
+        "content/en-us/beta.md",
+        "---\ntitle: Beta\n---\n\n# Beta\n\nBeta seen by polling.\n",
+    );
+    srv.wait_for("/en-us/beta/", "the polled edit", |r| {
+        r.body.contains("Beta seen by polling.")
+    });
+    // A second save at once (same second of modification time) is seen too.
+    write(
+        root,
+        "content/en-us/beta.md",
+        "---\ntitle: Beta\n---\n\n# Beta\n\nBeta polled AGAIN.\n",
+    );
+    srv.wait_for("/en-us/beta/", "the second polled edit", |r| {
+        r.body.contains("Beta polled AGAIN.")
+    });
+    assert!(srv.log().contains("(polling)"));
+}

@@ -48,7 +48,7 @@ pub struct ServeOptions {
 const PORT_TRIES: u16 = 20;
 /// Debounce of file events: an editor's save is often several events.
 const DEBOUNCE: Duration = Duration::from_millis(80);
-const POLL_INTERVAL: Duration = Duration::from_millis(300);
+const POLL_INTERVAL: Duration = Duration::from_millis(400);
 /// Connections served at once; more get 503.
 const MAX_CONNECTIONS: usize = 256;
 /// Keep-alive comments on the event stream, which also notice closed connections.
@@ -529,7 +529,11 @@ impl Watcher {
             }
         };
         let debouncer = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            // notify's PollWatcher compares modification times in whole seconds: without
+            // comparing contents, a second save within the same second would go unseen.
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             AnyDebouncer::Poll(
                 notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
                     DEBOUNCE,
