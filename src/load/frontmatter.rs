@@ -130,6 +130,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
                 if let Some(i) = msg.find(" at line ") {
                     msg.truncate(i);
                 }
+                // The YAML parser points at the mapping; the writer needs the repeated key.
+                let at = duplicate_key_at(yaml_text, &msg).map_or(at, |i| yaml.start + i);
                 let mut d =
                     Diagnostic::new(Kind::FrontMatter, format!("invalid front matter: {msg}"))
                         .at(source, at..(at + 1).min(text.len()));
@@ -149,6 +151,33 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
         body_start: split.body.start,
         yaml: Some(yaml),
     })
+}
+
+/// For a `duplicate entry with key "k"` message: the offset in `yaml` of the second top-level
+/// line defining `k`.
+fn duplicate_key_at(yaml: &str, msg: &str) -> Option<usize> {
+    let key = msg
+        .split_once("duplicate entry with key ")?
+        .1
+        .trim_matches('"');
+    let mut seen = 0;
+    let mut pos = 0;
+    for line in yaml.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let unquoted = line
+            .strip_prefix('"')
+            .and_then(|l| l.strip_prefix(key))
+            .and_then(|l| l.strip_prefix('"'));
+        let rest = unquoted.or_else(|| line.strip_prefix(key));
+        if rest.is_some_and(|r| r.trim_start().starts_with(':')) {
+            seen += 1;
+            if seen == 2 {
+                return Some(start);
+            }
+        }
+    }
+    None
 }
 
 fn first_line_len(s: &str) -> usize {

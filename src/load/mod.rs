@@ -38,23 +38,26 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             } else {
                 Level::Warning
             };
-            diags.push(
-                Diagnostic::new(
-                    Kind::Locale,
-                    format!(
-                        "the folder of locale `{}` does not exist: {}",
-                        lc.code,
-                        root.display()
-                    ),
-                )
-                .level(level)
-                .in_file(config.source.display.clone())
-                .hint(if is_source {
-                    "create the folder, or set `path:` for this locale in helpsite.yml"
-                } else {
-                    "every page of this locale falls back to the source locale"
-                }),
-            );
+            let d = Diagnostic::new(
+                Kind::Locale,
+                format!(
+                    "the folder of locale `{}` does not exist: {}",
+                    lc.code,
+                    root.display()
+                ),
+            )
+            .level(level)
+            .in_file(config.source.display.clone());
+            // Point at the locale's `code:` value in helpsite.yml when it can be found.
+            let d = match locale_code_span(&config.source, &lc.code) {
+                Some(span) => d.at(&config.source, span),
+                None => d,
+            };
+            diags.push(d.hint(if is_source {
+                "create the folder, or set `path:` for this locale in helpsite.yml"
+            } else {
+                "every page of this locale falls back to the source locale"
+            }));
             Default::default()
         };
         locales.push(Locale {
@@ -76,6 +79,26 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
     };
     lay_out_pages(&mut site, &mut diags);
     (site, diags)
+}
+
+/// The byte range of `code: <code>` 's value in `helpsite.yml` (quotes allowed), if written so.
+fn locale_code_span(config: &Source, code: &str) -> Option<std::ops::Range<usize>> {
+    let text = &config.text;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let item = line.trim_start().trim_start_matches("- ").trim_start();
+        let Some(value) = item.strip_prefix("code:") else {
+            continue;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value == code {
+            let at = start + line.find(value)?;
+            return Some(at..at + value.len());
+        }
+    }
+    None
 }
 
 fn display_path(site_root: &Path, path: &Path) -> String {
@@ -178,11 +201,14 @@ pub fn read_source(path: &Path, display: String) -> Result<Source, Diagnostic> {
             let lossy = String::from_utf8_lossy(&bytes).into_owned();
             // Position in the lossy text: the valid prefix is identical.
             let src = SourceFile::new(path.to_path_buf(), display, lossy);
-            Err(
-                Diagnostic::new(Kind::Encoding, "the file is not valid UTF-8")
-                    .at(&src, bad..bad + 1)
-                    .hint("save the file as UTF-8 (UTF-16 files need a byte order mark)"),
-            )
+            let message = if bytes.get(bad) == Some(&0) {
+                "the file is not UTF-8 text: it holds a NUL byte (UTF-16 without a byte order mark?)"
+            } else {
+                "the file is not valid UTF-8"
+            };
+            Err(Diagnostic::new(Kind::Encoding, message)
+                .at(&src, bad..bad + 1)
+                .hint("save the file as UTF-8 (UTF-16 files need a byte order mark)"))
         }
     }
 }
@@ -212,6 +238,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, usize> {
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, false);
+    }
+    // UTF-16 without a byte order mark is valid UTF-8 byte for byte (every other byte NUL), and
+    // no text file holds NUL: the first one is reported.
+    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
+        return Err(nul);
     }
     std::str::from_utf8(bytes)
         .map(str::to_string)
@@ -461,7 +492,12 @@ fn translation_state(
             );
         }
     }
-    let stale = match frontmatter::string_field(fields, "ms.openlocfilehash") {
+    // A value that is not a string (a list, a mapping) is reported like any other non-hash.
+    let hash = match fields.get("ms.openlocfilehash") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => frontmatter::string_field(fields, "ms.openlocfilehash").or(Some(v.to_string())),
+    };
+    let stale = match hash {
         None => false,
         Some(h) if h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
             let stale = !h.eq_ignore_ascii_case(&crlf_sha1(&source.text));
