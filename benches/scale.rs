@@ -1326,9 +1326,41 @@ fn tail(s: &str, n: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-fn helpsite_bin() -> PathBuf {
-    // Built by `cargo bench` with the bench profile (which inherits release).
-    PathBuf::from(env!("CARGO_BIN_EXE_helpsite"))
+/// The helpsite binary `cargo bench` built (bench profile, which inherits release), copied
+/// into `out` so a concurrent `cargo build` cannot swap it in the middle of a run.
+fn helpsite_bin(out: &Path) -> Result<PathBuf, String> {
+    let built = PathBuf::from(env!("CARGO_BIN_EXE_helpsite"));
+    let copy = out.join("helpsite-under-test");
+    std::fs::copy(&built, &copy).map_err(|e| format!("cannot copy {}: {e}", built.display()))?;
+    Ok(copy)
+}
+
+/// Which source the binary was built from: commit, and whether the tree had local changes.
+fn revision() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match git(&["rev-parse", "--short", "HEAD"]) {
+        Some(rev) => {
+            let dirty = git(&["status", "--porcelain", "--untracked-files=no", "--", "src"])
+                .is_some_and(|s| !s.is_empty());
+            format!(
+                "helpsite {rev}{}",
+                if dirty {
+                    " with uncommitted src/ changes"
+                } else {
+                    ""
+                }
+            )
+        }
+        None => "helpsite (revision unknown)".into(),
+    }
 }
 
 fn machine() -> String {
@@ -1425,7 +1457,7 @@ fn run_compare(a: &Args) -> Result<(), String> {
         t.elapsed().as_secs_f64()
     );
     let pages = c.articles * c.locales + c.locales;
-    let bin = helpsite_bin();
+    let bin = helpsite_bin(out)?;
 
     // helpsite: first build, then a no-change rebuild into the same folder.
     let build_args = ["build", "--site", s(&site), "--out", s(&pub_h), "-v"];
@@ -1473,7 +1505,7 @@ fn run_compare(a: &Args) -> Result<(), String> {
     let _ = writeln!(
         rep,
         "Corpus: {} articles x {} locales ({}), {} Markdown/YAML files, {:.0} MB, {:.1} KB per article file on average.\n\
-         Machine: {}.\n",
+         Binary: {}. Machine: {}.\n",
         c.articles,
         c.locales,
         LANGS[..c.locales]
@@ -1484,6 +1516,7 @@ fn run_compare(a: &Args) -> Result<(), String> {
         st.files,
         st.bytes as f64 / 1e6,
         st.article_bytes as f64 / st.articles_written as f64 / 1024.0,
+        revision(),
         machine()
     );
     let _ = writeln!(
@@ -1569,12 +1602,13 @@ fn run_compare(a: &Args) -> Result<(), String> {
 fn run_scaling(a: &Args) -> Result<(), String> {
     let out = a.out.join("scaling");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let bin = helpsite_bin();
+    let bin = helpsite_bin(&out)?;
     let mut rep = format!(
-        "helpsite memory scaling, {} locales. Machine: {}.\n\n\
+        "helpsite memory scaling, {} locales ({}). Machine: {}.\n\n\
          | articles | pages | wall (s) | CPU user+sys (s) | peak RSS (MB) | KB per page | phases |\n\
          |---:|---:|---:|---:|---:|---:|---|\n",
         a.locales,
+        revision(),
         machine()
     );
     for n in [2_500, 5_000, 10_000, 20_000] {
