@@ -40,14 +40,20 @@ pub fn is_absolute(path: &str) -> bool {
 /// The URL path (without base path or locale) of an article: `bounces/Status codes.md` ->
 /// `bounces/status-codes/`, `index.md` -> ``, `a/index.md` -> `a/`.
 pub fn article_url_path(rel: &str) -> String {
-    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    // Every Markdown extension the loader accepts, in any case (`A.MD`, `b.markdown`), and
+    // `index` in any case (`sub/Index.md` -> `sub/`).
+    let strip_ci = |s: &'_ str, suffix: &str| -> Option<usize> {
+        let cut = s.len().checked_sub(suffix.len())?;
+        (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then_some(cut)
+    };
+    let stem = match strip_ci(rel, ".md").or_else(|| strip_ci(rel, ".markdown")) {
+        Some(cut) => &rel[..cut],
+        None => rel,
+    };
     let stem = if stem.eq_ignore_ascii_case("index") {
         ""
-    } else if let Some(dir) = stem
-        .strip_suffix("/index")
-        .or_else(|| stem.strip_suffix("/INDEX"))
-    {
-        dir
+    } else if let Some(cut) = strip_ci(stem, "/index") {
+        &stem[..cut]
     } else {
         stem
     };
@@ -142,6 +148,9 @@ mod tests {
             "bounces/status-codes/"
         );
         assert_eq!(article_url_path("sv/kom-igång.md"), "sv/kom-igång/");
+        assert_eq!(article_url_path("Up.MD"), "up/");
+        assert_eq!(article_url_path("other.markdown"), "other/");
+        assert_eq!(article_url_path("sub/Index.md"), "sub/");
         assert_eq!(encode_href("a b/\"x\""), "a%20b/%22x%22");
         assert_eq!(percent_decode("my%20page.md"), "my page.md");
         assert_eq!(percent_decode("100%"), "100%");
