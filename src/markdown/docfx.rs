@@ -48,6 +48,23 @@ pub fn blockquotes<'a>(
     diags: &mut Vec<Diagnostic>,
     mapped: &Mapped,
 ) -> Vec<Ev<'a>> {
+    blockquotes_at(events, labels, diags, mapped, 0)
+}
+
+/// Quotes nested deeper than this are left as plain quotes: no alert sits 32 quotes deep, and
+/// hostile input (10,000 nested `>`) must neither overflow the stack nor take quadratic time.
+const MAX_QUOTE_DEPTH: usize = 32;
+
+fn blockquotes_at<'a>(
+    events: Vec<Ev<'a>>,
+    labels: &Labels,
+    diags: &mut Vec<Diagnostic>,
+    mapped: &Mapped,
+    level: usize,
+) -> Vec<Ev<'a>> {
+    if level >= MAX_QUOTE_DEPTH {
+        return events;
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter().peekable();
     while let Some((ev, range)) = iter.next() {
@@ -68,7 +85,7 @@ pub fn blockquotes<'a>(
                 }
                 children.push((e, r));
             }
-            let children = blockquotes(children, labels, diags, mapped);
+            let children = blockquotes_at(children, labels, diags, mapped, level + 1);
             out.extend(quote(children, range, labels, diags, mapped));
         } else {
             out.push((ev, range));
