@@ -99,9 +99,15 @@ pub fn uid_map(site: &Site) -> HashMap<String, String> {
         .collect()
 }
 
-pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> RenderResult {
+/// Per-build data derived from the site and theme: UI strings and labels per locale, uids.
+pub struct Prepared {
+    pub strings: Vec<BTreeMap<String, Value>>,
+    pub labels: Vec<Labels>,
+    pub uids: HashMap<String, String>,
+}
+
+pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepared {
     let source_code = site.source_locale().code.clone();
-    let mut diags = Vec::new();
     let strings: Vec<BTreeMap<String, Value>> = site
         .locales
         .iter()
@@ -125,23 +131,36 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
             s
         })
         .collect();
-    let labels: Vec<Labels> = strings.iter().map(|s| labels_for(site, s)).collect();
-    let uids = uid_map(site);
+    let labels = strings.iter().map(|s| labels_for(site, s)).collect();
+    Prepared {
+        strings,
+        labels,
+        uids: uid_map(site),
+    }
+}
+
+/// Markdown of the given pages, in parallel.
+pub fn render_bodies(
+    site: &Site,
+    prep: &Prepared,
+    highlighter: &Highlighter,
+    pages: &[PageId],
+) -> Vec<Rendered> {
     let mctx = MarkdownCtx {
         site,
         highlighter,
-        labels: &labels,
-        uids: &uids,
+        labels: &prep.labels,
+        uids: &prep.uids,
     };
-    let mut bodies: Vec<Rendered> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|p| markdown::render(&mctx, p))
-        .collect();
+    pages
+        .par_iter()
+        .map(|&p| markdown::render(&mctx, p))
+        .collect()
+}
 
-    // Fragments can only be checked once every page knows its anchors.
-    for b in &mut bodies {
-        diags.append(&mut b.diags);
-    }
+/// Links whose `#fragment` names no anchor of their target. Needs every page's anchors.
+pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     for (pid, b) in bodies.iter().enumerate() {
         for l in &b.links {
             let Some(f) = &l.fragment else { continue };
@@ -163,6 +182,33 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
             }
         }
     }
+    diags
+}
+
+/// Templates of the given pages, in parallel.
+pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic>) {
+    let results: Vec<Result<Output, Diagnostic>> =
+        pages.par_iter().map(|&p| render_page(env, p)).collect();
+    let mut outputs = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    (outputs, diags)
+}
+
+pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> RenderResult {
+    let mut diags = Vec::new();
+    let prep = prepare(site, theme, &mut diags);
+    let all: Vec<PageId> = (0..site.pages.len()).collect();
+    let mut bodies = render_bodies(site, &prep, highlighter, &all);
+    for b in &mut bodies {
+        diags.append(&mut b.diags);
+    }
+    diags.extend(anchor_findings(site, &bodies));
     // Fallback pages repeat the source text: report each finding once.
     dedup(&mut diags);
 
@@ -170,94 +216,20 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
         .map(|l| toc::build(site, l, &mut diags))
         .collect();
     graph::orphans(site, &tocs, &mut diags);
-    let redirects = redirects::collect(site, &mut diags);
     let graph = graph::build(site, &bodies, &mut diags);
     let env = Env {
         site,
         theme,
-        strings: &strings,
+        strings: &prep.strings,
         tocs: &tocs,
         bodies: &bodies,
         graph: &graph,
     };
-    let results: Vec<Result<Output, Diagnostic>> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|p| render_page(&env, p))
-        .collect();
-    let mut outputs = Vec::with_capacity(results.len() + site.locales.len() * 2 + 1);
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
-        }
-    }
-    for (lid, l) in site.locales.iter().enumerate() {
-        let ctx = base_context(site, lid, &strings[lid]);
-        match theme.tera.render(
-            "404.html",
-            &tera::Context::from_value(ctx).unwrap_or_default(),
-        ) {
-            Ok(html) => outputs.push(Output {
-                path: format!("{}/404.html", l.slug),
-                html,
-            }),
-            Err(e) => diags.push(theme::template_error(&theme.origin, e)),
-        }
-    }
-    for r in &redirects.pages {
-        let ctx = merge(
-            base_context(site, r.locale, &strings[r.locale]),
-            redirects::context(r),
-        );
-        match theme.tera.render(
-            "redirect.html",
-            &tera::Context::from_value(ctx).unwrap_or_default(),
-        ) {
-            Ok(html) => outputs.push(Output {
-                path: r.path.clone(),
-                html,
-            }),
-            Err(e) => diags.push(theme::template_error(&theme.origin, e)),
-        }
-    }
-    if !redirects.rules.is_empty() {
-        outputs.push(Output {
-            path: "_redirects".into(),
-            html: redirects.rules.clone(),
-        });
-    }
-    let root = root_context(site, &strings);
-    match theme.tera.render(
-        "root.html",
-        &tera::Context::from_value(root.clone()).unwrap_or_default(),
-    ) {
-        Ok(html) => outputs.push(Output {
-            path: "index.html".into(),
-            html,
-        }),
-        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
-    }
-    match theme.tera.render(
-        "404.html",
-        &tera::Context::from_value(merge(
-            base_context(site, site.source_locale, &strings[site.source_locale]),
-            json!({"root_404": true, "locales_404": site.locales.iter().enumerate().map(|(l, loc)| {
-                let t = |k: &str| strings[l].get(k).cloned().unwrap_or(Value::Null);
-                json!({
-                    "code": loc.code, "slug": loc.slug, "dir": loc.dir,
-                    "title": t("page_not_found"), "text": t("page_not_found_text"), "go_home": t("go_home"),
-                    "home": site.lookup(l, "index.md").map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", site.config.config.base_path(), loc.slug)),
-                })
-            }).collect::<Vec<_>>()}),
-        ))
-        .unwrap_or_default(),
-    ) {
-        Ok(html) => outputs.push(Output {
-            path: "404.html".into(),
-            html,
-        }),
-        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
-    }
+    let (mut outputs, page_diags) = render_pages(&env, &all);
+    diags.extend(page_diags);
+    let (extra, extra_diags) = site_pages(site, theme, &prep);
+    outputs.extend(extra);
+    diags.extend(extra_diags);
     RenderResult {
         outputs,
         diags,
@@ -265,7 +237,67 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
     }
 }
 
-fn dedup(diags: &mut Vec<Diagnostic>) {
+/// The pages that are not articles: each locale's 404, the language chooser, the root 404,
+/// redirect pages and `_redirects`.
+pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, Vec<Diagnostic>) {
+    let strings = &prep.strings;
+    let mut diags = Vec::new();
+    let mut outputs = Vec::new();
+    let redirects = redirects::collect(site, &mut diags);
+    let mut render = |name: &str, ctx: Value, path: String| match theme
+        .tera
+        .render(name, &tera::Context::from_value(ctx).unwrap_or_default())
+    {
+        Ok(html) => outputs.push(Output { path, html }),
+        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+    };
+    for (lid, l) in site.locales.iter().enumerate() {
+        render(
+            "404.html",
+            base_context(site, lid, &strings[lid]),
+            format!("{}/404.html", l.slug),
+        );
+    }
+    for r in &redirects.pages {
+        let ctx = merge(
+            base_context(site, r.locale, &strings[r.locale]),
+            redirects::context(r),
+        );
+        render("redirect.html", ctx, r.path.clone());
+    }
+    render(
+        "root.html",
+        root_context(site, strings),
+        "index.html".into(),
+    );
+    let locales_404: Vec<Value> = site
+        .locales
+        .iter()
+        .enumerate()
+        .map(|(l, loc)| {
+            let t = |k: &str| strings[l].get(k).cloned().unwrap_or(Value::Null);
+            json!({
+                "code": loc.code, "slug": loc.slug, "dir": loc.dir,
+                "title": t("page_not_found"), "text": t("page_not_found_text"), "go_home": t("go_home"),
+                "home": site.lookup(l, "index.md").map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", site.config.config.base_path(), loc.slug)),
+            })
+        })
+        .collect();
+    let root_404 = merge(
+        base_context(site, site.source_locale, &strings[site.source_locale]),
+        json!({"root_404": true, "locales_404": locales_404}),
+    );
+    render("404.html", root_404, "404.html".into());
+    if !redirects.rules.is_empty() {
+        outputs.push(Output {
+            path: "_redirects".into(),
+            html: redirects.rules.clone(),
+        });
+    }
+    (outputs, diags)
+}
+
+pub fn dedup(diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     diags.retain(|d| seen.insert((d.kind, d.position(), d.message.clone())));
 }
@@ -304,13 +336,13 @@ fn root_context(site: &Site, strings: &[BTreeMap<String, Value>]) -> Value {
 }
 
 /// Everything a page template needs from the whole site.
-struct Env<'a> {
-    site: &'a Site,
-    theme: &'a Theme,
-    strings: &'a [BTreeMap<String, Value>],
-    tocs: &'a [toc::Toc],
-    bodies: &'a [Rendered],
-    graph: &'a graph::Graph,
+pub struct Env<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub strings: &'a [BTreeMap<String, Value>],
+    pub tocs: &'a [toc::Toc],
+    pub bodies: &'a [Rendered],
+    pub graph: &'a graph::Graph,
 }
 
 fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
