@@ -68,38 +68,50 @@ pub enum Fatal {
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    build_full(opts).map(|(report, _)| report)
+}
+
+/// What a full build knows at its end, kept by a [`session::Session`] to rebuild parts later.
+pub(crate) struct Built {
+    pub site: site::Site,
+    pub theme: render::theme::Theme,
+    pub highlighter: markdown::highlight::Highlighter,
+    pub render: render::RenderResult,
+    /// Findings of loading, per file (display path); `None` for findings without a file.
+    pub load_diags: Vec<Diagnostic>,
+    pub policy: Policy,
+    pub out: PathBuf,
+    /// Hash of every file written from `render.outputs` (empty when nothing was written).
+    pub output_hashes: std::collections::HashMap<String, u64>,
+}
+
+/// A hash of output text, to skip writing files that did not change.
+pub(crate) fn text_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
+pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let t0 = Instant::now();
     let config = config::load(&opts.site).map_err(Fatal::Config)?;
     let theme =
         render::theme::load(config.theme_dir().as_deref(), &config.root).map_err(Fatal::Config)?;
-    let mut policy = Policy {
+    let policy = Policy {
         levels: config.config.checks.clone(),
         strict: opts.strict,
     };
-    policy.levels.retain(|_, _| true);
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("public"));
-    let (site, mut diags) = load::load(config);
+    let (site, load_diags) = load::load(config);
     let load_time = t0.elapsed();
 
     let t1 = Instant::now();
     let highlighter = markdown::highlight::Highlighter::new();
-    let result = render::render_site(&site, &theme, &highlighter);
-    let external_links: Vec<external::ExternalRef> = result
-        .bodies
-        .iter()
-        .zip(&site.pages)
-        .filter(|(_, p)| p.state != site::PageState::Fallback)
-        .flat_map(|(b, _)| b.external.iter().cloned())
-        .collect();
-    // An include used by many pages is one place in one file.
-    let mut external_links = external_links;
-    external_links.sort_by(|a, b| {
-        (&a.url, &a.source.display, a.span.start).cmp(&(&b.url, &b.source.display, b.span.start))
-    });
-    external_links.dedup_by(|a, b| {
-        a.url == b.url && a.source.display == b.source.display && a.span.start == b.span.start
-    });
-    diags.extend(result.diags);
+    let mut result = render::render_site(&site, &theme, &highlighter);
+    let external_links = external_links(&site, &result.bodies);
+    let mut diags = load_diags.clone();
+    diags.append(&mut result.diags);
     for d in &mut diags {
         policy.apply(d);
     }
@@ -117,25 +129,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             )
         };
         let staging = write::Staging::new(&out).map_err(io_err)?;
-        let mut statics: Vec<(String, Vec<u8>)> = theme
-            .statics
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        statics.push((
-            "highlight.css".into(),
-            markdown::highlight::stylesheet().into_bytes(),
-        ));
-        files_written =
-            write::write_site(&staging.dir, &site, &result.outputs, &statics).map_err(io_err)?;
+        files_written = write::write_site(&staging.dir, &site, &result.outputs, &statics(&theme))
+            .map_err(io_err)?;
         staging.commit().map_err(io_err)?;
         written = true;
     }
-    Ok(BuildReport {
+    // The HTML is on disk now; a session keeps only what it needs to redo parts.
+    let output_hashes = if written {
+        result
+            .outputs
+            .iter()
+            .map(|o| (o.path.clone(), text_hash(&o.html)))
+            .collect()
+    } else {
+        Default::default()
+    };
+    result.outputs = Vec::new();
+    let report = BuildReport {
         diagnostics: diags,
         pages: site.pages.len(),
         files_written,
-        out,
+        out: out.clone(),
         timings: Timings {
             load: load_time,
             render: render_time,
@@ -143,8 +157,53 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         },
         written,
         external_links,
-        policy,
-    })
+        policy: policy.clone(),
+    };
+    Ok((
+        report,
+        Built {
+            site,
+            theme,
+            highlighter,
+            render: result,
+            load_diags,
+            policy,
+            out,
+            output_hashes,
+        },
+    ))
+}
+
+/// The theme's static files plus the generated highlighting stylesheet, as written under `_static/`.
+pub(crate) fn statics(theme: &render::theme::Theme) -> Vec<(String, Vec<u8>)> {
+    let mut statics: Vec<(String, Vec<u8>)> = theme
+        .statics
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    statics.push((
+        "highlight.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    ));
+    statics
+}
+
+/// Every `http(s)` link, once per place: fallback pages repeat their source's, and an include
+/// used by many pages is one place in one file.
+fn external_links(site: &site::Site, bodies: &[markdown::Rendered]) -> Vec<external::ExternalRef> {
+    let mut links: Vec<external::ExternalRef> = bodies
+        .iter()
+        .zip(&site.pages)
+        .filter(|(_, p)| p.state != site::PageState::Fallback)
+        .flat_map(|(b, _)| b.external.iter().cloned())
+        .collect();
+    links.sort_by(|a, b| {
+        (&a.url, &a.source.display, a.span.start).cmp(&(&b.url, &b.source.display, b.span.start))
+    });
+    links.dedup_by(|a, b| {
+        a.url == b.url && a.source.display == b.source.display && a.span.start == b.span.start
+    });
+    links
 }
 
 /// Loads the site (configuration and pages) without rendering: for `l10n` commands.

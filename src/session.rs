@@ -1,14 +1,32 @@
 //! A build session for `serve`: one full build, then rebuilds after file changes. The public
 //! contract: after every `rebuild`, the output folder holds exactly what a full `build` of the
 //! same sources would write, and a rebuild with errors leaves the last good output in place.
+//!
+//! Editing an existing article or include (the change writers make all day) is handled in
+//! place: the file is read again, the pages that show it (in every locale, fallbacks
+//! included) and the pages that include it are rendered again, the site-wide checks and link
+//! graph are redone (they are cheap), and only pages whose HTML changed are rewritten. A
+//! changed title re-renders its locale's pages, whose navigation may show it. Anything else
+//! (files added, deleted or renamed, configuration, templates, UI strings, TOC, redirects)
+//! runs a full build.
 
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
-use crate::{BuildOptions, BuildReport, Fatal};
+use crate::diagnostics::{self, Diagnostic, Kind};
+use crate::load::{self, frontmatter};
+use crate::render::{self, Env};
+use crate::site::{PageId, PageState};
+use crate::{BuildOptions, BuildReport, Built, Fatal, Timings};
 
 pub struct Session {
     opts: BuildOptions,
+    /// What the last full build left; `None` forces a full build.
+    state: Option<Built>,
+    /// Pages rendered by a rebuild that had errors, so not written yet.
+    dirty: BTreeSet<PageId>,
 }
 
 /// What one rebuild did, for the server's log line and live reload.
@@ -18,13 +36,39 @@ pub struct Rebuild {
     /// Pages whose HTML was rendered again.
     pub pages_rendered: usize,
     pub elapsed: std::time::Duration,
+    /// True when the rebuild was a full build.
+    pub full: bool,
+}
+
+/// A change the fast path understands.
+enum Change {
+    Markdown {
+        locale: usize,
+        rel: String,
+        path: PathBuf,
+    },
+    Asset {
+        locale: usize,
+        rel: String,
+        path: PathBuf,
+    },
+    ThemeStatic {
+        rel: String,
+        path: PathBuf,
+    },
+    /// Outside everything the site reads (an editor's backup file, README.md...).
+    Unrelated,
 }
 
 impl Session {
     /// Runs the first full build.
     pub fn start(opts: BuildOptions) -> Result<(Session, Rebuild), Fatal> {
-        let mut s = Session { opts };
-        let r = s.rebuild(&[])?;
+        let mut s = Session {
+            opts,
+            state: None,
+            dirty: BTreeSet::new(),
+        };
+        let r = s.full(Instant::now())?;
         Ok((s, r))
     }
 
@@ -35,19 +79,392 @@ impl Session {
             .unwrap_or_else(|| self.opts.site.join("public"))
     }
 
-    pub fn site_dir(&self) -> &std::path::Path {
+    pub fn site_dir(&self) -> &Path {
         &self.opts.site
     }
 
     /// Rebuilds after `changed` files (absolute or site-relative paths) changed on disk.
-    pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<Rebuild, Fatal> {
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Fatal> {
         let t = Instant::now();
-        let report = crate::build(&self.opts)?;
-        let pages_rendered = report.pages;
+        if changed.is_empty() {
+            return self.full(t);
+        }
+        let Some(changes) = self.classify(changed) else {
+            return self.full(t);
+        };
+        match self.incremental(changes, t) {
+            Some(r) => r,
+            None => self.full(t),
+        }
+    }
+
+    fn full(&mut self, t: Instant) -> Result<Rebuild, Fatal> {
+        self.state = None;
+        self.dirty.clear();
+        let (report, built) = crate::build_full(&self.opts)?;
+        let pages = report.pages;
+        // A failed full build wrote nothing: the next rebuild must be full again.
+        if report.written {
+            self.state = Some(built);
+        }
         Ok(Rebuild {
             report,
-            pages_rendered,
+            pages_rendered: pages,
             elapsed: t.elapsed(),
+            full: true,
         })
+    }
+
+    fn classify(&self, changed: &[PathBuf]) -> Option<Vec<Change>> {
+        let st = self.state.as_ref()?;
+        let canon = |p: &Path| p.canonicalize().ok();
+        let site_root = canon(&self.opts.site)?;
+        let theme_dir = st.site.config.theme_dir().and_then(|d| canon(&d));
+        let out = canon(&st.out);
+        let roots: Vec<Option<PathBuf>> = st.site.locales.iter().map(|l| canon(&l.root)).collect();
+        let mut out_changes = Vec::new();
+        for p in changed {
+            let abs = if p.is_absolute() {
+                p.clone()
+            } else {
+                self.opts.site.join(p)
+            };
+            // Deleted or renamed away: the set of pages changes.
+            let path = canon(&abs)?;
+            if !path.is_file() {
+                return None;
+            }
+            if out.as_ref().is_some_and(|o| path.starts_with(o)) {
+                out_changes.push(Change::Unrelated);
+                continue;
+            }
+            if let Some(t) = &theme_dir {
+                if let Ok(rel) = path.strip_prefix(t) {
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    let stat = rel.strip_prefix("static/")?.to_string();
+                    out_changes.push(Change::ThemeStatic { rel: stat, path });
+                    continue;
+                }
+            }
+            let in_locale = roots.iter().enumerate().find_map(|(l, r)| {
+                let r = r.as_ref()?;
+                path.strip_prefix(r)
+                    .ok()
+                    .map(|rel| (l, rel.to_string_lossy().replace('\\', "/")))
+            });
+            match in_locale {
+                Some((l, rel)) => {
+                    let loc = &st.site.locales[l];
+                    let name = rel.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+                    if name.starts_with("toc.") {
+                        return None;
+                    }
+                    if load::is_markdown(&rel) {
+                        // A new file changes the set of pages.
+                        loc.markdown.get(&rel)?;
+                        out_changes.push(Change::Markdown {
+                            locale: l,
+                            rel,
+                            path,
+                        });
+                    } else {
+                        loc.assets.get(&rel)?;
+                        out_changes.push(Change::Asset {
+                            locale: l,
+                            rel,
+                            path,
+                        });
+                    }
+                }
+                None => {
+                    let rel = path.strip_prefix(&site_root).ok()?;
+                    let rel = rel.to_string_lossy();
+                    // Configuration and redirects change everything; other files nothing.
+                    if rel == crate::config::CONFIG_FILE
+                        || rel == render::redirects::REDIRECTION_FILE
+                        || rel.starts_with(&*st.site.config.config.content.to_string_lossy())
+                    {
+                        return None;
+                    }
+                    out_changes.push(Change::Unrelated);
+                }
+            }
+        }
+        Some(out_changes)
+    }
+
+    /// The fast path; `None` when the change needs a full build after all.
+    fn incremental(&mut self, changes: Vec<Change>, t: Instant) -> Option<Result<Rebuild, Fatal>> {
+        let st = self.state.as_mut()?;
+        let t_load = Instant::now();
+        let mut markdown_pages: BTreeSet<PageId> = BTreeSet::new();
+        let mut template_pages: BTreeSet<PageId> = BTreeSet::new();
+        let mut title_locales: BTreeSet<usize> = BTreeSet::new();
+        // Load findings to replace, per file.
+        let mut file_diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
+        let mut copies: Vec<(String, PathBuf)> = Vec::new();
+        let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
+
+        for change in changes {
+            match change {
+                Change::Unrelated => {}
+                Change::ThemeStatic { rel, path } => {
+                    let bytes = std::fs::read(&path).ok()?;
+                    st.theme.statics.insert(rel.clone(), bytes.clone());
+                    statics.push((format!("_static/{rel}"), bytes));
+                }
+                Change::Asset { locale, rel, path } => {
+                    copies.push((format!("{}/{rel}", st.site.locales[locale].slug), path));
+                }
+                Change::Markdown { locale, rel, path } => {
+                    let old = st.site.locales[locale].markdown.get(&rel)?.clone();
+                    let display = old.display.clone();
+                    let mut diags = Vec::new();
+                    let new_src = match load::read_source(&path, display.clone()) {
+                        Ok(s) => s,
+                        Err(d) => {
+                            file_diags.push((display, vec![d]));
+                            continue;
+                        }
+                    };
+                    st.site.locales[locale]
+                        .markdown
+                        .insert(rel.clone(), new_src.clone());
+                    let using: Vec<PageId> = st
+                        .site
+                        .pages
+                        .iter()
+                        .enumerate()
+                        // By file, not by pointer: a page may still hold a version older
+                        // than `old` when an earlier edit of the file had errors.
+                        .filter(|(_, p)| {
+                            Arc::ptr_eq(&p.source, &old) || p.source.display == old.display
+                        })
+                        .map(|(i, _)| i)
+                        .collect();
+                    if !using.is_empty() {
+                        let front = match frontmatter::parse(&new_src) {
+                            Ok(f) => f,
+                            Err(d) => {
+                                file_diags.push((display, vec![d]));
+                                continue;
+                            }
+                        };
+                        let old_front = &st.site.pages[using[0]].front;
+                        if !load::is_article(&rel, &front)
+                            || frontmatter::string_field(&front.fields, "uid")
+                                != frontmatter::string_field(&old_front.fields, "uid")
+                        {
+                            return None;
+                        }
+                        let title = load::title_of(&new_src, &front, &mut diags)?;
+                        let is_source_locale = locale == st.site.source_locale;
+                        for &p in &using {
+                            let page = &mut st.site.pages[p];
+                            if page.title != title {
+                                title_locales.insert(page.locale);
+                                // Pages whose text shows the title (xref links) render again.
+                                markdown_pages.extend(st.render.graph.incoming[p].iter().copied());
+                            }
+                            page.source = new_src.clone();
+                            page.front = front.clone();
+                            page.title = title.clone();
+                            markdown_pages.insert(p);
+                            template_pages.insert(p);
+                        }
+                        // Translations: their freshness depends on the source file.
+                        let translations: Vec<PageId> = if is_source_locale {
+                            st.site
+                                .pages
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, q)| {
+                                    q.source_page.is_some_and(|s| using.contains(&s))
+                                        && matches!(q.state, PageState::Translated { .. })
+                                })
+                                .map(|(i, _)| i)
+                                .collect()
+                        } else {
+                            using.clone()
+                        };
+                        for q in translations {
+                            let src_text = match st.site.pages[q].source_page {
+                                Some(sp) => st.site.pages[sp].source.clone(),
+                                None => continue,
+                            };
+                            let page = &st.site.pages[q];
+                            let pf = load::Parsedfile {
+                                rel: page.rel.clone(),
+                                source: page.source.clone(),
+                                front: page.front.clone(),
+                            };
+                            let mut tdiags = Vec::new();
+                            let loc = &st.site.locales[page.locale];
+                            let state = load::translation_state(&src_text, &pf, loc, &mut tdiags);
+                            let tdisplay = pf.source.display.clone();
+                            st.site.pages[q].state = state;
+                            template_pages.insert(q);
+                            if tdisplay == display {
+                                diags.extend(tdiags);
+                            } else {
+                                let mut d2 = Vec::new();
+                                load::check_dates(&pf.source, &pf.front, &mut d2);
+                                d2.extend(tdiags);
+                                file_diags.push((tdisplay, d2));
+                            }
+                        }
+                    }
+                    // Pages that include the file.
+                    for (p, b) in st.render.bodies.iter().enumerate() {
+                        if b.deps.iter().any(|(l, r)| *l == locale && *r == rel) {
+                            markdown_pages.insert(p);
+                            template_pages.insert(p);
+                        }
+                    }
+                    file_diags.push((display, diags));
+                }
+            }
+        }
+        let load_time = t_load.elapsed();
+
+        // Markdown of the touched pages, then the site-wide findings and graph.
+        let t_render = Instant::now();
+        let list: Vec<PageId> = markdown_pages.iter().copied().collect();
+        let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
+        for (p, mut b) in list.iter().copied().zip(new_bodies) {
+            st.render.body_diags[p] = std::mem::take(&mut b.diags);
+            st.render.bodies[p] = b;
+        }
+        let (graph, content_diags) =
+            render::content_findings(&st.site, &st.render.tocs, &st.render.bodies);
+        for p in 0..st.site.pages.len() {
+            if graph.incoming[p] != st.render.graph.incoming[p]
+                || graph.related[p] != st.render.graph.related[p]
+            {
+                template_pages.insert(p);
+            }
+        }
+        st.render.graph = graph;
+        if !title_locales.is_empty() {
+            for (p, page) in st.site.pages.iter().enumerate() {
+                if title_locales.contains(&page.locale) {
+                    template_pages.insert(p);
+                }
+            }
+        }
+
+        // Findings: load (with the changed files' replaced), static, bodies, site-wide.
+        for (file, new) in file_diags {
+            st.load_diags
+                .retain(|d| d.file.as_deref() != Some(file.as_str()));
+            st.load_diags.extend(new);
+        }
+        let mut diags: Vec<Diagnostic> = st.render.body_diags.iter().flatten().cloned().collect();
+        diags.extend(content_diags);
+        render::dedup(&mut diags);
+        diags.extend(st.render.static_diags.iter().cloned());
+        let mut all = st.load_diags.clone();
+        all.extend(diags);
+        for d in &mut all {
+            st.policy.apply(d);
+        }
+        diagnostics::sort(&mut all);
+        let failed = diagnostics::has_errors(&all);
+
+        let mut to_render: BTreeSet<PageId> = template_pages;
+        if failed {
+            // Keep the last good output; write these once the errors are fixed.
+            self.dirty.extend(to_render.iter().copied());
+            to_render.clear();
+        } else {
+            to_render.extend(std::mem::take(&mut self.dirty));
+        }
+        let list: Vec<PageId> = to_render.into_iter().collect();
+        let env = Env {
+            site: &st.site,
+            theme: &st.theme,
+            strings: &st.render.prep.strings,
+            tocs: &st.render.tocs,
+            bodies: &st.render.bodies,
+            graph: &st.render.graph,
+        };
+        let (outputs, template_diags) = render::render_pages(&env, &list);
+        let render_time = t_render.elapsed();
+        if !template_diags.is_empty() {
+            all.extend(template_diags);
+            // A template error while only content changed: let a full build sort it out.
+            return None;
+        }
+
+        let t_write = Instant::now();
+        let mut files_written = 0;
+        if !failed {
+            let out = st.out.clone();
+            let io = |e: std::io::Error| {
+                Fatal::Io(
+                    Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+                        .in_file(out.display().to_string()),
+                )
+            };
+            for o in &outputs {
+                let h = crate::text_hash(&o.html);
+                if st.output_hashes.get(&o.path) != Some(&h) {
+                    if let Err(e) = crate::write::replace_file(&st.out, &o.path, o.html.as_bytes())
+                    {
+                        return Some(Err(io(e)));
+                    }
+                    st.output_hashes.insert(o.path.clone(), h);
+                    files_written += 1;
+                }
+            }
+            for (rel, bytes) in &statics {
+                if let Err(e) = crate::write::replace_file(&st.out, rel, bytes) {
+                    return Some(Err(io(e)));
+                }
+                files_written += 1;
+            }
+            for (rel, from) in &copies {
+                match std::fs::read(from) {
+                    Ok(bytes) => {
+                        if let Err(e) = crate::write::replace_file(&st.out, rel, &bytes) {
+                            return Some(Err(io(e)));
+                        }
+                        files_written += 1;
+                    }
+                    Err(e) => return Some(Err(io(e))),
+                }
+            }
+            let sitemap = crate::write::sitemap(&st.site);
+            let h = crate::text_hash(&sitemap);
+            if st.output_hashes.get("sitemap.xml") != Some(&h) {
+                if let Err(e) =
+                    crate::write::replace_file(&st.out, "sitemap.xml", sitemap.as_bytes())
+                {
+                    return Some(Err(io(e)));
+                }
+                st.output_hashes.insert("sitemap.xml".into(), h);
+                files_written += 1;
+            }
+        }
+        let report = BuildReport {
+            diagnostics: all,
+            pages: st.site.pages.len(),
+            files_written,
+            out: st.out.clone(),
+            timings: Timings {
+                load: load_time,
+                render: render_time,
+                write: t_write.elapsed(),
+            },
+            written: !failed,
+            external_links: Vec::new(),
+            policy: st.policy.clone(),
+        };
+        Some(Ok(Rebuild {
+            report,
+            pages_rendered: list.len(),
+            elapsed: t.elapsed(),
+            full: false,
+        }))
     }
 }

@@ -287,10 +287,10 @@ pub fn crlf_sha1(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-struct Parsedfile {
-    rel: String,
-    source: Source,
-    front: Parsed,
+pub(crate) struct Parsedfile {
+    pub(crate) rel: String,
+    pub(crate) source: Source,
+    pub(crate) front: Parsed,
 }
 
 fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfile> {
@@ -466,7 +466,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     site.page_index = index;
 }
 
-fn translation_state(
+pub(crate) fn translation_state(
     source: &Source,
     t: &Parsedfile,
     locale: &Locale,
@@ -544,7 +544,7 @@ fn translation_state(
 }
 
 /// Warns about `ms.date` / `ms.lasthandoff` values that are not `MM/DD/YYYY` dates.
-fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
     for key in ["ms.date", "ms.lasthandoff"] {
         let Some(v) = frontmatter::string_field(&front.fields, key) else {
             continue;
@@ -564,7 +564,11 @@ fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
 }
 
 /// The page title: front matter `title`, else the first `#` heading, else an error.
-fn title_of(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub(crate) fn title_of(
+    source: &Source,
+    front: &Parsed,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     check_dates(source, front, diags);
     if let Some(t) = frontmatter::string_field(&front.fields, "title") {
         if !t.trim().is_empty() {

@@ -27,8 +27,16 @@ pub struct Output {
 /// What rendering produced: pages, plus per-page data a search index or `check` can use.
 pub struct RenderResult {
     pub outputs: Vec<Output>,
+    /// Every finding of the render (`static_diags` included).
     pub diags: Vec<Diagnostic>,
+    /// Findings that only a change of theme, TOC or redirects can change.
+    pub static_diags: Vec<Diagnostic>,
+    /// Each page's own Markdown findings (moved out of `bodies`).
+    pub body_diags: Vec<Vec<Diagnostic>>,
     pub bodies: Vec<Rendered>,
+    pub prep: Prepared,
+    pub tocs: Vec<toc::Toc>,
+    pub graph: graph::Graph,
 }
 
 const BUILTIN_ALERTS: [&str; 5] = ["note", "tip", "important", "caution", "warning"];
@@ -201,22 +209,22 @@ pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic
 }
 
 pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> RenderResult {
-    let mut diags = Vec::new();
-    let prep = prepare(site, theme, &mut diags);
+    let mut static_diags = Vec::new();
+    let prep = prepare(site, theme, &mut static_diags);
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     let mut bodies = render_bodies(site, &prep, highlighter, &all);
-    for b in &mut bodies {
-        diags.append(&mut b.diags);
-    }
-    diags.extend(anchor_findings(site, &bodies));
+    let body_diags: Vec<Vec<Diagnostic>> = bodies
+        .iter_mut()
+        .map(|b| std::mem::take(&mut b.diags))
+        .collect();
+    let tocs: Vec<toc::Toc> = (0..site.locales.len())
+        .map(|l| toc::build(site, l, &mut static_diags))
+        .collect();
+    let mut diags: Vec<Diagnostic> = body_diags.iter().flatten().cloned().collect();
+    let (graph, found) = content_findings(site, &tocs, &bodies);
+    diags.extend(found);
     // Fallback pages repeat the source text: report each finding once.
     dedup(&mut diags);
-
-    let tocs: Vec<toc::Toc> = (0..site.locales.len())
-        .map(|l| toc::build(site, l, &mut diags))
-        .collect();
-    graph::orphans(site, &tocs, &mut diags);
-    let graph = graph::build(site, &bodies, &mut diags);
     let env = Env {
         site,
         theme,
@@ -226,15 +234,34 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
         graph: &graph,
     };
     let (mut outputs, page_diags) = render_pages(&env, &all);
-    diags.extend(page_diags);
+    static_diags.extend(page_diags);
     let (extra, extra_diags) = site_pages(site, theme, &prep);
     outputs.extend(extra);
-    diags.extend(extra_diags);
+    static_diags.extend(extra_diags);
+    diags.extend(static_diags.iter().cloned());
     RenderResult {
         outputs,
         diags,
+        static_diags,
+        body_diags,
         bodies,
+        prep,
+        tocs,
+        graph,
     }
+}
+
+/// Findings that follow from the pages together (anchors, orphans, related articles) and the
+/// link graph. Cheap enough to redo in full after every edit.
+pub fn content_findings(
+    site: &Site,
+    tocs: &[toc::Toc],
+    bodies: &[Rendered],
+) -> (graph::Graph, Vec<Diagnostic>) {
+    let mut diags = anchor_findings(site, bodies);
+    graph::orphans(site, tocs, &mut diags);
+    let graph = graph::build(site, bodies, &mut diags);
+    (graph, diags)
 }
 
 /// The pages that are not articles: each locale's 404, the language chooser, the root 404,

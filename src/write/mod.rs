@@ -102,6 +102,23 @@ fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     fs::write(path, bytes)
 }
 
+/// Replaces one file of a live output folder: written beside it, then renamed over it, so a
+/// reader (or a killed process) never sees half a file. For incremental rebuilds.
+pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = root.join(rel);
+    let dir = path.parent().unwrap_or(root);
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, &path).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
+}
+
 /// Writes pages, static files, copied assets and the sitemap into `dir`.
 pub fn write_site(
     dir: &Path,
