@@ -794,7 +794,8 @@ fn longest_run(s: &str, c: char) -> usize {
     best
 }
 
-fn line_ranges(text: &str) -> Vec<Range<usize>> {
+/// Byte ranges of the lines of `text`, each with its line ending.
+pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
@@ -809,7 +810,7 @@ fn line_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// Picks the lines of a snippet: `range="2-5,9"`, `#L2-L5`, or a named region.
-fn select_lines(
+pub fn select_lines(
     text: &str,
     lines: &[Range<usize>],
     range: Option<&str>,
@@ -901,13 +902,15 @@ fn is_fence_close(t: &str, f: &Fence) -> bool {
 
 /// A parsed `:::name attrs:::` or `::: name attrs` line.
 #[derive(Debug)]
-struct ColonDirective {
-    name: String,
-    attrs: Vec<(String, String)>,
+pub struct ColonDirective {
+    /// The directive's name, lower-case (`image`, `row-end`, `moniker`).
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
 }
 
 impl ColonDirective {
-    fn attr(&self, key: &str) -> Option<String> {
+    /// The value of attribute `key` (case-insensitive).
+    pub fn attr(&self, key: &str) -> Option<String> {
         self.attrs
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
@@ -915,7 +918,8 @@ impl ColonDirective {
     }
 }
 
-fn parse_colon_directive(t: &str) -> Option<ColonDirective> {
+/// Parses a `:::name attrs:::` or `::: name attrs` line (already trimmed).
+pub fn parse_colon_directive(t: &str) -> Option<ColonDirective> {
     let rest = t.strip_prefix(":::")?;
     let rest = rest.strip_suffix(":::").unwrap_or(rest).trim();
     let name_len = rest
@@ -972,7 +976,7 @@ pub fn parse_attrs(s: &str) -> Vec<(String, String)> {
 }
 
 /// `[!INCLUDE [title](path)]` as a whole line: returns the path.
-fn block_include(t: &str) -> Option<(usize, String)> {
+pub fn block_include(t: &str) -> Option<(usize, String)> {
     if !t.get(..9)?.eq_ignore_ascii_case("[!include") {
         return None;
     }
@@ -982,7 +986,7 @@ fn block_include(t: &str) -> Option<(usize, String)> {
 
 /// Parses `[!include[title](path)]` (spaces allowed before `[title]`) at the start of `s`:
 /// its length and path.
-fn parse_include_at(s: &str) -> Option<(usize, String)> {
+pub fn parse_include_at(s: &str) -> Option<(usize, String)> {
     if !s.get(..9)?.eq_ignore_ascii_case("[!include") {
         return None;
     }
@@ -1029,7 +1033,7 @@ fn parse_include_at(s: &str) -> Option<(usize, String)> {
 }
 
 /// `[!code-lang[name](path#region "title")]` as a whole line.
-fn code_reference(t: &str) -> Option<(String, String, Option<String>)> {
+pub fn code_reference(t: &str) -> Option<(String, String, Option<String>)> {
     let rest = t.strip_prefix("[!code")?;
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     let lb = rest.find('[')?;
