@@ -63,6 +63,13 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // On Linux the two folders trade places in one step, so the output is never missing,
+        // not even for a moment (a build killed right here leaves either site, whole).
+        if self.target.exists() && exchange(&self.dir, &self.target).is_ok() {
+            self.committed = true;
+            let _ = fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         let had_old = self.target.exists();
         if had_old {
@@ -88,6 +95,38 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`, Linux 3.15+, glibc 2.28+).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    unsafe extern "C" {
+        fn renameat2(
+            olddirfd: i32,
+            oldpath: *const std::ffi::c_char,
+            newdirfd: i32,
+            newpath: *const std::ffi::c_char,
+            flags: u32,
+        ) -> i32;
+    }
+    const AT_FDCWD: i32 = -100;
+    const RENAME_EXCHANGE: u32 = 2;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let rc = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn process_alive(pid: u32) -> bool {
