@@ -107,8 +107,26 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     let load_time = t0.elapsed();
 
     let t1 = Instant::now();
+    let io_err = |e: std::io::Error| {
+        Fatal::Io(
+            Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+                .in_file(out.display().to_string()),
+        )
+    };
+    // Pages are written into the staging folder as they are rendered; it is dropped (and
+    // removed) if the build turns out to have errors.
+    let staging = if opts.check_only {
+        None
+    } else {
+        Some(write::Staging::new(&out).map_err(io_err)?)
+    };
     let highlighter = markdown::highlight::Highlighter::new();
-    let mut result = render::render_site(&site, &theme, &highlighter);
+    let mut result = render::render_site(
+        &site,
+        &theme,
+        &highlighter,
+        staging.as_ref().map(|s| s.dir.as_path()),
+    );
     let external_links = external_links(&site, &result.bodies);
     let mut diags = load_diags.clone();
     diags.append(&mut result.diags);
@@ -121,18 +139,17 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     let t2 = Instant::now();
     let mut files_written = 0;
     let mut written = false;
-    if !opts.check_only && !diagnostics::has_errors(&diags) {
-        let io_err = |e: std::io::Error| {
-            Fatal::Io(
-                Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
-                    .in_file(out.display().to_string()),
-            )
-        };
-        let staging = write::Staging::new(&out).map_err(io_err)?;
-        files_written = write::write_site(&staging.dir, &site, &result.outputs, &statics(&theme))
-            .map_err(io_err)?;
-        staging.commit().map_err(io_err)?;
-        written = true;
+    if let Some(staging) = staging {
+        if !diagnostics::has_errors(&diags) {
+            if let Some(e) = result.write_error.take() {
+                return Err(io_err(e));
+            }
+            files_written = result.page_hashes.len()
+                + write::write_site(&staging.dir, &site, &result.outputs, &statics(&theme))
+                    .map_err(io_err)?;
+            staging.commit().map_err(io_err)?;
+            written = true;
+        }
     }
     // The HTML is on disk now; a session keeps only what it needs to redo parts.
     let output_hashes = if written {
@@ -140,6 +157,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             .outputs
             .iter()
             .map(|o| (o.path.clone(), text_hash(&o.html)))
+            .chain(result.page_hashes.iter().cloned())
             .collect()
     } else {
         Default::default()

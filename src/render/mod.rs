@@ -26,7 +26,13 @@ pub struct Output {
 
 /// What rendering produced: pages, plus per-page data a search index or `check` can use.
 pub struct RenderResult {
+    /// Pages that are not articles (404s, language chooser, redirects); article pages go
+    /// straight to the sink, or nowhere when checking.
     pub outputs: Vec<Output>,
+    /// Path and hash of each article page, as written to the sink.
+    pub page_hashes: Vec<(String, u64)>,
+    /// The first error writing to the sink.
+    pub write_error: Option<std::io::Error>,
     /// Every finding of the render (`static_diags` included).
     pub diags: Vec<Diagnostic>,
     /// Findings that only a change of theme, TOC or redirects can change.
@@ -208,7 +214,14 @@ pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic
     (outputs, diags)
 }
 
-pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> RenderResult {
+/// Renders everything. Article pages are written into `sink` (a staging folder) as soon as
+/// they are rendered, so a big site never holds every page's HTML at once.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    highlighter: &Highlighter,
+    sink: Option<&std::path::Path>,
+) -> RenderResult {
     let mut static_diags = Vec::new();
     let prep = prepare(site, theme, &mut static_diags);
     let all: Vec<PageId> = (0..site.pages.len()).collect();
@@ -233,14 +246,34 @@ pub fn render_site(site: &Site, theme: &Theme, highlighter: &Highlighter) -> Ren
         bodies: &bodies,
         graph: &graph,
     };
-    let (mut outputs, page_diags) = render_pages(&env, &all);
-    static_diags.extend(page_diags);
-    let (extra, extra_diags) = site_pages(site, theme, &prep);
-    outputs.extend(extra);
+    let write_error = std::sync::Mutex::new(None);
+    let results: Vec<Result<(String, u64), Diagnostic>> = all
+        .par_iter()
+        .map(|&p| {
+            let o = render_page(&env, p)?;
+            let h = crate::text_hash(&o.html);
+            if let Some(dir) = sink {
+                if let Err(e) = crate::write::write_file(dir, &o.path, o.html.as_bytes()) {
+                    write_error.lock().expect("lock").get_or_insert(e);
+                }
+            }
+            Ok((o.path, h))
+        })
+        .collect();
+    let mut page_hashes = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(ph) => page_hashes.push(ph),
+            Err(d) => static_diags.push(d),
+        }
+    }
+    let (outputs, extra_diags) = site_pages(site, theme, &prep);
     static_diags.extend(extra_diags);
     diags.extend(static_diags.iter().cloned());
     RenderResult {
         outputs,
+        page_hashes,
+        write_error: write_error.into_inner().expect("lock"),
         diags,
         static_diags,
         body_diags,

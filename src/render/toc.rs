@@ -223,13 +223,28 @@ fn add_entries(
     let mut ids = Vec::new();
     for e in entries {
         let name = e.name.clone().unwrap_or_default();
-        // Locate the entry in the file for diagnostics: the next `name:` line.
-        let at = source.text[*cursor..]
-            .find(&format!("name: {name}"))
-            .or_else(|| source.text[*cursor..].find(&format!("[{name}]")))
-            .map(|i| *cursor + i)
+        // Locate the entry in the file for diagnostics: the entry's name, a little after the
+        // previous one. The search window is bounded, so a TOC of 10,000 entries whose names
+        // are written differently (quoted, escaped) costs no more than one that matches.
+        let window_end = crate::source::floor_char_boundary(&source.text, *cursor + 4096);
+        let window = &source.text[*cursor..window_end];
+        let at = (!name.is_empty())
+            .then(|| window.find(name.as_str()))
+            .flatten()
+            .map(|i| {
+                // Back up to the start of the `name:` key or `[` when they are on the same line.
+                let line_start = source.text[..*cursor + i]
+                    .rfind('\n')
+                    .map(|n| n + 1)
+                    .unwrap_or(0);
+                let line = &source.text[line_start..*cursor + i];
+                match line.find("name:").or_else(|| line.find('[')) {
+                    Some(k) => line_start + k,
+                    None => *cursor + i,
+                }
+            })
             .unwrap_or(*cursor);
-        *cursor = at.min(source.text.len());
+        *cursor = (*cursor).max(at.min(source.text.len()));
         let id = toc.nodes.len();
         toc.nodes.push(Node {
             name: name.clone(),
@@ -508,9 +523,33 @@ impl Toc {
     pub fn nav(&self, page: PageId) -> Vec<NavItem> {
         let path = self.ancestors(page);
         let current = path.last().copied();
-        self.roots
-            .iter()
-            .map(|&r| self.item(r, &path, current, 0))
+        self.level(&self.roots, &path, current, 0)
+    }
+
+    /// One level of the navigation. A level longer than [`MAX_LEVEL`] shows its first and
+    /// last entries and a window around the page's branch, with a gap marker between: each
+    /// page's navigation stays small however flat the TOC is.
+    fn level(
+        &self,
+        ids: &[usize],
+        path: &[usize],
+        current: Option<usize>,
+        depth: usize,
+    ) -> Vec<NavItem> {
+        let shown = window(ids, path);
+        shown
+            .into_iter()
+            .map(|slot| match slot {
+                Some(n) => self.item(n, path, current, depth),
+                None => NavItem {
+                    name: "…".into(),
+                    href: None,
+                    current: false,
+                    ancestor: false,
+                    has_children: false,
+                    children: Vec::new(),
+                },
+            })
             .collect()
     }
 
@@ -525,10 +564,7 @@ impl Toc {
             ancestor: on_path && Some(n) != current,
             has_children: !node.children.is_empty(),
             children: if open {
-                node.children
-                    .iter()
-                    .map(|&c| self.item(c, path, current, depth + 1))
-                    .collect()
+                self.level(&node.children, path, current, depth + 1)
             } else {
                 Vec::new()
             },
@@ -536,9 +572,57 @@ impl Toc {
     }
 }
 
+/// Entries of one navigation level shown in full up to this length.
+const MAX_LEVEL: usize = 60;
+
+/// The entries of a level to show (`None` marks a gap).
+fn window(ids: &[usize], path: &[usize]) -> Vec<Option<usize>> {
+    if ids.len() <= MAX_LEVEL {
+        return ids.iter().map(|&i| Some(i)).collect();
+    }
+    const EDGE: usize = 5;
+    const AROUND: usize = 20;
+    let at = ids.iter().position(|i| path.contains(i));
+    let mut keep = vec![false; ids.len()];
+    for k in keep.iter_mut().take(EDGE) {
+        *k = true;
+    }
+    for k in keep.iter_mut().skip(ids.len() - EDGE) {
+        *k = true;
+    }
+    if let Some(a) = at {
+        for k in keep
+            .iter_mut()
+            .take((a + AROUND + 1).min(ids.len()))
+            .skip(a.saturating_sub(AROUND))
+        {
+            *k = true;
+        }
+    }
+    let mut out = Vec::new();
+    for (i, &id) in ids.iter().enumerate() {
+        if keep[i] {
+            out.push(Some(id));
+        } else if out.last().is_some_and(|s: &Option<usize>| s.is_some()) {
+            out.push(None);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_levels_are_windowed() {
+        let ids: Vec<usize> = (0..1000).collect();
+        let w = window(&ids, &[500]);
+        assert!(w.len() < 60, "{}", w.len());
+        assert!(w.contains(&Some(500)) && w.contains(&Some(0)) && w.contains(&Some(999)));
+        assert_eq!(w.iter().filter(|s| s.is_none()).count(), 2);
+        assert_eq!(window(&ids[..10], &[]).len(), 10);
+    }
 
     #[test]
     fn markdown_toc_nests_by_level() {

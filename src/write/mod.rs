@@ -133,7 +133,7 @@ fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
-fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     let path = root.join(rel);
     if let Some(p) = path.parent() {
         fs::create_dir_all(p)?;
@@ -158,7 +158,8 @@ pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
-/// Writes pages, static files, copied assets and the sitemap into `dir`.
+/// Writes the non-article pages, static files, copied assets and the sitemap into `dir`
+/// (article pages are written while they are rendered).
 pub fn write_site(
     dir: &Path,
     site: &Site,
