@@ -35,6 +35,20 @@ pub struct Config {
     /// Which moniker ranges to publish; empty publishes every range, each labelled.
     #[serde(default)]
     pub monikers: Vec<String>,
+    /// What to do with raw HTML written in articles: `allow` (trusted writers; DocFX content
+    /// needs it), `sanitize` (an allow-list keeps safe markup, drops scripts and handlers) or
+    /// `deny` (an error at its location).
+    #[serde(default)]
+    pub raw_html: RawHtml,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Allow,
+    Sanitize,
+    Deny,
 }
 
 #[derive(Debug, Clone, Deserialize)]

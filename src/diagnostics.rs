@@ -51,10 +51,11 @@ pub enum Kind {
     StaleTranslation,
     ExternalLink,
     Redirect,
+    RawHtml,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -78,6 +79,7 @@ impl Kind {
         Kind::StaleTranslation,
         Kind::ExternalLink,
         Kind::Redirect,
+        Kind::RawHtml,
     ];
 
     pub fn default_level(self) -> Level {
@@ -87,7 +89,7 @@ impl Kind {
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
             | Locale | OrphanPage | ExternalLink => Level::Warning,
-            Redirect => Level::Error,
+            Redirect | RawHtml => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
             UnknownLanguage | StaleTranslation => Level::Info,
@@ -124,6 +126,7 @@ impl Kind {
             Kind::StaleTranslation => "stale translation",
             Kind::ExternalLink => "broken external link",
             Kind::Redirect => "redirect problem",
+            Kind::RawHtml => "raw HTML not allowed",
         };
         if n == 1 {
             one.to_string()
@@ -135,6 +138,8 @@ impl Kind {
             format!("paths outside{rest}")
         } else if let Some(rest) = one.strip_prefix("image without") {
             format!("images without{rest}")
+        } else if one == "raw HTML not allowed" {
+            "uses of raw HTML not allowed".to_string()
         } else if let Some(rest) = one.strip_prefix("page in no") {
             format!("pages in no{rest}")
         } else if let Some(rest) = one.strip_prefix("table of contents problem") {
@@ -145,7 +150,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 23] = [
+const KIND_NAMES: [&str; 24] = [
     "config",
     "io",
     "encoding",
@@ -169,6 +174,7 @@ const KIND_NAMES: [&str; 23] = [
     "stale_translation",
     "external_link",
     "redirect",
+    "raw_html",
 ];
 
 /// A place in a source file.

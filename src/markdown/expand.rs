@@ -80,6 +80,17 @@ impl Mapped {
         Some((&s.file, pos))
     }
 
+    /// True when the output at `off` was written by helpsite (an extension's markup), not
+    /// copied from a file.
+    pub fn generated_at(&self, off: usize) -> bool {
+        let i = match self.segs.binary_search_by(|s| s.out.cmp(&off)) {
+            Ok(i) => i,
+            Err(0) => return false,
+            Err(i) => i - 1,
+        };
+        self.segs[i].generated
+    }
+
     /// A diagnostic location for an output range (clamped to the segment's file).
     pub fn span(&self, range: Range<usize>) -> Option<(Source, Range<usize>)> {
         let (file, start) = self.locate(range.start)?;

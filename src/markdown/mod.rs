@@ -7,6 +7,7 @@ pub mod docfx;
 pub mod expand;
 pub mod highlight;
 pub mod links;
+pub mod sanitize;
 pub mod slug;
 
 use std::collections::{HashMap, HashSet};
@@ -176,6 +177,9 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     }
     let mut html = String::with_capacity(ex.mapped.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+    if site.config.config.raw_html == crate::config::RawHtml::Sanitize {
+        html = sanitize::clean(&html);
+    }
     out.html = html;
     out
 }
@@ -435,6 +439,17 @@ impl<'b> Pass<'_, 'b> {
                 ));
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains('<') => {
+                let writers = !self.mapped.generated_at(range.start);
+                if writers
+                    && self.ctx.site.config.config.raw_html == crate::config::RawHtml::Deny
+                    && !is_comment(&h)
+                {
+                    let d = Diagnostic::new(Kind::RawHtml, "raw HTML is not allowed on this site")
+                        .hint("write it in Markdown, or ask the site's owners to set `raw_html: sanitize`");
+                    let d = self.diag_at(d, range.clone());
+                    self.out.diags.push(d);
+                    return;
+                }
                 for id in html_ids(&h) {
                     self.out.anchors.insert(id);
                 }
@@ -573,6 +588,11 @@ fn decode_entities(s: &str) -> String {
     s.replace("&amp;", "&")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
+}
+
+fn is_comment(h: &str) -> bool {
+    let t = h.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
 }
 
 /// Ids declared in raw HTML: `id="x"` on any tag and `name="x"` on `<a>`.
