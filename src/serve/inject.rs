@@ -33,20 +33,7 @@ impl ErrorInfo {
     }
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::markdown::highlight::escape_html;
 
 /// The live-reload script. `generation` is the build the page comes from: when the event
 /// stream greets with another one (a rebuild happened while the page loaded, or the server
