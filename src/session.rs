@@ -27,6 +27,9 @@ pub struct Session {
     state: Option<Built>,
     /// Pages rendered by a rebuild that had errors, so not written yet.
     dirty: BTreeSet<PageId>,
+    /// Findings of the link graph (orphans, related articles) as of the last time it was
+    /// built; `None` until a rebuild builds it.
+    graph_diags: Option<Vec<Diagnostic>>,
 }
 
 /// What one rebuild did, for the server's log line and live reload.
@@ -67,6 +70,7 @@ impl Session {
             opts,
             state: None,
             dirty: BTreeSet::new(),
+            graph_diags: None,
         };
         let r = s.full(Instant::now())?;
         Ok((s, r))
@@ -101,6 +105,7 @@ impl Session {
     fn full(&mut self, t: Instant) -> Result<Rebuild, Fatal> {
         self.state = None;
         self.dirty.clear();
+        self.graph_diags = None;
         let (report, built) = crate::build_full(&self.opts)?;
         let pages = report.pages;
         // A failed full build wrote nothing: the next rebuild must be full again.
@@ -200,6 +205,9 @@ impl Session {
         let mut markdown_pages: BTreeSet<PageId> = BTreeSet::new();
         let mut template_pages: BTreeSet<PageId> = BTreeSet::new();
         let mut title_locales: BTreeSet<usize> = BTreeSet::new();
+        // Whether the link graph or the sitemap can have changed.
+        let mut graph_fields_changed = false;
+        let mut sitemap_changed = false;
         // Load findings to replace, per file.
         let mut file_diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         let mut copies: Vec<(String, PathBuf)> = Vec::new();
@@ -261,6 +269,12 @@ impl Session {
                         let is_source_locale = locale == st.site.source_locale;
                         for &p in &using {
                             let page = &mut st.site.pages[p];
+                            let field = |f: &frontmatter::Parsed, k: &str| f.fields.get(k).cloned();
+                            for k in ["related", "ms.collection"] {
+                                graph_fields_changed |= field(&page.front, k) != field(&front, k);
+                            }
+                            sitemap_changed |=
+                                field(&page.front, "ms.date") != field(&front, "ms.date");
                             if page.title != title {
                                 title_locales.insert(page.locale);
                                 // Pages whose text shows the title (xref links) render again.
@@ -331,20 +345,35 @@ impl Session {
         let t_render = Instant::now();
         let list: Vec<PageId> = markdown_pages.iter().copied().collect();
         let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
+        let targets = |b: &crate::markdown::Rendered| {
+            let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
         for (p, mut b) in list.iter().copied().zip(new_bodies) {
+            graph_fields_changed |= targets(&b) != targets(&st.render.bodies[p]);
             st.render.body_diags[p] = std::mem::take(&mut b.diags);
             st.render.bodies[p] = b;
         }
-        let (graph, content_diags) =
-            render::content_findings(&st.site, &st.render.tocs, &st.render.bodies);
-        for p in 0..st.site.pages.len() {
-            if graph.incoming[p] != st.render.graph.incoming[p]
-                || graph.related[p] != st.render.graph.related[p]
-            {
-                template_pages.insert(p);
+        // Anchors are checked every time (cheap); the graph is rebuilt only when a page's
+        // outgoing links or its related/collection fields changed.
+        let mut content_diags = render::anchor_findings(&st.site, &st.render.bodies);
+        if graph_fields_changed || self.graph_diags.is_none() {
+            let mut gd = Vec::new();
+            render::graph::orphans(&st.site, &st.render.tocs, &mut gd);
+            let graph = render::graph::build(&st.site, &st.render.bodies, &mut gd);
+            for p in 0..st.site.pages.len() {
+                if graph.incoming[p] != st.render.graph.incoming[p]
+                    || graph.related[p] != st.render.graph.related[p]
+                {
+                    template_pages.insert(p);
+                }
             }
+            st.render.graph = graph;
+            self.graph_diags = Some(gd);
         }
-        st.render.graph = graph;
+        content_diags.extend(self.graph_diags.iter().flatten().cloned());
         if !title_locales.is_empty() {
             for (p, page) in st.site.pages.iter().enumerate() {
                 if title_locales.contains(&page.locale) {
@@ -434,9 +463,14 @@ impl Session {
                     Err(e) => return Some(Err(io(e))),
                 }
             }
-            let sitemap = crate::write::sitemap(&st.site);
+            // The sitemap lists pages, dates and alternates: only `ms.date` can change here.
+            let sitemap = if sitemap_changed || !st.output_hashes.contains_key("sitemap.xml") {
+                crate::write::sitemap(&st.site)
+            } else {
+                String::new()
+            };
             let h = crate::text_hash(&sitemap);
-            if st.output_hashes.get("sitemap.xml") != Some(&h) {
+            if !sitemap.is_empty() && st.output_hashes.get("sitemap.xml") != Some(&h) {
                 if let Err(e) =
                     crate::write::replace_file(&st.out, "sitemap.xml", sitemap.as_bytes())
                 {
