@@ -18,6 +18,22 @@ const PLANTED: &[(&str, &str)] = &[
     ("missing_anchor", "content/sv-se/guide/setup.md:9:9"),
 ];
 
+/// The fault fixture with its two errors (redirect loop, missing include) fixed, so it builds.
+fn faults_without_errors() -> tempfile::TempDir {
+    let site = copy_fixture("check-faults");
+    write(
+        site.path(),
+        ".openpublishing.redirection.json",
+        "{ \"redirections\": [] }",
+    );
+    write(
+        site.path(),
+        "content/en-us/includes/steps.md",
+        "1. Step one.\n",
+    );
+    site
+}
+
 #[test]
 fn reports_exactly_the_planted_faults_in_json() {
     let site = copy_fixture("check-faults");
@@ -67,19 +83,9 @@ fn text_output_groups_and_counts() {
 
 #[test]
 fn levels_come_from_the_config_and_strict() {
-    let site = copy_fixture("check-faults");
+    // Without the two errors, then with broken links made errors through `checks:`.
+    let site = faults_without_errors();
     let cfg = std::fs::read_to_string(site.path().join("helpsite.yml")).unwrap();
-    // Fix the two errors, then make broken links errors through `checks:`.
-    write(
-        site.path(),
-        ".openpublishing.redirection.json",
-        "{ \"redirections\": [] }",
-    );
-    write(
-        site.path(),
-        "content/en-us/includes/steps.md",
-        "1. Step one.\n",
-    );
     let run = run_in(site.path(), &["check"]);
     run.expect_code(0);
     assert_eq!(run_in(site.path(), &["check", "--strict"]).code, Some(1));
@@ -185,17 +191,7 @@ fn redirects_become_pages_in_every_locale() {
 
 #[test]
 fn cross_links_and_related_articles_render() {
-    let site = copy_fixture("check-faults");
-    write(
-        site.path(),
-        ".openpublishing.redirection.json",
-        "{ \"redirections\": [] }",
-    );
-    write(
-        site.path(),
-        "content/en-us/includes/steps.md",
-        "1. Step one.\n",
-    );
+    let site = faults_without_errors();
     write(
         site.path(),
         "content/en-us/guide/orphan.md",
@@ -221,17 +217,7 @@ fn cross_links_and_related_articles_render() {
 
 #[test]
 fn markdown_toc_is_read() {
-    let site = copy_fixture("check-faults");
-    write(
-        site.path(),
-        ".openpublishing.redirection.json",
-        "{ \"redirections\": [] }",
-    );
-    write(
-        site.path(),
-        "content/en-us/includes/steps.md",
-        "1. Step one.\n",
-    );
+    let site = faults_without_errors();
     std::fs::remove_file(site.path().join("content/en-us/toc.yml")).unwrap();
     write(
         site.path(),
