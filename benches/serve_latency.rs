@@ -122,6 +122,7 @@ fn main() {
         out: Some(out.clone()),
         strict: false,
         check_only: false,
+        ..Default::default()
     };
     let t = Instant::now();
     let (mut session, first) = Session::start(opts).expect("first build");
@@ -161,6 +162,8 @@ fn main() {
         out: Some(fresh.clone()),
         strict: false,
         check_only: false,
+        no_cache: true,
+        ..Default::default()
     })
     .unwrap();
     let same = walkdir::WalkDir::new(&fresh)

@@ -4,6 +4,7 @@
 //! [`render`] (Markdown, link checks, templates) -> [`write`] (staging folder, then swap).
 //! [`build`] and [`check`] are the entry points the CLI, the tests and benchmarks use.
 
+pub mod cache;
 pub mod config;
 pub mod dates;
 pub mod diagnostics;
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Kind, Policy};
+use rayon::prelude::*;
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]
@@ -34,6 +36,26 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Validate only: render everything, write nothing.
     pub check_only: bool,
+    /// The build cache's folder; `None` means `<site>/.helpsite-cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Build without reading or writing the build cache.
+    pub no_cache: bool,
+    /// Build only these locales (codes, any case); empty means all. See [`shard`].
+    pub locales: Vec<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            site: PathBuf::from("."),
+            out: None,
+            strict: false,
+            check_only: false,
+            cache_dir: None,
+            no_cache: false,
+            locales: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -41,6 +63,10 @@ pub struct Timings {
     pub load: Duration,
     pub render: Duration,
     pub write: Duration,
+    /// Pages whose Markdown came from the build cache.
+    pub bodies_reused: usize,
+    /// Article pages left as they were in the output folder (same content key, file untouched).
+    pub pages_unchanged: usize,
 }
 
 #[derive(Debug)]
@@ -93,6 +119,22 @@ pub(crate) fn text_hash(s: &str) -> u64 {
     h.finish()
 }
 
+/// How the article pages reach the output folder.
+enum Mode {
+    /// `check`: rendered for their findings, written nowhere.
+    Check,
+    /// A new folder that replaces the output in one step.
+    Staging(write::Staging),
+    /// Only the changed files are written, in place.
+    Update(std::collections::HashMap<String, cache::OutputFile>),
+}
+
+/// An in-place update is used when at most this share of the pages changed (or a few
+/// hundred); a larger change builds a staging folder, so the site switches over at once.
+fn small_change(changed: usize, total: usize) -> bool {
+    changed <= 256 || changed * 4 <= total
+}
+
 pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let t0 = Instant::now();
     let config = config::load(&opts.site).map_err(Fatal::Config)?;
@@ -103,6 +145,13 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         strict: opts.strict,
     };
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("public"));
+    let cache = (!opts.no_cache).then(|| {
+        cache::Cache::new(
+            opts.cache_dir
+                .clone()
+                .unwrap_or_else(|| opts.site.join(".helpsite-cache")),
+        )
+    });
     let (site, load_diags) = load::load(config);
     let load_time = t0.elapsed();
 
@@ -113,23 +162,119 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                 .in_file(out.display().to_string()),
         )
     };
-    // Pages are written into the staging folder as they are rendered; it is dropped (and
-    // removed) if the build turns out to have errors.
-    let staging = if opts.check_only {
-        None
-    } else {
-        Some(write::Staging::new(&out).map_err(io_err)?)
-    };
     let highlighter = markdown::highlight::Highlighter::new();
-    let mut result = render::render_site(
-        &site,
-        &theme,
-        &highlighter,
-        staging.as_ref().map(|s| s.dir.as_path()),
-    );
+    let mut result = render::render_site(&site, &theme, &highlighter, cache.as_ref());
+    let bodies_reused = match &result.body_keys {
+        Some(_) => site.pages.len() - result.misses,
+        None => 0,
+    };
     let external_links = external_links(&site, &result.bodies);
     let mut diags = load_diags.clone();
     diags.append(&mut result.diags);
+
+    // Article pages: each page's template context is keyed; a page whose key and file are
+    // as the last build left them is neither rendered nor written.
+    let prior = match (&cache, opts.check_only) {
+        (Some(c), false) if out.is_dir() => c.read_manifest(&out),
+        _ => None,
+    };
+    let env = result.env(&site, &theme);
+    let salt = {
+        let mut h = cache.as_ref().map(|c| c.hasher()).unwrap_or_default();
+        h.update(&theme.fingerprint);
+        h
+    };
+    let page_key = |ctx: &serde_json::Value| {
+        let mut h = salt.clone();
+        let _ = serde_json::to_writer(&mut h, ctx);
+        cache::key_of(&h)
+    };
+    let all: Vec<site::PageId> = (0..site.pages.len()).collect();
+    let mut planned: Option<Vec<(cache::Key, bool)>> = None;
+    let mut mode = if opts.check_only {
+        Mode::Check
+    } else {
+        Mode::Staging(write::Staging::new(&out).map_err(io_err)?)
+    };
+    if let Some(prior) = prior {
+        let by_path: std::collections::HashMap<String, cache::OutputFile> = prior
+            .files
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        let plan: Vec<(cache::Key, bool)> = all
+            .par_iter()
+            .map(|&p| {
+                let key = page_key(&render::page_context(&env, p));
+                let path = render::page_path(&site, p);
+                let same = write::unchanged(&out, &path, &key, by_path.get(&path));
+                (key, !same)
+            })
+            .collect();
+        let changed = plan.iter().filter(|(_, c)| *c).count();
+        if small_change(changed, plan.len()) {
+            mode = Mode::Update(by_path);
+        }
+        planned = Some(plan);
+    }
+
+    // Render (and, into a staging folder, write) the pages; the bodies pack of the build
+    // cache is written meanwhile.
+    let write_error = std::sync::Mutex::new(None::<std::io::Error>);
+    type Done = (
+        String,
+        cache::Key,
+        Option<cache::FileStat>,
+        Option<String>,
+        u64,
+    );
+    let results: Vec<Result<Option<Done>, Diagnostic>> = std::thread::scope(|scope| {
+        if let (Some(c), Some((keys, true))) = (&cache, &result.body_keys) {
+            let (site, bodies, diags) = (&site, &result.bodies, &result.body_diags);
+            scope.spawn(move || {
+                let _ = render::cached::save(c, site, keys, bodies, diags);
+            });
+        }
+        all.par_iter()
+            .map(|&p| {
+                let planned = planned.as_ref().map(|v| v[p]);
+                if let (Mode::Update(_), Some((_, false))) = (&mode, planned) {
+                    return Ok(None);
+                }
+                let ctx = render::page_context(&env, p);
+                let key = match planned {
+                    Some((k, _)) => k,
+                    None if cache.is_some() => page_key(&ctx),
+                    None => [0; 16],
+                };
+                let o = render::render_template(&env, p, ctx)?;
+                let h = text_hash(&o.html);
+                match &mode {
+                    Mode::Check => Ok(None),
+                    Mode::Staging(st) => {
+                        let content = write::Content::Bytes(o.html.into_bytes());
+                        let stat = match write::write_new(&st.dir, &o.path, &content) {
+                            Ok(s) => Some(s),
+                            Err(e) => {
+                                write_error.lock().expect("lock").get_or_insert(e);
+                                None
+                            }
+                        };
+                        Ok(Some((o.path, key, stat, None, h)))
+                    }
+                    Mode::Update(_) => Ok(Some((o.path, key, None, Some(o.html), h))),
+                }
+            })
+            .collect()
+    });
+    let mut done: Vec<Done> = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(d)) => done.push(d),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
     for d in &mut diags {
         policy.apply(d);
     }
@@ -139,30 +284,81 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     let t2 = Instant::now();
     let mut files_written = 0;
     let mut written = false;
-    if let Some(staging) = staging {
-        if !diagnostics::has_errors(&diags) {
-            if let Some(e) = result.write_error.take() {
+    let mut pages_unchanged = 0;
+    let mut output_hashes: std::collections::HashMap<String, u64> = result
+        .outputs
+        .iter()
+        .map(|o| (o.path.clone(), text_hash(&o.html)))
+        .collect();
+    let jobs = write::jobs(&site, std::mem::take(&mut result.outputs), statics(&theme));
+    let ok = !diagnostics::has_errors(&diags);
+    match mode {
+        Mode::Check => {}
+        Mode::Staging(staging) if ok => {
+            if let Some(e) = write_error.into_inner().expect("lock") {
                 return Err(io_err(e));
             }
-            files_written = result.page_hashes.len()
-                + write::write_site(&staging.dir, &site, &result.outputs, &statics(&theme))
-                    .map_err(io_err)?;
+            let mut files = write::write_jobs(&staging.dir, &jobs).map_err(io_err)?;
+            files_written = files.len() + done.len();
+            for (path, key, stat, _, h) in done {
+                output_hashes.insert(path.clone(), h);
+                if let Some(stat) = stat {
+                    files.push(cache::OutputFile { path, key, stat });
+                }
+            }
             staging.commit().map_err(io_err)?;
             written = true;
+            if let Some(c) = &cache {
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                let _ = c.write_manifest(&out, &cache::Manifest { files });
+            }
         }
+        Mode::Staging(_) => {}
+        Mode::Update(prior) if ok => {
+            let c = cache.as_ref().expect("updates need the cache");
+            let mut keep = Vec::new();
+            let mut changed: Vec<(String, cache::Key, write::Content)> = Vec::new();
+            for j in jobs {
+                if write::unchanged(&out, &j.path, &j.key, prior.get(&j.path)) {
+                    keep.push(prior[&j.path].clone());
+                } else {
+                    changed.push((j.path, j.key, j.content));
+                }
+            }
+            let rendered: std::collections::HashSet<String> =
+                done.iter().map(|d| d.0.clone()).collect();
+            for p in &all {
+                let path = render::page_path(&site, *p);
+                if !rendered.contains(&path) {
+                    if let Some(f) = prior.get(&path) {
+                        keep.push(f.clone());
+                        pages_unchanged += 1;
+                    }
+                }
+            }
+            for (path, key, _, html, h) in done {
+                output_hashes.insert(path.clone(), h);
+                changed.push((
+                    path,
+                    key,
+                    write::Content::Bytes(html.unwrap_or_default().into_bytes()),
+                ));
+            }
+            files_written = changed.len();
+            // Nothing to do when every file is as the last build left it and none is gone.
+            let same_set = keep.len() == prior.len();
+            if !changed.is_empty() || !same_set {
+                write::Update {
+                    out: &out,
+                    cache: c,
+                }
+                .apply(changed, keep)
+                .map_err(io_err)?;
+            }
+            written = true;
+        }
+        Mode::Update(_) => {}
     }
-    // The HTML is on disk now; a session keeps only what it needs to redo parts.
-    let output_hashes = if written {
-        result
-            .outputs
-            .iter()
-            .map(|o| (o.path.clone(), text_hash(&o.html)))
-            .chain(result.page_hashes.iter().cloned())
-            .collect()
-    } else {
-        Default::default()
-    };
-    result.outputs = Vec::new();
     let report = BuildReport {
         diagnostics: diags,
         pages: site.pages.len(),
@@ -172,11 +368,16 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             load: load_time,
             render: render_time,
             write: t2.elapsed(),
+            bodies_reused,
+            pages_unchanged,
         },
         written,
         external_links,
         policy: policy.clone(),
     };
+    if !written {
+        output_hashes.clear();
+    }
     Ok((
         report,
         Built {
@@ -237,5 +438,6 @@ pub fn check(site: &Path, strict: bool) -> Result<BuildReport, Fatal> {
         out: None,
         strict,
         check_only: true,
+        ..Default::default()
     })
 }

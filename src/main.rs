@@ -39,6 +39,17 @@ enum Command {
         /// Show per-phase timings and informational findings.
         #[arg(long, short)]
         verbose: bool,
+        /// Build only this locale (repeatable): a shard of the site, in the same layout, for
+        /// building locales on separate machines and merging the folders.
+        #[arg(long = "locale", value_name = "CODE")]
+        locales: Vec<String>,
+        /// Folder of the build cache [default: <site>/.helpsite-cache].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        /// Do not read or write the build cache: render everything and replace the whole
+        /// output folder.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
@@ -60,8 +71,9 @@ enum Command {
         /// With --external: seconds to wait for each answer.
         #[arg(long, default_value_t = 10, requires = "external")]
         timeout: u64,
-        /// With --external: ignore and do not write the result cache.
-        #[arg(long, requires = "external")]
+        /// Do not read or write the caches (the build cache; with --external, the link
+        /// results).
+        #[arg(long)]
         no_cache: bool,
     },
     /// Translation status and stamping.
@@ -146,12 +158,18 @@ fn main() -> ExitCode {
             out,
             strict,
             verbose,
+            locales,
+            cache_dir,
+            no_cache,
         } => {
             let opts = BuildOptions {
                 site,
                 out,
                 strict,
                 check_only: false,
+                cache_dir,
+                no_cache,
+                locales,
             };
             finish(helpsite::build(&opts), Format::Text, verbose, color, false)
         }
@@ -164,7 +182,13 @@ fn main() -> ExitCode {
             timeout,
             no_cache,
         } => {
-            let mut result = helpsite::check(&site, strict);
+            let mut result = helpsite::build(&BuildOptions {
+                site: site.clone(),
+                strict,
+                check_only: true,
+                no_cache,
+                ..Default::default()
+            });
             if external {
                 if let Ok(report) = &mut result {
                     let mut opts = helpsite::external::Options::for_site(&site);
@@ -199,8 +223,7 @@ fn main() -> ExitCode {
                 build: BuildOptions {
                     site,
                     out,
-                    strict: false,
-                    check_only: false,
+                    ..Default::default()
                 },
                 bind,
                 port,
@@ -323,6 +346,10 @@ fn finish(
                 t.load.as_millis(),
                 t.render.as_millis(),
                 t.write.as_millis()
+            );
+            eprintln!(
+                "cache: {} of {} pages' Markdown reused, {} pages unchanged, {} files written",
+                t.bodies_reused, report.pages, t.pages_unchanged, report.files_written
             );
         }
         if !summary.is_empty() {

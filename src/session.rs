@@ -489,6 +489,7 @@ impl Session {
                 load: load_time,
                 render: render_time,
                 write: t_write.elapsed(),
+                ..Default::default()
             },
             written: !failed,
             external_links: Vec::new(),

@@ -66,6 +66,9 @@ fn build(site: &Path) -> Build {
         .arg(site)
         .arg("--out")
         .arg(&out)
+        // Fixtures are built where they are: the cache goes beside the output.
+        .arg("--cache-dir")
+        .arg(tmp.path().join("cache"))
         .env("NO_COLOR", "1")
         .output()
         .expect("run helpsite");

@@ -76,6 +76,7 @@ impl Harness {
             out: Some(dir.path().join("out")),
             strict: false,
             check_only: false,
+            ..Default::default()
         };
         let (session, first) = Session::start(opts).unwrap();
         assert!(first.report.written);
@@ -117,6 +118,8 @@ impl Harness {
             out: Some(fresh.clone()),
             strict: false,
             check_only: false,
+            no_cache: true,
+            ..Default::default()
         })
         .unwrap();
         assert!(report.written);

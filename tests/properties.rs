@@ -327,6 +327,8 @@ fn check_one_page(body: &str) -> Result<(), TestCaseError> {
         out: None,
         strict: false,
         check_only: true,
+        no_cache: true,
+        ..Default::default()
     });
     match report {
         Ok(r) => prop_assert!(!r.written),

@@ -39,6 +39,8 @@ fuzz_target!(|body: &str| {
         out: None,
         strict: false,
         check_only: true,
+            no_cache: true,
+        ..Default::default()
     });
     assert!(report.is_ok());
 });

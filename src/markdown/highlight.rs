@@ -3,7 +3,10 @@
 //! highlighted once per build.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+use crate::cache::{feed, key_of, Cache, Key};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
@@ -13,8 +16,13 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 pub struct Highlighter {
     syntaxes: SyntaxSet,
-    cache: Mutex<HashMap<(String, String), Arc<str>>>,
+    /// Highlighted blocks by key of language and code, with whether this build used them.
+    cache: Mutex<HashMap<Key, (Arc<str>, bool)>>,
+    /// A block was highlighted that the build cache does not have.
+    fresh: AtomicBool,
 }
+
+const PACK: &str = "highlight.pack";
 
 /// What became of a code block.
 pub struct Highlighted {
@@ -35,6 +43,7 @@ impl Highlighter {
         Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
             cache: Mutex::new(HashMap::new()),
+            fresh: AtomicBool::new(false),
         }
     }
 
@@ -72,10 +81,14 @@ impl Highlighter {
                 unknown_language: !plain,
             };
         };
-        let key = (syntax.name.clone(), code.to_string());
-        if let Some(hit) = self.cache.lock().expect("cache lock").get(&key) {
+        let mut h = blake3::Hasher::new();
+        feed(&mut h, &syntax.name);
+        feed(&mut h, code);
+        let key = key_of(&h);
+        if let Some(hit) = self.cache.lock().expect("cache lock").get_mut(&key) {
+            hit.1 = true;
             return Highlighted {
-                html: hit.clone(),
+                html: hit.0.clone(),
                 unknown_language: false,
             };
         }
@@ -99,11 +112,43 @@ impl Highlighter {
         self.cache
             .lock()
             .expect("cache lock")
-            .insert(key, html.clone());
+            .insert(key, (html.clone(), true));
+        self.fresh.store(true, Ordering::Relaxed);
         Highlighted {
             html,
             unknown_language: false,
         }
+    }
+}
+
+impl Highlighter {
+    /// Adds the blocks of the build cache's highlight pack.
+    pub fn preload(&self, cache: &Cache) {
+        let mut map = self.cache.lock().expect("cache lock");
+        cache.read_pack(
+            PACK,
+            |_| true,
+            |k, bytes| {
+                if let Ok(s) = String::from_utf8(bytes) {
+                    map.entry(k).or_insert((s.into(), false));
+                }
+            },
+        );
+    }
+
+    /// Writes the highlight pack when this build highlighted anything new: the blocks this
+    /// build used, plus, unless `only_used`, the ones it loaded and did not need.
+    pub fn save(&self, cache: &Cache, only_used: bool) -> std::io::Result<()> {
+        if !self.fresh.swap(false, Ordering::Relaxed) {
+            return Ok(());
+        }
+        let map = self.cache.lock().expect("cache lock");
+        cache.write_pack(
+            PACK,
+            map.iter()
+                .filter(|(_, (_, used))| *used || !only_used)
+                .map(|(k, (html, _))| (*k, html.as_bytes())),
+        )
     }
 }
 
@@ -127,17 +172,28 @@ pub fn stylesheet() -> String {
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_html_into(&mut out, s);
     out
+}
+
+/// Appends `s` to `out` with `& < > " '` escaped. Text without them is copied in one step.
+pub fn escape_html_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(rep);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]

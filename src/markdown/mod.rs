@@ -50,7 +50,7 @@ pub struct MarkdownCtx<'a> {
     pub uids: &'a HashMap<String, String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -2,6 +2,7 @@
 //! pages, then the Tera page templates. Rendering a page is a function of the page and the
 //! `Site`; nothing here writes files.
 
+pub mod cached;
 pub mod graph;
 pub mod redirects;
 pub mod theme;
@@ -26,13 +27,15 @@ pub struct Output {
 
 /// What rendering produced: pages, plus per-page data a search index or `check` can use.
 pub struct RenderResult {
-    /// Pages that are not articles (404s, language chooser, redirects); article pages go
-    /// straight to the sink, or nowhere when checking.
+    /// Pages that are not articles (404s, language chooser, redirects). Article pages are
+    /// rendered afterwards, one at a time ([`page_context`], [`render_template`]), so a big
+    /// site never holds every page's HTML at once.
     pub outputs: Vec<Output>,
-    /// Path and hash of each article page, as written to the sink.
-    pub page_hashes: Vec<(String, u64)>,
-    /// The first error writing to the sink.
-    pub write_error: Option<std::io::Error>,
+    /// Each body's key in the build cache, and whether any body was rendered anew (so the
+    /// cache's pack needs writing).
+    pub body_keys: Option<(Vec<crate::cache::Key>, bool)>,
+    /// Bodies rendered anew (the others came from the build cache).
+    pub misses: usize,
     /// Every finding of the render (`static_diags` included).
     pub diags: Vec<Diagnostic>,
     /// Findings that only a change of theme, TOC or redirects can change.
@@ -214,18 +217,37 @@ pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic
     (outputs, diags)
 }
 
-/// Renders everything. Article pages are written into `sink` (a staging folder) as soon as
-/// they are rendered, so a big site never holds every page's HTML at once.
+/// Renders the Markdown of every page (reusing the build cache's bodies where their inputs
+/// did not change), checks the pages together and renders the pages that are not articles.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     highlighter: &Highlighter,
-    sink: Option<&std::path::Path>,
+    cache: Option<&crate::cache::Cache>,
 ) -> RenderResult {
     let mut static_diags = Vec::new();
     let prep = prepare(site, theme, &mut static_diags);
-    let all: Vec<PageId> = (0..site.pages.len()).collect();
-    let mut bodies = render_bodies(site, &prep, highlighter, &all);
+    let keys = cache.map(|c| cached::keys(c, site, &prep.labels, &prep.uids));
+    let mut reused: Vec<Option<Rendered>> = match (cache, &keys) {
+        (Some(c), Some(k)) => cached::load(c, site, k),
+        _ => (0..site.pages.len()).map(|_| None).collect(),
+    };
+    let misses: Vec<PageId> = (0..site.pages.len())
+        .filter(|&p| reused[p].is_none())
+        .collect();
+    if let Some(c) = cache.filter(|_| !misses.is_empty()) {
+        highlighter.preload(c);
+    }
+    let fresh = render_bodies(site, &prep, highlighter, &misses);
+    for (p, b) in misses.iter().zip(fresh) {
+        reused[*p] = Some(b);
+    }
+    let mut bodies: Vec<Rendered> = reused.into_iter().map(Option::unwrap_or_default).collect();
+    if let Some(c) = cache {
+        // A full render keeps only the blocks it used; a partial one keeps the rest too.
+        let _ = highlighter.save(c, misses.len() == site.pages.len());
+    }
+    let body_keys = keys.map(|k| (k, !misses.is_empty()));
     let body_diags: Vec<Vec<Diagnostic>> = bodies
         .iter_mut()
         .map(|b| std::mem::take(&mut b.diags))
@@ -238,42 +260,13 @@ pub fn render_site(
     diags.extend(found);
     // Fallback pages repeat the source text: report each finding once.
     dedup(&mut diags);
-    let env = Env {
-        site,
-        theme,
-        strings: &prep.strings,
-        tocs: &tocs,
-        bodies: &bodies,
-        graph: &graph,
-    };
-    let write_error = std::sync::Mutex::new(None);
-    let results: Vec<Result<(String, u64), Diagnostic>> = all
-        .par_iter()
-        .map(|&p| {
-            let o = render_page(&env, p)?;
-            let h = crate::text_hash(&o.html);
-            if let Some(dir) = sink {
-                if let Err(e) = crate::write::write_file(dir, &o.path, o.html.as_bytes()) {
-                    write_error.lock().expect("lock").get_or_insert(e);
-                }
-            }
-            Ok((o.path, h))
-        })
-        .collect();
-    let mut page_hashes = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(ph) => page_hashes.push(ph),
-            Err(d) => static_diags.push(d),
-        }
-    }
     let (outputs, extra_diags) = site_pages(site, theme, &prep);
     static_diags.extend(extra_diags);
     diags.extend(static_diags.iter().cloned());
     RenderResult {
         outputs,
-        page_hashes,
-        write_error: write_error.into_inner().expect("lock"),
+        body_keys,
+        misses: misses.len(),
         diags,
         static_diags,
         body_diags,
@@ -282,6 +275,25 @@ pub fn render_site(
         tocs,
         graph,
     }
+}
+
+impl RenderResult {
+    /// What the page templates read.
+    pub fn env<'a>(&'a self, site: &'a Site, theme: &'a Theme) -> Env<'a> {
+        Env {
+            site,
+            theme,
+            strings: &self.prep.strings,
+            tocs: &self.tocs,
+            bodies: &self.bodies,
+            graph: &self.graph,
+        }
+    }
+}
+
+/// Where an article page goes under the output folder.
+pub fn page_path(site: &Site, pid: PageId) -> String {
+    format!("{}index.html", site.pages[pid].url)
 }
 
 /// Findings that follow from the pages together (anchors, orphans, related articles) and the
@@ -405,7 +417,32 @@ pub struct Env<'a> {
     pub graph: &'a graph::Graph,
 }
 
-fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
+pub fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
+    render_template(env, pid, page_context(env, pid))
+}
+
+/// Renders `page.html` for page `pid` with its context.
+pub fn render_template(env: &Env, pid: PageId, ctx: Value) -> Result<Output, Diagnostic> {
+    let page = &env.site.pages[pid];
+    let theme = env.theme;
+    let html = theme
+        .tera
+        .render(
+            "page.html",
+            &tera::Context::from_value(ctx).unwrap_or_default(),
+        )
+        .map_err(|e| {
+            theme::template_error(&theme.origin, e).in_file(page.source.display.clone())
+        })?;
+    Ok(Output {
+        path: page_path(env.site, pid),
+        html,
+    })
+}
+
+/// Everything `page.html` gets for page `pid`. The page's HTML is a function of this value and
+/// the templates, which is what the build cache keys pages by.
+pub fn page_context(env: &Env, pid: PageId) -> Value {
     let Env {
         site,
         theme,
@@ -480,7 +517,7 @@ fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
         _ => (false, false),
     };
     let source_href = page.source_page.map(|p| site.href(p));
-    let ctx = merge(
+    merge(
         base_context(site, lid, s),
         json!({
             "page": {
@@ -508,7 +545,8 @@ fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
             "headings": outline,
             "linked_from": graph.incoming[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
             "related": graph.related[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
-            "nav": toc.nav(pid),
+            "nav_html": toc.nav_html(pid),
+            "nav": if theme.uses_nav_tree { serde_json::to_value(toc.nav(pid)).unwrap_or_default() } else { Value::Null },
             "breadcrumbs": breadcrumbs,
             "prev": prev,
             "next": next,
@@ -516,20 +554,7 @@ fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
             "alternates": alternates,
             "x_default": x_default,
         }),
-    );
-    let html = theme
-        .tera
-        .render(
-            "page.html",
-            &tera::Context::from_value(ctx).unwrap_or_default(),
-        )
-        .map_err(|e| {
-            theme::template_error(&theme.origin, e).in_file(page.source.display.clone())
-        })?;
-    Ok(Output {
-        path: format!("{}index.html", page.url),
-        html,
-    })
+    )
 }
 
 #[cfg(test)]

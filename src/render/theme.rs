@@ -18,7 +18,6 @@ pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/page.html",
     "templates/root.html",
     "templates/404.html",
-    "templates/macros.html",
     "templates/redirect.html",
     "static/helpsite.css",
     "static/helpsite.js",
@@ -35,6 +34,11 @@ pub struct Theme {
     pub strings: HashMap<String, BTreeMap<String, serde_json::Value>>,
     /// Where the theme came from, for messages.
     pub origin: String,
+    /// Hash of every file of the theme: part of each page's key in the build cache.
+    pub fingerprint: crate::cache::Key,
+    /// A template reads the `nav` tree (the built-in theme uses the pre-rendered `nav_html`
+    /// instead); the tree is only built for each page when one does.
+    pub uses_nav_tree: bool,
 }
 
 fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
@@ -85,6 +89,13 @@ pub fn load(dir: Option<&Path>, site_root: &Path) -> Result<Theme, Diagnostic> {
                 .collect();
         }
     }
+    let mut fp = blake3::Hasher::new();
+    for (rel, bytes) in &files {
+        crate::cache::feed(&mut fp, rel);
+        fp.update(&(bytes.len() as u64).to_le_bytes());
+        fp.update(bytes);
+    }
+    let fingerprint = crate::cache::key_of(&fp);
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     // Tera's default also escapes `/`, which makes every URL unreadable in the output.
@@ -125,12 +136,47 @@ pub fn load(dir: Option<&Path>, site_root: &Path) -> Result<Theme, Diagnostic> {
     }
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| template_error(&origin, e))?;
+    let uses_nav_tree = templates.iter().any(|(_, t)| reads_variable(t, "nav"));
     Ok(Theme {
         tera,
         statics,
         strings,
         origin,
+        fingerprint,
+        uses_nav_tree,
     })
+}
+
+/// Whether a Tera tag (`{{ }}` or `{% %}`) of `template` names the top-level variable `name`
+/// (as a whole word, not an attribute such as `item.name`).
+fn reads_variable(template: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut rest = template;
+    while let Some(open) = rest.find(['{']) {
+        let after = &rest[open + 1..];
+        let close = match after.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let Some(end) = after.find(close) else { break };
+        let tag = &after[1..end];
+        let mut from = 0;
+        while let Some(i) = tag[from..].find(name) {
+            let at = from + i;
+            let before = tag[..at].chars().next_back();
+            let next = tag[at + name.len()..].chars().next();
+            if !before.is_some_and(|c| ident(c) || c == '.') && !next.is_some_and(ident) {
+                return true;
+            }
+            from = at + name.len();
+        }
+        rest = &after[end + close.len()..];
+    }
+    false
 }
 
 fn escape_for_tera(s: &str) -> String {
@@ -182,5 +228,21 @@ impl Theme {
             merged.insert(k.clone(), v.clone());
         }
         (merged, missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_variable;
+
+    #[test]
+    fn finds_variables_in_tags_only() {
+        assert!(reads_variable("{{ macros::nav_list(items=nav) }}", "nav"));
+        assert!(reads_variable("{% for i in nav %}x{% endfor %}", "nav"));
+        assert!(!reads_variable(
+            "<nav class=\"sidebar\">{{ nav_html | safe }}</nav>",
+            "nav"
+        ));
+        assert!(!reads_variable("{{ item.nav }} {{ navigation }}", "nav"));
     }
 }

@@ -572,6 +572,81 @@ impl Toc {
     }
 }
 
+impl Toc {
+    /// The page's navigation as HTML: nested `<ul>` lists, the page marked with
+    /// `aria-current="page"`, its ancestors opened. The same tree as [`Toc::nav`], written
+    /// directly: a template loop over thousands of entries per page is the costliest part of
+    /// a big build.
+    pub fn nav_html(&self, page: PageId) -> String {
+        let path = self.ancestors(page);
+        let current = path.last().copied();
+        let mut out = String::with_capacity(4096);
+        self.write_level(&mut out, &self.roots, &path, current, 0);
+        out
+    }
+
+    fn write_level(
+        &self,
+        out: &mut String,
+        ids: &[usize],
+        path: &[usize],
+        current: Option<usize>,
+        depth: usize,
+    ) {
+        use crate::markdown::highlight::escape_html_into as esc;
+        out.push_str("<ul>\n");
+        for slot in window(ids, path) {
+            let Some(n) = slot else {
+                out.push_str("<li><span class=\"nav-group\">…</span></li>\n");
+                continue;
+            };
+            let node = &self.nodes[n];
+            let on_path = path.contains(&n);
+            let is_current = Some(n) == current;
+            let mut classes: Vec<&str> = Vec::new();
+            if is_current {
+                classes.push("current");
+            }
+            if on_path && !is_current {
+                classes.push("ancestor");
+            }
+            if !node.children.is_empty() {
+                classes.push("has-children");
+            }
+            out.push_str("<li");
+            if !classes.is_empty() {
+                out.push_str(" class=\"");
+                out.push_str(&classes.join(" "));
+                out.push('"');
+            }
+            out.push('>');
+            match &node.href {
+                Some(href) => {
+                    out.push_str("<a href=\"");
+                    esc(out, href);
+                    out.push('"');
+                    if is_current {
+                        out.push_str(" aria-current=\"page\"");
+                    }
+                    out.push('>');
+                    esc(out, &node.name);
+                    out.push_str("</a>");
+                }
+                None => {
+                    out.push_str("<span class=\"nav-group\">");
+                    esc(out, &node.name);
+                    out.push_str("</span>");
+                }
+            }
+            if (on_path || (node.expanded && depth == 0)) && !node.children.is_empty() {
+                self.write_level(out, &node.children, path, current, depth + 1);
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
+}
+
 /// Entries of one navigation level shown in full up to this length.
 const MAX_LEVEL: usize = 60;
 

@@ -2,11 +2,12 @@
 //! only when the whole build succeeded. A failed or killed build leaves the last good site.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, FileStat, Key, Manifest, OutputFile};
 use crate::render::Output;
 use crate::site::{PageState, Site};
 
@@ -133,14 +134,6 @@ fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
-pub(crate) fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
-    let path = root.join(rel);
-    if let Some(p) = path.parent() {
-        fs::create_dir_all(p)?;
-    }
-    fs::write(path, bytes)
-}
-
 /// Replaces one file of a live output folder: written beside it, then renamed over it, so a
 /// reader (or a killed process) never sees half a file. For incremental rebuilds.
 pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
@@ -158,38 +151,195 @@ pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     })
 }
 
-/// Writes the non-article pages, static files, copied assets and the sitemap into `dir`
-/// (article pages are written while they are rendered).
-pub fn write_site(
-    dir: &Path,
-    site: &Site,
-    outputs: &[Output],
-    statics: &[(String, Vec<u8>)],
-) -> io::Result<usize> {
-    outputs
-        .par_iter()
-        .try_for_each(|o| write_file(dir, &o.path, o.html.as_bytes()))?;
-    statics
-        .par_iter()
-        .try_for_each(|(rel, bytes)| write_file(dir, &format!("_static/{rel}"), bytes))?;
-    let mut copies: Vec<(PathBuf, PathBuf)> = Vec::new();
+/// A file of the output other than an article page, and what it is made from.
+pub struct Job {
+    pub path: String,
+    /// Content key (see [`crate::cache`]).
+    pub key: Key,
+    pub content: Content,
+}
+
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// A file copied as it is (images and other assets).
+    Copy(PathBuf),
+}
+
+/// The non-article files of a build: pages (404s, language chooser, redirects), static files,
+/// copied assets and the sitemap.
+pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) -> Vec<Job> {
+    let bytes_job = |path: String, bytes: Vec<u8>| Job {
+        key: content_key(&bytes),
+        path,
+        content: Content::Bytes(bytes),
+    };
+    let mut jobs: Vec<Job> = outputs
+        .into_iter()
+        .map(|o| bytes_job(o.path, o.html.into_bytes()))
+        .collect();
+    jobs.extend(
+        statics
+            .into_iter()
+            .map(|(rel, bytes)| bytes_job(format!("_static/{rel}"), bytes)),
+    );
     for l in &site.locales {
         for (rel, path) in &l.assets {
             let lower = rel.to_ascii_lowercase();
             if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
                 continue;
             }
-            copies.push((path.clone(), dir.join(&l.slug).join(rel)));
+            // A copy is keyed by its source's path and `stat`, not its bytes, so unchanged
+            // images are never read.
+            let mut h = blake3::Hasher::new();
+            crate::cache::feed(&mut h, &path.to_string_lossy());
+            if let Ok(m) = fs::metadata(path) {
+                let st = FileStat::of(&m);
+                h.update(&st.len.to_le_bytes());
+                h.update(&st.mtime_ns.to_le_bytes());
+                h.update(&st.ino.to_le_bytes());
+            }
+            jobs.push(Job {
+                path: format!("{}/{rel}", l.slug),
+                key: crate::cache::key_of(&h),
+                content: Content::Copy(path.clone()),
+            });
         }
     }
-    copies.par_iter().try_for_each(|(from, to)| {
-        if let Some(p) = to.parent() {
-            fs::create_dir_all(p)?;
+    jobs.push(bytes_job("sitemap.xml".into(), sitemap(site).into_bytes()));
+    jobs
+}
+
+pub fn content_key(bytes: &[u8]) -> Key {
+    blake3::hash(bytes).as_bytes()[..16]
+        .try_into()
+        .expect("16 bytes")
+}
+
+/// Writes a new file (its folder created as needed) and returns its `stat`.
+pub fn write_new(root: &Path, rel: &str, content: &Content) -> io::Result<FileStat> {
+    let path = root.join(rel);
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p)?;
+    }
+    match content {
+        Content::Bytes(b) => {
+            let mut f = fs::File::create(&path)?;
+            f.write_all(b)?;
+            Ok(FileStat::of(&f.metadata()?))
         }
-        fs::copy(from, to).map(|_| ())
-    })?;
-    write_file(dir, "sitemap.xml", sitemap(site).as_bytes())?;
-    Ok(outputs.len() + statics.len() + copies.len() + 1)
+        Content::Copy(from) => {
+            fs::copy(from, &path)?;
+            Ok(FileStat::of(&fs::metadata(&path)?))
+        }
+    }
+}
+
+/// Writes jobs into a (staging) folder, in parallel.
+pub fn write_jobs(root: &Path, jobs: &[Job]) -> io::Result<Vec<OutputFile>> {
+    jobs.par_iter()
+        .map(|j| {
+            Ok(OutputFile {
+                path: j.path.clone(),
+                key: j.key,
+                stat: write_new(root, &j.path, &j.content)?,
+            })
+        })
+        .collect()
+}
+
+/// Whether the file at `root/rel` is still what `prior` recorded, and `key` says its content
+/// should be.
+pub fn unchanged(root: &Path, rel: &str, key: &Key, prior: Option<&OutputFile>) -> bool {
+    prior.is_some_and(|f| {
+        f.key == *key
+            && fs::symlink_metadata(root.join(rel)).is_ok_and(|m| FileStat::of(&m) == f.stat)
+    })
+}
+
+/// An update of a live output folder in place: only changed files are written. Each is
+/// written beside its place first; once all are, they are renamed into place in one quick
+/// pass, and files the build no longer makes are removed. The build cache's manifest is
+/// removed first and written last, so a build killed half-way is followed by a full build.
+pub struct Update<'a> {
+    pub out: &'a Path,
+    pub cache: &'a Cache,
+}
+
+impl Update<'_> {
+    pub fn apply(
+        &self,
+        changed: Vec<(String, Key, Content)>,
+        mut keep: Vec<OutputFile>,
+    ) -> io::Result<Manifest> {
+        self.cache.remove_manifest(self.out)?;
+        let pid = std::process::id();
+        let staged: Vec<(PathBuf, PathBuf, OutputFile)> = changed
+            .par_iter()
+            .map(|(rel, key, content)| {
+                let path = self.out.join(rel);
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let tmp_rel = match rel.rfind('/') {
+                    Some(i) => format!("{}/.{name}.helpsite-tmp-{pid}", &rel[..i]),
+                    None => format!(".{name}.helpsite-tmp-{pid}"),
+                };
+                let stat = write_new(self.out, &tmp_rel, content)?;
+                Ok((
+                    self.out.join(&tmp_rel),
+                    path,
+                    OutputFile {
+                        path: rel.clone(),
+                        key: *key,
+                        stat,
+                    },
+                ))
+            })
+            .collect::<io::Result<_>>()?;
+        for (tmp, path, file) in staged {
+            if path.is_dir() {
+                fs::remove_dir_all(&path)?;
+            }
+            fs::rename(&tmp, &path)?;
+            keep.push(file);
+        }
+        let wanted: std::collections::HashSet<&str> =
+            keep.iter().map(|f| f.path.as_str()).collect();
+        self.remove_others(&wanted);
+        keep.sort_by(|a, b| a.path.cmp(&b.path));
+        let m = Manifest { files: keep };
+        self.cache.write_manifest(self.out, &m)?;
+        Ok(m)
+    }
+
+    /// Removes every file of the output folder the build did not make (deleted articles,
+    /// leftovers), and folders left empty.
+    fn remove_others(&self, wanted: &std::collections::HashSet<&str>) {
+        let mut dirs = Vec::new();
+        for e in walkdir::WalkDir::new(self.out)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+        {
+            let rel = e
+                .path()
+                .strip_prefix(self.out)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            if e.file_type().is_dir() {
+                dirs.push(e.path().to_path_buf());
+            } else if !wanted.contains(rel.as_str()) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+        // Deepest first; only empty folders go.
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in dirs {
+            let _ = fs::remove_dir(d);
+        }
+    }
 }
 
 fn xml_escape(s: &str) -> String {

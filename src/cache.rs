@@ -1,0 +1,287 @@
+//! The build cache: results of earlier builds, stored by a hash of everything they were made
+//! from, so a build whose inputs did not change reuses them. It lives in `.helpsite-cache/`
+//! beside `helpsite.yml` (or `--cache-dir`) and is safe to delete at any time: every entry is
+//! checked against its inputs before use, and a missing, damaged or foreign cache only means
+//! a full build.
+//!
+//! Three parts:
+//! - `bodies.pack`: each page's rendered Markdown (HTML, headings, anchors, links, plain text),
+//!   keyed by the page's text, the site's shape and the binary; the files it included are
+//!   checked by content.
+//! - `highlight.pack`: highlighted code blocks, keyed by language and code.
+//! - `output-*.manifest`: for one output folder, each file's content key and what `stat` said
+//!   after writing it, so a rebuild rewrites only the files whose content changed, and notices
+//!   files someone else changed.
+//!
+//! A pack is a header (magic and the binary's identity) followed by records: a 16-byte key, a
+//! little-endian `u32` length and that many bytes of postcard. A pack written by another
+//! binary is ignored, so a rebuilt helpsite never reuses output of its older self.
+
+use std::fs;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// A content key: the first 16 bytes of a BLAKE3 hash.
+pub type Key = [u8; 16];
+
+const MAGIC: &[u8; 8] = b"HSCACHE2";
+/// Records larger than this are treated as damage.
+const MAX_RECORD: u32 = 1 << 30;
+
+pub struct Cache {
+    pub dir: PathBuf,
+    /// Identity of the binary: its version, size and modification time. Every key includes it.
+    salt: [u8; 32],
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Cache {
+        let mut h = blake3::Hasher::new();
+        h.update(MAGIC);
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|p| fs::metadata(p).ok())
+        {
+            h.update(&meta.len().to_le_bytes());
+            if let Ok(m) = meta.modified() {
+                if let Ok(d) = m.duration_since(std::time::UNIX_EPOCH) {
+                    h.update(&d.as_nanos().to_le_bytes());
+                }
+            }
+        }
+        Cache {
+            dir,
+            salt: *h.finalize().as_bytes(),
+        }
+    }
+
+    /// A hasher that starts with the binary's identity.
+    pub fn hasher(&self) -> blake3::Hasher {
+        let mut h = blake3::Hasher::new();
+        h.update(&self.salt);
+        h
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Reads the records of pack `name` whose key `want`s, calling `found` with each payload.
+    /// Other records are skipped without reading them. A missing, foreign or damaged pack
+    /// yields nothing (or the records before the damage).
+    pub fn read_pack(
+        &self,
+        name: &str,
+        mut want: impl FnMut(&Key) -> bool,
+        mut found: impl FnMut(Key, Vec<u8>),
+    ) {
+        let Ok(f) = fs::File::open(self.path(name)) else {
+            return;
+        };
+        let mut r = BufReader::with_capacity(1 << 20, f);
+        let mut head = [0u8; 40];
+        if r.read_exact(&mut head).is_err() || &head[..8] != MAGIC || head[8..] != self.salt {
+            return;
+        }
+        loop {
+            let mut rec = [0u8; 20];
+            if r.read_exact(&mut rec).is_err() {
+                return;
+            }
+            let key: Key = rec[..16].try_into().expect("16 bytes");
+            let len = u32::from_le_bytes(rec[16..].try_into().expect("4 bytes"));
+            if len > MAX_RECORD {
+                return;
+            }
+            if want(&key) {
+                let mut buf = vec![0u8; len as usize];
+                if r.read_exact(&mut buf).is_err() {
+                    return;
+                }
+                found(key, buf);
+            } else if r.seek_relative(i64::from(len)).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Replaces pack `name` with `records` (written beside it, then renamed over it).
+    pub fn write_pack<B: AsRef<[u8]>>(
+        &self,
+        name: &str,
+        records: impl IntoIterator<Item = (Key, B)>,
+    ) -> io::Result<()> {
+        fs::create_dir_all(&self.dir)?;
+        let path = self.path(name);
+        let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let res = (|| {
+            let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+            w.write_all(MAGIC)?;
+            w.write_all(&self.salt)?;
+            for (key, bytes) in records {
+                let bytes = bytes.as_ref();
+                let len = u32::try_from(bytes.len())
+                    .ok()
+                    .filter(|&l| l <= MAX_RECORD)
+                    .ok_or_else(|| io::Error::other("cache record too large"))?;
+                w.write_all(&key)?;
+                w.write_all(&len.to_le_bytes())?;
+                w.write_all(bytes)?;
+            }
+            w.into_inner().map_err(|e| e.into_error())?.sync_data()?;
+            fs::rename(&tmp, &path)
+        })();
+        if res.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        res
+    }
+
+    /// The manifest of output folder `out` (by its absolute path), if one was written by this
+    /// binary.
+    pub fn read_manifest(&self, out: &Path) -> Option<Manifest> {
+        let mut found = None;
+        self.read_pack(
+            &manifest_name(out),
+            |_| true,
+            |_, bytes| {
+                found = postcard::from_bytes::<Manifest>(&bytes).ok();
+            },
+        );
+        found
+    }
+
+    pub fn write_manifest(&self, out: &Path, m: &Manifest) -> io::Result<()> {
+        let bytes = postcard::to_stdvec(m).map_err(io::Error::other)?;
+        self.write_pack(&manifest_name(out), [([0u8; 16], bytes.as_slice())])
+    }
+
+    /// Forgets the manifest of `out`: done before changing files in place, so a build killed
+    /// half-way is followed by a full one.
+    pub fn remove_manifest(&self, out: &Path) -> io::Result<()> {
+        match fs::remove_file(self.path(&manifest_name(out))) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn manifest_name(out: &Path) -> String {
+    let abs = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    let h = blake3::hash(abs.to_string_lossy().as_bytes());
+    format!("output-{}.manifest", &h.to_hex()[..16])
+}
+
+/// The first 16 bytes of a finished hasher.
+pub fn key_of(h: &blake3::Hasher) -> Key {
+    h.finalize().as_bytes()[..16].try_into().expect("16 bytes")
+}
+
+/// Feeds a length-prefixed string to a hasher, so `("ab", "c")` and `("a", "bc")` differ.
+pub fn feed(h: &mut blake3::Hasher, s: &str) {
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// What one build wrote into an output folder.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub files: Vec<OutputFile>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct OutputFile {
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// Key of what the file was made from (for pages: their whole template context).
+    pub key: Key,
+    pub stat: FileStat,
+}
+
+/// What `stat` says of a file: enough to notice that someone changed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStat {
+    pub len: u64,
+    pub mtime_ns: i128,
+    pub ino: u64,
+}
+
+impl FileStat {
+    pub fn of(meta: &fs::Metadata) -> FileStat {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos() as i128)
+            .unwrap_or(-1);
+        #[cfg(unix)]
+        let ino = std::os::unix::fs::MetadataExt::ino(meta);
+        #[cfg(not(unix))]
+        let ino = 0;
+        FileStat {
+            len: meta.len(),
+            mtime_ns,
+            ino,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_round_trip_and_foreign_or_damaged_packs_read_as_empty() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = Cache::new(tmp.path().join("c"));
+        c.write_pack("p", [([1u8; 16], &b"one"[..]), ([2u8; 16], &b"two"[..])])
+            .unwrap();
+        let mut got = Vec::new();
+        c.read_pack("p", |k| k[0] == 2, |k, b| got.push((k[0], b)));
+        assert_eq!(got, vec![(2, b"two".to_vec())]);
+
+        // Another binary's pack: a different salt.
+        let other = Cache {
+            dir: c.dir.clone(),
+            salt: [9; 32],
+        };
+        let mut n = 0;
+        other.read_pack("p", |_| true, |_, _| n += 1);
+        assert_eq!(n, 0);
+
+        // Cut in the middle of the second record: the first still reads.
+        let path = c.dir.join("p");
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
+        let mut keys = Vec::new();
+        c.read_pack("p", |_| true, |k, _| keys.push(k[0]));
+        assert_eq!(keys, vec![1]);
+        // Garbage.
+        fs::write(&path, b"not a pack at all").unwrap();
+        c.read_pack("p", |_| true, |_, _| panic!("read garbage"));
+    }
+
+    #[test]
+    fn manifests_are_per_output_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = Cache::new(tmp.path().join("c"));
+        let m = Manifest {
+            files: vec![OutputFile {
+                path: "a/index.html".into(),
+                key: [3; 16],
+                stat: FileStat {
+                    len: 1,
+                    mtime_ns: 2,
+                    ino: 3,
+                },
+            }],
+        };
+        c.write_manifest(&tmp.path().join("public"), &m).unwrap();
+        assert!(c.read_manifest(&tmp.path().join("other")).is_none());
+        let back = c.read_manifest(&tmp.path().join("public")).unwrap();
+        assert_eq!(back.files[0].path, "a/index.html");
+        c.remove_manifest(&tmp.path().join("public")).unwrap();
+        assert!(c.read_manifest(&tmp.path().join("public")).is_none());
+    }
+}

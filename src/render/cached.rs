@@ -1,0 +1,268 @@
+//! Rendered Markdown bodies from the build cache ([`crate::cache`]).
+//!
+//! A page's body is reused when its key matches and the files it included still have the
+//! same content. The key covers the page's own text and everything else rendering reads: the
+//! configuration, the UI labels of its locale, and the site's shape (every page's path, URL,
+//! title and state, every file name), since links, includes and xrefs resolve against it.
+//! Adding, removing or retitling a page therefore renders every body again, as `serve` does.
+//! Pages with findings are never cached, so their diagnostics are reported on every build.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::cache::{feed, key_of, Cache, Key};
+use crate::external::ExternalRef;
+use crate::markdown::{Heading, Labels, PageLink, Rendered};
+use crate::site::{PageId, PageState, Site};
+use crate::source::Source;
+
+const PACK: &str = "bodies.pack";
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    deps: &'a [(usize, String)],
+    deps_hash: Key,
+    html: &'a str,
+    title: &'a Option<(String, String)>,
+    headings: &'a [Heading],
+    anchors: Vec<&'a str>,
+    links: Vec<(PageId, Option<&'a str>, &'a str, usize, usize)>,
+    text: &'a str,
+    external: Vec<(&'a str, &'a str, usize, usize)>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    deps: Vec<(usize, String)>,
+    deps_hash: Key,
+    html: String,
+    title: Option<(String, String)>,
+    headings: Vec<Heading>,
+    anchors: Vec<String>,
+    links: Vec<(PageId, Option<String>, String, usize, usize)>,
+    text: String,
+    external: Vec<(String, String, usize, usize)>,
+}
+
+/// The key of every page's body, in page order.
+pub fn keys(
+    cache: &Cache,
+    site: &Site,
+    labels: &[Labels],
+    uids: &HashMap<String, String>,
+) -> Vec<Key> {
+    let mut shape = cache.hasher();
+    feed(&mut shape, "bodies");
+    feed(&mut shape, &format!("{:?}", site.config.config));
+    for l in &site.locales {
+        feed(&mut shape, &l.code);
+        for rel in l.markdown.keys().chain(l.assets.keys()) {
+            feed(&mut shape, rel);
+        }
+        feed(&mut shape, "\u{0}");
+    }
+    for p in &site.pages {
+        // Rendering reads the language of the text (fallback or not), never whether a
+        // translation is stale or machine-made.
+        let fallback = p.state == PageState::Fallback;
+        feed(
+            &mut shape,
+            &format!("{}\u{0}{}\u{0}{}\u{0}{fallback}", p.locale, p.rel, p.url),
+        );
+        feed(&mut shape, &p.title);
+        feed(&mut shape, &p.source.display);
+    }
+    let mut uids: Vec<_> = uids.iter().collect();
+    uids.sort();
+    feed(&mut shape, &format!("{uids:?}"));
+    let label_keys: Vec<Key> = labels
+        .iter()
+        .map(|l| {
+            let mut h = shape.clone();
+            let mut alerts: Vec<_> = l.alerts.iter().collect();
+            alerts.sort();
+            feed(
+                &mut h,
+                &format!("{alerts:?}{}{}{}", l.image_description, l.version, l.video),
+            );
+            key_of(&h)
+        })
+        .collect();
+    site.pages
+        .par_iter()
+        .enumerate()
+        .map(|(pid, p)| {
+            let mut h = blake3::Hasher::new();
+            h.update(&label_keys[p.locale]);
+            h.update(&(pid as u64).to_le_bytes());
+            h.update(&(p.front.body_start as u64).to_le_bytes());
+            feed(&mut h, &p.source.text);
+            key_of(&h)
+        })
+        .collect()
+}
+
+/// Hash of the current content of the files a body included.
+fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
+    let mut h = blake3::Hasher::new();
+    for (l, rel) in deps {
+        feed(&mut h, rel);
+        let Some(loc) = site.locales.get(*l) else {
+            feed(&mut h, "\u{0}no locale");
+            continue;
+        };
+        h.update(&(*l as u64).to_le_bytes());
+        if let Some(src) = loc.markdown.get(rel) {
+            feed(&mut h, &src.text);
+        } else if let Some(bytes) = loc.assets.get(rel).and_then(|p| std::fs::read(p).ok()) {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(&bytes);
+        } else {
+            feed(&mut h, "\u{0}missing");
+        }
+    }
+    key_of(&h)
+}
+
+/// Records decoded (in parallel) at a time, so the raw bytes of the whole pack are never
+/// held at once.
+const CHUNK: usize = 512;
+
+/// The cached bodies of the pages whose key and includes match, in page order.
+pub fn load(cache: &Cache, site: &Site, keys: &[Key]) -> Vec<Option<Rendered>> {
+    let wanted: HashMap<Key, PageId> = keys.iter().enumerate().map(|(p, k)| (*k, p)).collect();
+    let sources: HashMap<&str, &Source> = site
+        .locales
+        .iter()
+        .flat_map(|l| l.markdown.values())
+        .map(|s| (s.display.as_str(), s))
+        .collect();
+    let mut out: Vec<Option<Rendered>> = (0..keys.len()).map(|_| None).collect();
+    let mut chunk: Vec<(PageId, Vec<u8>)> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<(PageId, Vec<u8>)>, out: &mut Vec<Option<Rendered>>| {
+        let decoded: Vec<(PageId, Option<Rendered>)> = chunk
+            .par_drain(..)
+            .map(|(pid, bytes)| (pid, decode(site, &sources, &bytes)))
+            .collect();
+        for (pid, r) in decoded {
+            out[pid] = r;
+        }
+    };
+    cache.read_pack(
+        PACK,
+        |k| wanted.contains_key(k),
+        |k, bytes| {
+            chunk.push((wanted[&k], bytes));
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut out);
+            }
+        },
+    );
+    flush(&mut chunk, &mut out);
+    out
+}
+
+fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option<Rendered> {
+    let e: Entry = postcard::from_bytes(bytes).ok()?;
+    if deps_hash(site, &e.deps) != e.deps_hash {
+        return None;
+    }
+    let source = |d: &str| sources.get(d).map(|s| (*s).clone());
+    let links = e
+        .links
+        .into_iter()
+        .map(|(target, fragment, src, a, b)| {
+            Some(PageLink {
+                target,
+                fragment,
+                source: source(&src)?,
+                span: a..b,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if links.iter().any(|l| l.target >= site.pages.len()) {
+        return None;
+    }
+    let external = e
+        .external
+        .into_iter()
+        .map(|(url, src, a, b)| {
+            Some(ExternalRef {
+                url,
+                source: source(&src)?,
+                span: a..b,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(Rendered {
+        html: e.html,
+        title: e.title,
+        headings: e.headings,
+        anchors: e.anchors.into_iter().collect::<HashSet<_>>(),
+        links,
+        text: e.text,
+        deps: e.deps,
+        diags: Vec::new(),
+        external,
+    })
+}
+
+/// Writes the bodies without findings (`diags`, per page) as the new pack, encoding a chunk at a time.
+pub fn save(
+    cache: &Cache,
+    site: &Site,
+    keys: &[Key],
+    bodies: &[Rendered],
+    diags: &[Vec<crate::diagnostics::Diagnostic>],
+) -> std::io::Result<()> {
+    let ids: Vec<PageId> = (0..bodies.len())
+        .filter(|&p| bodies[p].diags.is_empty() && diags.get(p).is_none_or(Vec::is_empty))
+        .collect();
+    let records = ids.chunks(CHUNK).flat_map(|chunk| {
+        chunk
+            .par_iter()
+            .filter_map(|&pid| encode(site, &bodies[pid]).map(|v| (keys[pid], v)))
+            .collect::<Vec<_>>()
+    });
+    cache.write_pack(PACK, records)
+}
+
+fn encode(site: &Site, b: &Rendered) -> Option<Vec<u8>> {
+    let e = EntryRef {
+        deps: &b.deps,
+        deps_hash: deps_hash(site, &b.deps),
+        html: &b.html,
+        title: &b.title,
+        headings: &b.headings,
+        anchors: b.anchors.iter().map(String::as_str).collect(),
+        links: b
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.target,
+                    l.fragment.as_deref(),
+                    l.source.display.as_str(),
+                    l.span.start,
+                    l.span.end,
+                )
+            })
+            .collect(),
+        text: &b.text,
+        external: b
+            .external
+            .iter()
+            .map(|x| {
+                (
+                    x.url.as_str(),
+                    x.source.display.as_str(),
+                    x.span.start,
+                    x.span.end,
+                )
+            })
+            .collect(),
+    };
+    postcard::to_stdvec(&e).ok()
+}

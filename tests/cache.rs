@@ -1,0 +1,235 @@
+//! The build cache (`.helpsite-cache/`): a rebuild reuses what did not change, writes only
+//! files whose content changed, and its output is always byte for byte what a build without
+//! the cache makes. Damaged, deleted or foreign cache contents only cost a full build.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{copy_fixture, run_in, snapshot_tree, write, Run};
+
+/// `(reused, pages, unchanged, written)` from the `cache:` line of `build -v`.
+fn cache_line(run: &Run) -> (usize, usize, usize, usize) {
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("cache: "))
+        .unwrap_or_else(|| panic!("no cache line:\n{}", run.stderr));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2], n[3])
+}
+
+fn build(site: &Path) -> Run {
+    let run = run_in(site, &["build", "-v"]);
+    run.expect_code(0);
+    run
+}
+
+/// What a build without the cache makes of the site now, in a folder of its own.
+fn reference(site: &Path) -> Vec<(String, Vec<u8>)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("ref");
+    run_in(
+        site,
+        &["build", "--no-cache", "--out", out.to_str().unwrap()],
+    )
+    .expect_code(0);
+    snapshot_tree(&out)
+}
+
+fn assert_same_as_reference(site: &Path) {
+    let got = snapshot_tree(&site.join("public"));
+    let want = reference(site);
+    let names = |t: &[(String, Vec<u8>)]| t.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&got), names(&want), "the same files");
+    for ((name, a), (_, b)) in got.iter().zip(&want) {
+        assert!(a == b, "{name} differs from a build without the cache");
+    }
+}
+
+fn mtime(p: &Path) -> std::time::SystemTime {
+    fs::metadata(p).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_rebuild_without_changes_reuses_everything_and_writes_nothing() {
+    let dir = copy_fixture("docfx");
+    let site = dir.path();
+    let first = build(site);
+    let (reused, pages, _, written) = cache_line(&first);
+    assert_eq!(reused, 0, "an empty cache reuses nothing");
+    assert!(pages > 10 && written > pages, "{}", first.stderr);
+    assert!(site.join(".helpsite-cache/bodies.pack").is_file());
+    assert!(site.join(".helpsite-cache/highlight.pack").is_file());
+    let before = snapshot_tree(&site.join("public"));
+    let page = site.join("public/en-us/snippets/index.html");
+    let t = mtime(&page);
+
+    let second = build(site);
+    assert_eq!(
+        cache_line(&second),
+        (pages, pages, pages, 0),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(snapshot_tree(&site.join("public")), before);
+    assert_eq!(mtime(&page), t, "an unchanged page is not rewritten");
+    assert_same_as_reference(site);
+}
+
+#[test]
+fn edits_rerender_exactly_the_pages_that_read_the_changed_file() {
+    let dir = copy_fixture("docfx");
+    let site = dir.path();
+    let (_, pages, _, _) = cache_line(&build(site));
+
+    // An include: only the pages that include it render again.
+    let step = site.join("content/en-us/includes/step.md");
+    let text = fs::read_to_string(&step).unwrap();
+    fs::write(&step, format!("{text}\nA sentence added to the step.\n")).unwrap();
+    let run = build(site);
+    let (reused, _, _, written) = cache_line(&run);
+    assert!(reused < pages && reused >= pages - 3, "{}", run.stderr);
+    assert!((1..=3).contains(&written), "{}", run.stderr);
+    assert!(
+        common::read(site.join("public/en-us/include-demo/index.html"))
+            .contains("A sentence added to the step.")
+    );
+    assert_same_as_reference(site);
+
+    // A code snippet file (read from disk, not a Markdown page).
+    let snip = site.join("content/en-us/snippets/a.ps1");
+    let code = fs::read_to_string(&snip).unwrap();
+    fs::write(
+        &snip,
+        code.replacen('\n', "\nWrite-Output 'cache test'\n", 1),
+    )
+    .unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, pages - 1, "{}", run.stderr);
+    assert!(common::read(site.join("public/en-us/snippets/index.html")).contains("cache test"));
+    assert_same_as_reference(site);
+
+    // A page's title is shown by links elsewhere: every body renders again.
+    let target = site.join("content/en-us/target.md");
+    let t = fs::read_to_string(&target).unwrap();
+    let retitled = t.replacen("title: ", "title: Renamed ", 1);
+    assert_ne!(t, retitled);
+    fs::write(&target, retitled).unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, 0, "{}", run.stderr);
+    assert_same_as_reference(site);
+}
+
+const CONFIG: &str = "title: T\nbase_url: https://docs.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n  - code: sv-SE\n    name: Svenska\n";
+
+#[test]
+fn deleted_articles_leave_no_file_or_empty_folder_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write(site, "helpsite.yml", CONFIG);
+    write(
+        site,
+        "content/en-us/index.md",
+        "---\ntitle: Home\n---\n# Home\n\n[Keep](guide/keep.md)\n",
+    );
+    write(
+        site,
+        "content/en-us/guide/keep.md",
+        "---\ntitle: Keep\n---\n# Keep\n\n```json\n{\"a\": 1}\n```\n",
+    );
+    write(
+        site,
+        "content/en-us/old/gone.md",
+        "---\ntitle: Gone\n---\n# Gone\n",
+    );
+    write(
+        site,
+        "content/sv-se/old/gone.md",
+        "---\ntitle: Borta\n---\n# Borta\n",
+    );
+    build(site);
+    assert!(site.join("public/sv-se/old/gone/index.html").is_file());
+    // A stray file in the output folder goes too: the output is what the build makes.
+    write(site, "public/en-us/stray.txt", "left here by hand");
+
+    fs::remove_dir_all(site.join("content/en-us/old")).unwrap();
+    fs::remove_dir_all(site.join("content/sv-se/old")).unwrap();
+    build(site);
+    assert!(!site.join("public/en-us/old").exists());
+    assert!(!site.join("public/sv-se/old").exists());
+    assert!(!site.join("public/en-us/stray.txt").exists());
+    assert_same_as_reference(site);
+}
+
+#[test]
+fn damaged_deleted_or_bypassed_caches_and_hand_edited_output_still_give_the_same_site() {
+    let dir = copy_fixture("docfx");
+    let site = dir.path();
+    let (_, pages, _, _) = cache_line(&build(site));
+
+    // Someone edited an output file: the next build puts the page back.
+    let index = site.join("public/en-us/index.html");
+    fs::write(&index, "tampered").unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).3, 1, "{}", run.stderr);
+    assert_same_as_reference(site);
+
+    // Garbage in the packs and the manifest.
+    let cache = site.join(".helpsite-cache");
+    for e in fs::read_dir(&cache).unwrap() {
+        fs::write(e.unwrap().path(), b"HSCACHE2 but not really a cache").unwrap();
+    }
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, 0, "{}", run.stderr);
+    assert_same_as_reference(site);
+
+    // No cache at all.
+    fs::remove_dir_all(&cache).unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, 0, "{}", run.stderr);
+    assert_same_as_reference(site);
+
+    // --no-cache neither reads nor writes it.
+    fs::remove_dir_all(&cache).unwrap();
+    let run = run_in(site, &["build", "-v", "--no-cache"]);
+    run.expect_code(0);
+    assert_eq!(cache_line(&run), (0, pages, 0, cache_line(&run).3));
+    assert!(!cache.exists());
+
+    // --cache-dir puts it elsewhere.
+    let other = tempfile::tempdir().unwrap();
+    let arg = other.path().join("c");
+    run_in(site, &["build", "--cache-dir", arg.to_str().unwrap()]).expect_code(0);
+    assert!(arg.join("bodies.pack").is_file() && !cache.exists());
+}
+
+#[test]
+fn findings_are_reported_on_every_build_and_a_failed_build_changes_nothing() {
+    let dir = copy_fixture("build-broken-links");
+    let site = dir.path();
+    let first = build(site);
+    let second = build(site);
+    let warnings = |r: &Run| r.stderr.matches("warning: ").count();
+    assert!(warnings(&first) >= 5, "{}", first.stderr);
+    assert_eq!(warnings(&first), warnings(&second), "{}", second.stderr);
+
+    let before = snapshot_tree(&site.join("public"));
+    write(
+        site,
+        "content/en-us/broken.md",
+        "---\ntitle: Broken\n---\n# Broken\n\n[!INCLUDE [x](includes/missing.md)]\n",
+    );
+    let failed = run_in(site, &["build"]);
+    failed.expect_code(1);
+    assert_eq!(snapshot_tree(&site.join("public")), before);
+    fs::remove_file(site.join("content/en-us/broken.md")).unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).3, 0, "{}", run.stderr);
+    assert_same_as_reference(site);
+}
