@@ -152,7 +152,11 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                 .unwrap_or_else(|| opts.site.join(".helpsite-cache")),
         )
     });
-    let (site, load_diags) = load::load(config);
+    let (mut site, mut load_diags) = load::load(config);
+    if !opts.locales.is_empty() {
+        site.building = shard(&site, &opts.locales).map_err(Fatal::Config)?;
+        load_diags.retain(|d| in_shard(&site, d));
+    }
     let load_time = t0.elapsed();
 
     let t1 = Instant::now();
@@ -164,13 +168,14 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     };
     let highlighter = markdown::highlight::Highlighter::new();
     let mut result = render::render_site(&site, &theme, &highlighter, cache.as_ref());
+    let all: Vec<site::PageId> = (0..site.pages.len()).filter(|&p| site.builds(p)).collect();
     let bodies_reused = match &result.body_keys {
-        Some(_) => site.pages.len() - result.misses,
+        Some(_) => all.len() - result.misses,
         None => 0,
     };
     let external_links = external_links(&site, &result.bodies);
     let mut diags = load_diags.clone();
-    diags.append(&mut result.diags);
+    diags.extend(result.diags.drain(..).filter(|d| in_shard(&site, d)));
 
     // Article pages: each page's template context is keyed; a page whose key and file are
     // as the last build left them is neither rendered nor written.
@@ -189,7 +194,6 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         let _ = serde_json::to_writer(&mut h, ctx);
         cache::key_of(&h)
     };
-    let all: Vec<site::PageId> = (0..site.pages.len()).collect();
     let mut planned: Option<Vec<(cache::Key, bool)>> = None;
     let mut mode = if opts.check_only {
         Mode::Check
@@ -202,17 +206,21 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             .into_iter()
             .map(|f| (f.path.clone(), f))
             .collect();
-        let plan: Vec<(cache::Key, bool)> = all
+        let mut plan: Vec<(cache::Key, bool)> = vec![([0; 16], false); site.pages.len()];
+        let keyed: Vec<(site::PageId, cache::Key, bool)> = all
             .par_iter()
             .map(|&p| {
                 let key = page_key(&render::page_context(&env, p));
                 let path = render::page_path(&site, p);
                 let same = write::unchanged(&out, &path, &key, by_path.get(&path));
-                (key, !same)
+                (p, key, !same)
             })
             .collect();
-        let changed = plan.iter().filter(|(_, c)| *c).count();
-        if small_change(changed, plan.len()) {
+        let changed = keyed.iter().filter(|k| k.2).count();
+        for (p, key, c) in keyed {
+            plan[p] = (key, c);
+        }
+        if small_change(changed, all.len()) {
             mode = Mode::Update(by_path);
         }
         planned = Some(plan);
@@ -361,7 +369,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     }
     let report = BuildReport {
         diagnostics: diags,
-        pages: site.pages.len(),
+        pages: all.len(),
         files_written,
         out: out.clone(),
         timings: Timings {
@@ -391,6 +399,41 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             output_hashes,
         },
     ))
+}
+
+/// The locale ids a shard builds: each of `codes` must name a configured locale (any case).
+fn shard(site: &site::Site, codes: &[String]) -> Result<Vec<bool>, Diagnostic> {
+    let mut building = vec![false; site.locales.len()];
+    for code in codes {
+        let Some(l) = site
+            .locales
+            .iter()
+            .position(|l| l.code.eq_ignore_ascii_case(code))
+        else {
+            let known: Vec<&str> = site.locales.iter().map(|l| l.code.as_str()).collect();
+            return Err(Diagnostic::new(
+                Kind::Config,
+                format!("`--locale {code}` is not a locale of this site"),
+            )
+            .in_file(config::CONFIG_FILE)
+            .hint(format!("the site's locales are {}", known.join(", "))));
+        };
+        building[l] = true;
+    }
+    Ok(building)
+}
+
+/// Whether a finding belongs to this build: a shard reports the findings in its own locales'
+/// files (and those of no locale: configuration, theme, redirects), so each finding of a
+/// site built in shards is reported by exactly one of them.
+fn in_shard(site: &site::Site, d: &Diagnostic) -> bool {
+    let Some(file) = &d.file else { return true };
+    site.locales.iter().enumerate().all(|(l, loc)| {
+        site.building[l] || {
+            let prefix = format!("{}/", load::display_path(&site.config.root, &loc.root));
+            !file.starts_with(&prefix)
+        }
+    })
 }
 
 /// The theme's static files plus the generated highlighting stylesheet, as written under `_static/`.

@@ -463,21 +463,21 @@ impl Session {
                     Err(e) => return Some(Err(io(e))),
                 }
             }
-            // The sitemap lists pages, dates and alternates: only `ms.date` can change here.
-            let sitemap = if sitemap_changed || !st.output_hashes.contains_key("sitemap.xml") {
-                crate::write::sitemap(&st.site)
+            // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
+            let sitemaps = if sitemap_changed || !st.output_hashes.contains_key("sitemap.xml") {
+                crate::write::sitemaps(&st.site)
             } else {
-                String::new()
+                Vec::new()
             };
-            let h = crate::text_hash(&sitemap);
-            if !sitemap.is_empty() && st.output_hashes.get("sitemap.xml") != Some(&h) {
-                if let Err(e) =
-                    crate::write::replace_file(&st.out, "sitemap.xml", sitemap.as_bytes())
-                {
-                    return Some(Err(io(e)));
+            for (path, xml) in sitemaps {
+                let h = crate::text_hash(&xml);
+                if st.output_hashes.get(&path) != Some(&h) {
+                    if let Err(e) = crate::write::replace_file(&st.out, &path, xml.as_bytes()) {
+                        return Some(Err(io(e)));
+                    }
+                    st.output_hashes.insert(path, h);
+                    files_written += 1;
                 }
-                st.output_hashes.insert("sitemap.xml".into(), h);
-                files_written += 1;
             }
         }
         let report = BuildReport {

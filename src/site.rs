@@ -22,6 +22,10 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// `(locale, lower-case article path)` -> page.
     pub page_index: HashMap<(LocaleId, String), PageId>,
+    /// Per locale: whether this build renders and writes its pages (all, unless the build is
+    /// a shard: `build --locale`). Every locale is loaded either way, so links, language
+    /// switchers and sitemaps know the whole site.
+    pub building: Vec<bool>,
 }
 
 #[derive(Debug)]
@@ -100,6 +104,14 @@ impl Site {
             .iter()
             .enumerate()
             .filter(move |(_, p)| p.locale == locale)
+    }
+
+    /// Whether this build renders page `p` (see [`Site::building`]).
+    pub fn builds(&self, p: PageId) -> bool {
+        self.building
+            .get(self.pages[p].locale)
+            .copied()
+            .unwrap_or(true)
     }
 
     pub fn source_locale(&self) -> &Locale {

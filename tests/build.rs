@@ -41,6 +41,7 @@ fn basic_site_writes_every_page_asset_and_static_file() {
             "en-us/guides/setup-guide/index.html",
             "en-us/index.html",
             "en-us/media/pic.svg",
+            "en-us/sitemap.xml",
             "index.html",
             "sitemap.xml",
         ]
@@ -211,7 +212,7 @@ fn empty_ms_date_shows_no_date() {
     let html = page(site.path(), "en-us/empty-date");
     assert!(html.contains("<title>Empty date | Basic Test Site</title>"));
     assert!(!html.contains("<time"), "an empty ms.date produced a date");
-    let sitemap = read(site.path().join("public/sitemap.xml"));
+    let sitemap = read(site.path().join("public/en-us/sitemap.xml"));
     let entry = sitemap
         .split("<url>")
         .find(|u| u.contains("/en-us/empty-date/<"))
@@ -224,7 +225,12 @@ fn dated_page_shows_its_date_and_sitemap_lastmod() {
     let site = built_basic();
     let html = page(site.path(), "en-us");
     assert!(html.contains(">March 14, 2026</time>"), "{html}");
-    let sitemap = read(site.path().join("public/sitemap.xml"));
+    // sitemap.xml is an index over one sitemap per locale.
+    let index = read(site.path().join("public/sitemap.xml"));
+    assert!(index.contains("<sitemapindex "), "{index}");
+    assert_eq!(index.matches("<sitemap>").count(), 1, "{index}");
+    assert!(index.contains("<loc>https://help.example.com/en-us/sitemap.xml</loc>"));
+    let sitemap = read(site.path().join("public/en-us/sitemap.xml"));
     assert!(sitemap
         .contains("<loc>https://help.example.com/en-us/</loc>\n    <lastmod>2026-03-14</lastmod>"));
     // Every article is listed once.

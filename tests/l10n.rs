@@ -203,13 +203,28 @@ fn switcher_hreflang_sitemap_and_rtl() {
         "no Arabic stale page exists: {stale_en}"
     );
 
-    let sitemap = fs::read_to_string(d.join("public/sitemap.xml")).unwrap();
+    // One sitemap per locale, each listing only its own pages; the index names them all.
+    let index = fs::read_to_string(d.join("public/sitemap.xml")).unwrap();
+    for slug in ["en-us", "sv-se", "ar-sa"] {
+        assert!(index.contains(&format!(
+            "<loc>https://docs.example.com/help/{slug}/sitemap.xml</loc>"
+        )));
+        let own = fs::read_to_string(d.join("public").join(slug).join("sitemap.xml")).unwrap();
+        for loc in own.split("<loc>").skip(1) {
+            assert!(
+                loc.starts_with(&format!("https://docs.example.com/help/{slug}/")),
+                "{slug}: {loc}"
+            );
+        }
+    }
+    let sitemap = fs::read_to_string(d.join("public/ar-sa/sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://docs.example.com/help/ar-sa/missing/</loc>"));
     let ar_missing_entry = sitemap
         .split("<url>")
         .find(|u| u.contains("<loc>https://docs.example.com/help/ar-sa/missing/</loc>"))
         .unwrap();
     assert!(!ar_missing_entry.contains("xhtml:link"));
+    let sitemap = fs::read_to_string(d.join("public/en-us/sitemap.xml")).unwrap();
     let fresh_entry = sitemap
         .split("<url>")
         .find(|u| u.contains("<loc>https://docs.example.com/help/en-us/fresh/</loc>"))

@@ -227,12 +227,22 @@ fn every_internal_link_and_fragment_resolves() {
 fn sitemap_lists_existing_pages_only() {
     let (out, _) = build_sample();
     let public = out.path().join("public");
-    let sitemap = read(public.join("sitemap.xml"));
-    let locs: Vec<&str> = sitemap
-        .split("<loc>")
-        .skip(1)
-        .map(|s| &s[..s.find("</loc>").unwrap()])
-        .collect();
+    let locs_of = |xml: &str| -> Vec<String> {
+        xml.split("<loc>")
+            .skip(1)
+            .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+            .collect()
+    };
+    // The index names each locale's sitemap, which lists that locale's pages.
+    let index = locs_of(&read(public.join("sitemap.xml")));
+    assert_eq!(index.len(), locale_slugs().len());
+    let mut locs = Vec::new();
+    for sitemap in index {
+        let rest = sitemap
+            .strip_prefix(BASE_URL)
+            .unwrap_or_else(|| panic!("{sitemap}"));
+        locs.extend(locs_of(&read(public.join(rest))));
+    }
     assert_eq!(locs.len(), source_articles().len() * locale_slugs().len());
     for loc in locs {
         let rest = loc

@@ -76,7 +76,9 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         source_locale,
         pages: Vec::new(),
         page_index: HashMap::new(),
+        building: Vec::new(),
     };
+    site.building = vec![true; site.locales.len()];
     lay_out_pages(&mut site, &mut diags);
     (site, diags)
 }
@@ -101,7 +103,7 @@ fn locale_code_span(config: &Source, code: &str) -> Option<std::ops::Range<usize
     None
 }
 
-fn display_path(site_root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(site_root: &Path, path: &Path) -> String {
     path.strip_prefix(site_root)
         .unwrap_or(path)
         .to_string_lossy()

@@ -132,7 +132,12 @@ const CHUNK: usize = 512;
 
 /// The cached bodies of the pages whose key and includes match, in page order.
 pub fn load(cache: &Cache, site: &Site, keys: &[Key]) -> Vec<Option<Rendered>> {
-    let wanted: HashMap<Key, PageId> = keys.iter().enumerate().map(|(p, k)| (*k, p)).collect();
+    let wanted: HashMap<Key, PageId> = keys
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| site.builds(*p))
+        .map(|(p, k)| (*k, p))
+        .collect();
     let sources: HashMap<&str, &Source> = site
         .locales
         .iter()
@@ -218,7 +223,9 @@ pub fn save(
     diags: &[Vec<crate::diagnostics::Diagnostic>],
 ) -> std::io::Result<()> {
     let ids: Vec<PageId> = (0..bodies.len())
-        .filter(|&p| bodies[p].diags.is_empty() && diags.get(p).is_none_or(Vec::is_empty))
+        .filter(|&p| {
+            site.builds(p) && bodies[p].diags.is_empty() && diags.get(p).is_none_or(Vec::is_empty)
+        })
         .collect();
     let records = ids.chunks(CHUNK).flat_map(|chunk| {
         chunk

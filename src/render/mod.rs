@@ -184,7 +184,8 @@ pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
             if f.is_empty() || f.starts_with("tab/") {
                 continue;
             }
-            if !bodies[l.target].anchors.contains(f) {
+            // A shard has no bodies for other locales' pages: nothing to check against.
+            if site.builds(l.target) && !bodies[l.target].anchors.contains(f) {
                 let target = &site.pages[l.target];
                 let where_ = if l.target == pid {
                     "this page".to_string()
@@ -233,7 +234,7 @@ pub fn render_site(
         _ => (0..site.pages.len()).map(|_| None).collect(),
     };
     let misses: Vec<PageId> = (0..site.pages.len())
-        .filter(|&p| reused[p].is_none())
+        .filter(|&p| reused[p].is_none() && site.builds(p))
         .collect();
     if let Some(c) = cache.filter(|_| !misses.is_empty()) {
         highlighter.preload(c);
@@ -245,7 +246,8 @@ pub fn render_site(
     let mut bodies: Vec<Rendered> = reused.into_iter().map(Option::unwrap_or_default).collect();
     if let Some(c) = cache {
         // A full render keeps only the blocks it used; a partial one keeps the rest too.
-        let _ = highlighter.save(c, misses.len() == site.pages.len());
+        let built = (0..site.pages.len()).filter(|&p| site.builds(p)).count();
+        let _ = highlighter.save(c, misses.len() == built);
     }
     let body_keys = keys.map(|k| (k, !misses.is_empty()));
     let body_diags: Vec<Vec<Diagnostic>> = bodies
@@ -324,13 +326,16 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
         Err(e) => diags.push(theme::template_error(&theme.origin, e)),
     };
     for (lid, l) in site.locales.iter().enumerate() {
+        if !site.building[lid] {
+            continue;
+        }
         render(
             "404.html",
             base_context(site, lid, &strings[lid]),
             format!("{}/404.html", l.slug),
         );
     }
-    for r in &redirects.pages {
+    for r in redirects.pages.iter().filter(|r| site.building[r.locale]) {
         let ctx = merge(
             base_context(site, r.locale, &strings[r.locale]),
             redirects::context(r),

@@ -182,7 +182,13 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             .into_iter()
             .map(|(rel, bytes)| bytes_job(format!("_static/{rel}"), bytes)),
     );
-    for l in &site.locales {
+    for l in site
+        .locales
+        .iter()
+        .zip(&site.building)
+        .filter(|(_, b)| **b)
+        .map(|(l, _)| l)
+    {
         for (rel, path) in &l.assets {
             let lower = rel.to_ascii_lowercase();
             if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
@@ -205,7 +211,9 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             });
         }
     }
-    jobs.push(bytes_job("sitemap.xml".into(), sitemap(site).into_bytes()));
+    for (path, xml) in sitemaps(site) {
+        jobs.push(bytes_job(path, xml.into_bytes()));
+    }
     jobs
 }
 
@@ -349,12 +357,34 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `sitemap.xml` with `xhtml:link` alternates between real translations (fallback pages are
-/// listed, but never as alternates).
-pub fn sitemap(site: &Site) -> String {
+/// The sitemaps: `sitemap.xml`, an index that names one sitemap per locale, and
+/// `<locale>/sitemap.xml` for each locale this build renders. The index always names every
+/// locale, so shards built apart (`build --locale`) merge into one consistent site.
+pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
+    let base = site.config.config.origin_and_base();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for l in &site.locales {
+        index.push_str(&format!(
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            xml_escape(&format!("{base}/{}/sitemap.xml", l.slug))
+        ));
+    }
+    index.push_str("</sitemapindex>\n");
+    let mut out = vec![("sitemap.xml".to_string(), index)];
+    for (lid, l) in site.locales.iter().enumerate() {
+        if site.building[lid] {
+            out.push((format!("{}/sitemap.xml", l.slug), sitemap(site, lid)));
+        }
+    }
+    out
+}
+
+/// The sitemap of one locale, with `xhtml:link` alternates between real translations
+/// (fallback pages are listed, but never as alternates).
+pub fn sitemap(site: &Site, locale: usize) -> String {
     let base = site.config.config.origin_and_base();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    for p in &site.pages {
+    for p in site.pages.iter().filter(|p| p.locale == locale) {
         out.push_str(&format!(
             "  <url>\n    <loc>{}</loc>\n",
             xml_escape(&format!("{base}/{}", p.url))
