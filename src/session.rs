@@ -413,6 +413,7 @@ impl Session {
             site: &st.site,
             theme: &st.theme,
             strings: &st.render.prep.strings,
+            bases: &st.render.prep.bases,
             tocs: &st.render.tocs,
             bodies: &st.render.bodies,
             graph: &st.render.graph,

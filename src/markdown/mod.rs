@@ -542,6 +542,11 @@ impl<'b> Pass<'_, 'b> {
     /// Rewrites `href`/`src` in raw HTML tags like Markdown links, and makes `<a name>` an id
     /// (the `name` attribute on `a` is obsolete in HTML5).
     fn rewrite_html(&mut self, html: &str, range: Range<usize>) -> String {
+        // Most raw HTML (`<br>`, `<li>`, `</code>`...) has neither: copied as it is.
+        if !contains_ci(html, b"href") && !contains_ci(html, b"src") && !html.contains("<a name=\"")
+        {
+            return html.to_string();
+        }
         let mut out = String::with_capacity(html.len());
         let mut rest = html;
         while let Some((before, attr, value, after)) = next_url_attr(rest) {
@@ -584,6 +589,15 @@ fn next_url_attr(s: &str) -> Option<(&str, &str, &str, &str)> {
     Some((&s[..i + 1], &s[i + 1..vstart], &s[vstart..vend], &s[vend..]))
 }
 
+/// Whether `hay` contains `needle` (ASCII, any case).
+fn contains_ci(hay: &str, needle: &[u8]) -> bool {
+    hay.len() >= needle.len()
+        && hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 fn decode_entities(s: &str) -> String {
     s.replace("&amp;", "&")
         .replace("&quot;", "\"")
@@ -597,40 +611,65 @@ fn is_comment(h: &str) -> bool {
 
 /// Ids declared in raw HTML: `id="x"` on any tag and `name="x"` on `<a>`.
 pub fn html_ids(html: &str) -> Vec<String> {
+    let bytes = html.as_bytes();
     let mut ids = Vec::new();
-    let lower = html.to_ascii_lowercase();
     let mut pos = 0;
-    while let Some(i) = lower[pos..].find('<') {
+    while let Some(i) = memchr_byte(b'<', &bytes[pos..]) {
         let start = pos + i;
-        let end = lower[start..]
-            .find('>')
+        let end = memchr_byte(b'>', &bytes[start..])
             .map(|j| start + j)
-            .unwrap_or(lower.len());
+            .unwrap_or(bytes.len());
         let tag = &html[start..end];
-        let tag_lower = &lower[start..end];
-        for (attr, only_a) in [("id", false), ("name", true)] {
-            if only_a && !(tag_lower.starts_with("<a ") || tag_lower.starts_with("<a\t")) {
-                continue;
-            }
-            for q in ['"', '\''] {
-                let needle = format!(" {attr}={q}");
-                if let Some(j) = tag_lower.find(&needle) {
-                    let vs = j + needle.len();
-                    if let Some(ve) = tag[vs..].find(q) {
-                        let v = tag[vs..vs + ve].trim();
-                        if !v.is_empty() {
-                            ids.push(v.to_string());
-                        }
-                    }
-                }
+        let is_a = tag.len() > 2
+            && tag.as_bytes()[1].eq_ignore_ascii_case(&b'a')
+            && matches!(tag.as_bytes()[2], b' ' | b'\t');
+        if let Some(v) = attr_value(tag, "id") {
+            ids.push(v.to_string());
+        }
+        if is_a {
+            if let Some(v) = attr_value(tag, "name") {
+                ids.push(v.to_string());
             }
         }
         pos = end.max(start + 1);
-        if pos >= lower.len() {
+        if pos >= bytes.len() {
             break;
         }
     }
     ids
+}
+
+fn memchr_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&c| c == b)
+}
+
+/// The non-empty value of ` name="..."` (or single quotes, any case) in one tag's text: the
+/// first double-quoted occurrence, else the first single-quoted one.
+fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    for q in [b'"', b'\''] {
+        let b = tag.as_bytes();
+        let n = name.len();
+        let mut i = 0;
+        while i + n + 2 < b.len() {
+            if b[i] == b' '
+                && b[i + 1..i + 1 + n].eq_ignore_ascii_case(name.as_bytes())
+                && b[i + 1 + n] == b'='
+                && b[i + 2 + n] == q
+            {
+                let vs = i + n + 3;
+                let v = tag[vs..]
+                    .find(q as char)
+                    .map(|ve| tag[vs..vs + ve].trim())
+                    .filter(|v| !v.is_empty());
+                if let Some(v) = v {
+                    return Some(v);
+                }
+                break;
+            }
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Removes a leading `<a name="x"></a>` (or `id`) from a heading's events; returns the id.
@@ -716,6 +755,10 @@ mod tests {
     fn raw_html_ids() {
         assert_eq!(html_ids("<a name=\"x\"></a><div id='y'>"), vec!["x", "y"]);
         assert!(html_ids("<span name=\"x\">").is_empty());
+        assert_eq!(
+            html_ids("<A NAME=\"Up\"></A><p ID=\" q \" data-id=\"no\"><b id=\"\"><i id='s'>"),
+            vec!["Up", "q", "s"]
+        );
     }
 
     #[test]

@@ -119,6 +119,9 @@ pub fn uid_map(site: &Site) -> HashMap<String, String> {
 /// Per-build data derived from the site and theme: UI strings and labels per locale, uids.
 pub struct Prepared {
     pub strings: Vec<BTreeMap<String, Value>>,
+    /// Per locale: the part of every page's template context that is the same on each page
+    /// of the locale (site, language, UI strings, languages), built once.
+    pub bases: Vec<Value>,
     pub labels: Vec<Labels>,
     pub uids: HashMap<String, String>,
 }
@@ -149,8 +152,12 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
         })
         .collect();
     let labels = strings.iter().map(|s| labels_for(site, s)).collect();
+    let bases = (0..site.locales.len())
+        .map(|l| base_context(site, l, &strings[l]))
+        .collect();
     Prepared {
         strings,
+        bases,
         labels,
         uids: uid_map(site),
     }
@@ -286,6 +293,7 @@ impl RenderResult {
             site,
             theme,
             strings: &self.prep.strings,
+            bases: &self.prep.bases,
             tocs: &self.tocs,
             bodies: &self.bodies,
             graph: &self.graph,
@@ -417,6 +425,8 @@ pub struct Env<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub strings: &'a [BTreeMap<String, Value>],
+    /// [`Prepared::bases`].
+    pub bases: &'a [Value],
     pub tocs: &'a [toc::Toc],
     pub bodies: &'a [Rendered],
     pub graph: &'a graph::Graph,
@@ -452,6 +462,7 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
         site,
         theme,
         strings,
+        bases,
         tocs,
         bodies,
         graph,
@@ -523,7 +534,7 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
     };
     let source_href = page.source_page.map(|p| site.href(p));
     merge(
-        base_context(site, lid, s),
+        bases[lid].clone(),
         json!({
             "page": {
                 "title": page.title,
