@@ -1,6 +1,7 @@
 //! Build-time syntax highlighting with syntect and two-face's syntax set. Output uses CSS
 //! classes (`hl-*`), so one stylesheet gives a light and a dark theme. Identical blocks are
-//! highlighted once per build.
+//! highlighted once per build (and kept in the build cache), and a line seen before in the
+//! same parser state is not parsed again.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::cache::{feed, key_of, Cache, Key};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -20,9 +21,95 @@ pub struct Highlighter {
     cache: Mutex<HashMap<Key, (Arc<str>, bool)>>,
     /// A block was highlighted that the build cache does not have.
     fresh: AtomicBool,
+    /// This highlighter's number, for the line memo.
+    id: u64,
+}
+
+/// Parses of single lines, by syntax, parser state before the line, and the line. Parsing a
+/// line is a function of exactly these, and documentation repeats lines a lot (commands,
+/// braces, blank lines, configuration keys), while syntect takes tens of microseconds per
+/// line. syntect's parser state holds raw pointers and cannot cross threads, so each thread
+/// keeps its own memo; each is bounded, so a huge site cannot grow it without limit.
+#[derive(Default)]
+struct LineMemo {
+    lines: HashMap<u64, Vec<MemoLine>>,
+    size: usize,
+}
+
+struct MemoLine {
+    /// The [`Highlighter`] (so the syntax set) the parse belongs to.
+    owner: u64,
+    before: ParseState,
+    line: Box<str>,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+thread_local! {
+    static MEMO: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
 }
 
 const PACK: &str = "highlight.pack";
+
+/// Lines remembered at most per thread (some tens of megabytes).
+const MEMO_LINES: usize = 50_000;
+/// Longer lines are rarely repeated: not remembered.
+const MEMO_LINE_LEN: usize = 240;
+
+static HIGHLIGHTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The scope operations of `line` parsed from `state`, which moves to the state after it.
+fn parse_line(
+    owner: u64,
+    syntax: &str,
+    state: &mut ParseState,
+    line: &str,
+    syntaxes: &SyntaxSet,
+) -> Option<Vec<(usize, ScopeStackOp)>> {
+    if line.len() > MEMO_LINE_LEN {
+        return state.parse_line(line, syntaxes).ok();
+    }
+    let key = {
+        use std::fmt::Write as _;
+        use std::hash::{Hash, Hasher};
+        // The parser state has no Hash; its Debug text shows the fields its Eq compares.
+        struct H(std::collections::hash_map::DefaultHasher);
+        impl std::fmt::Write for H {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.write(s.as_bytes());
+                Ok(())
+            }
+        }
+        let mut h = H(std::collections::hash_map::DefaultHasher::new());
+        owner.hash(&mut h.0);
+        syntax.hash(&mut h.0);
+        line.hash(&mut h.0);
+        let _ = write!(h, "{state:?}");
+        h.0.finish()
+    };
+    MEMO.with_borrow_mut(|memo| {
+        if let Some(hit) = memo.lines.get(&key).and_then(|v| {
+            v.iter()
+                .find(|m| m.owner == owner && &*m.line == line && m.before == *state)
+        }) {
+            *state = hit.after.clone();
+            return Some(hit.ops.clone());
+        }
+        let before = state.clone();
+        let ops = state.parse_line(line, syntaxes).ok()?;
+        if memo.size < MEMO_LINES {
+            memo.size += 1;
+            memo.lines.entry(key).or_default().push(MemoLine {
+                owner,
+                before,
+                line: line.into(),
+                ops: ops.clone(),
+                after: state.clone(),
+            });
+        }
+        Some(ops)
+    })
+}
 
 /// What became of a code block.
 pub struct Highlighted {
@@ -44,6 +131,7 @@ impl Highlighter {
             syntaxes: two_face::syntax::extra_newlines(),
             cache: Mutex::new(HashMap::new()),
             fresh: AtomicBool::new(false),
+            id: HIGHLIGHTERS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -92,22 +180,9 @@ impl Highlighter {
                 unknown_language: false,
             };
         }
-        let mut gen =
-            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
-        let mut ok = true;
-        for line in LinesWithEndings::from(code) {
-            if gen
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                ok = false;
-                break;
-            }
-        }
-        let html: Arc<str> = if ok {
-            gen.finalize().into()
-        } else {
-            escape_html(code).into()
+        let html: Arc<str> = match self.render(syntax, code) {
+            Some(html) => html.into(),
+            None => escape_html(code).into(),
         };
         self.cache
             .lock()
@@ -122,6 +197,33 @@ impl Highlighter {
 }
 
 impl Highlighter {
+    /// The classed HTML of a block: what syntect's `ClassedHTMLGenerator` makes, with each
+    /// line's parse taken from [`LineMemo`] when the same line was parsed in the same state
+    /// before. `None` when syntect fails.
+    fn render(&self, syntax: &SyntaxReference, code: &str) -> Option<String> {
+        let mut state = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut html = String::with_capacity(code.len() * 4);
+        let mut open: isize = 0;
+        for line in LinesWithEndings::from(code) {
+            let ops = parse_line(self.id, &syntax.name, &mut state, line, &self.syntaxes)?;
+            let (spans, delta) =
+                line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+            open += delta;
+            html.push_str(&spans);
+        }
+        for _ in 0..open {
+            html.push_str("</span>");
+        }
+        Some(html)
+    }
+
+    /// Empties the line memo of every thread of the pool: once the bodies are rendered it only
+    /// holds memory the page templates could use.
+    pub fn forget_lines(&self) {
+        rayon::broadcast(|_| MEMO.with_borrow_mut(|m| *m = LineMemo::default()));
+    }
+
     /// Adds the blocks of the build cache's highlight pack.
     pub fn preload(&self, cache: &Cache) {
         let mut map = self.cache.lock().expect("cache lock");
@@ -216,6 +318,53 @@ mod tests {
             assert!(!out.unknown_language, "{lang}");
             assert!(out.html.contains("class=\"hl-"), "{lang}: {}", out.html);
         }
+    }
+
+    /// Highlighting through the line memo gives exactly what syntect's own generator gives,
+    /// also when a repeated line comes in another parser state (inside a comment or string).
+    #[test]
+    fn memoized_lines_give_syntects_own_html() {
+        let h = Highlighter::new();
+        let blocks = [
+            (
+                "cs",
+                "class A\n{\n    int x = 1;\n}\n/*\n{\n    int x = 1;\n}\n*/\n{\n}\n",
+            ),
+            ("cs", "{\n    int x = 1;\n}\nvar s = @\"\n}\n\";\n"),
+            (
+                "powershell",
+                "Get-Item $x\n<#\nGet-Item $x\n#>\nGet-Item $x\n",
+            ),
+            (
+                "bash",
+                "echo \"$a\"\ncat <<EOF\necho \"$a\"\nEOF\necho \"$a\"\n",
+            ),
+            ("json", "{\n  \"a\": [1, 2],\n  \"b\": \"}\"\n}\n"),
+            ("yaml", "a: 1\nb: |\n  a: 1\nc: 2\n"),
+            ("xml", "<a>\n<!--\n<a>\n-->\n<a>\n</a>\n"),
+        ];
+        // Twice, so the second round is served from the memo.
+        for round in 0..2 {
+            for (lang, code) in blocks {
+                let syntax = h.find(lang).unwrap();
+                let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+                    syntax,
+                    &h.syntaxes,
+                    CLASS_STYLE,
+                );
+                for line in LinesWithEndings::from(code) {
+                    gen.parse_html_for_line_which_includes_newline(line)
+                        .unwrap();
+                }
+                let want = gen.finalize();
+                assert_eq!(
+                    h.render(syntax, code).unwrap(),
+                    want,
+                    "round {round}, {lang}"
+                );
+            }
+        }
+        assert!(MEMO.with_borrow(|m| m.size) > 10);
     }
 
     #[test]

@@ -247,6 +247,7 @@ pub fn render_site(
         highlighter.preload(c);
     }
     let fresh = render_bodies(site, &prep, highlighter, &misses);
+    highlighter.forget_lines();
     for (p, b) in misses.iter().zip(fresh) {
         reused[*p] = Some(b);
     }
