@@ -171,7 +171,13 @@ fn main() -> ExitCode {
                 no_cache,
                 locales,
             };
-            finish(helpsite::build(&opts), Format::Text, verbose, color, false)
+            finish(
+                helpsite::build_then_exit(&opts),
+                Format::Text,
+                verbose,
+                color,
+                false,
+            )
         }
         Command::Check {
             site,

@@ -314,7 +314,13 @@ impl Session {
                             };
                             let mut tdiags = Vec::new();
                             let loc = &st.site.locales[page.locale];
-                            let state = load::translation_state(&src_text, &pf, loc, &mut tdiags);
+                            let state = load::translation_state(
+                                &src_text,
+                                &load::crlf_sha1(&src_text.text),
+                                &pf,
+                                loc,
+                                &mut tdiags,
+                            );
                             let tdisplay = pf.source.display.clone();
                             st.site.pages[q].state = state;
                             template_pages.insert(q);

@@ -347,6 +347,15 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         });
     }
     let n_source = pages.len();
+    // What translations record as the source's hash: each source hashed once, in parallel.
+    let source_hashes: Vec<String> = if site.locales.len() > 1 {
+        pages
+            .par_iter()
+            .map(|p| crlf_sha1(&p.source.text))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (lid, locale) in site.locales.iter().enumerate() {
         if lid == src_id {
             continue;
@@ -368,7 +377,8 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                     let Some(title) = title_of(&t.source, &t.front, diags) else {
                         continue;
                     };
-                    let state = translation_state(&pages[sp].source, &t, locale, diags);
+                    let state =
+                        translation_state(&pages[sp].source, &source_hashes[sp], &t, locale, diags);
                     Page {
                         locale: lid,
                         rel: t.rel,
@@ -468,8 +478,10 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     site.page_index = index;
 }
 
+/// `source_hash`: [`crlf_sha1`] of the source's text.
 pub(crate) fn translation_state(
     source: &Source,
+    source_hash: &str,
     t: &Parsedfile,
     locale: &Locale,
     diags: &mut Vec<Diagnostic>,
@@ -502,7 +514,7 @@ pub(crate) fn translation_state(
     let stale = match hash {
         None => false,
         Some(h) if h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()) => {
-            let stale = !h.eq_ignore_ascii_case(&crlf_sha1(&source.text));
+            let stale = !h.eq_ignore_ascii_case(source_hash);
             if stale {
                 let since = frontmatter::string_field(fields, "ms.lasthandoff")
                     .map(|d| format!(" (handed off {d})"))

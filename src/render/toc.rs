@@ -603,22 +603,16 @@ impl Toc {
             let node = &self.nodes[n];
             let on_path = path.contains(&n);
             let is_current = Some(n) == current;
-            let mut classes: Vec<&str> = Vec::new();
-            if is_current {
-                classes.push("current");
-            }
-            if on_path && !is_current {
-                classes.push("ancestor");
-            }
-            if !node.children.is_empty() {
-                classes.push("has-children");
-            }
+            let class = match (is_current, on_path, node.children.is_empty()) {
+                (true, _, true) => " class=\"current\"",
+                (true, _, false) => " class=\"current has-children\"",
+                (false, true, true) => " class=\"ancestor\"",
+                (false, true, false) => " class=\"ancestor has-children\"",
+                (false, false, true) => "",
+                (false, false, false) => " class=\"has-children\"",
+            };
             out.push_str("<li");
-            if !classes.is_empty() {
-                out.push_str(" class=\"");
-                out.push_str(&classes.join(" "));
-                out.push('"');
-            }
+            out.push_str(class);
             out.push('>');
             match &node.href {
                 Some(href) => {
