@@ -220,6 +220,9 @@ pub fn flatten_value(v: &serde_json::Value, out: &mut Vec<u8>) {
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
     pub files: Vec<OutputFile>,
+    /// Key of every input of the article pages' template contexts (see `build_full`): when it
+    /// is unchanged and every body came from the cache, the pages' keys are the recorded ones.
+    pub inputs: Key,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -326,6 +329,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let c = Cache::new(tmp.path().join("c"));
         let m = Manifest {
+            inputs: [7; 16],
             files: vec![OutputFile {
                 path: "a/index.html".into(),
                 key: [3; 16],

@@ -214,7 +214,11 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
     } else {
         Mode::Staging(write::Staging::new(&out).map_err(io_err)?)
     };
+    let inputs = context_inputs(&site, &result, &salt);
     if let Some(prior) = prior {
+        // Nothing a page's context is made of changed: its key is the recorded one, and only
+        // the file needs a look.
+        let same_inputs = result.misses == 0 && inputs == Some(prior.inputs);
         let by_path: std::collections::HashMap<String, cache::OutputFile> = prior
             .files
             .into_iter()
@@ -224,9 +228,13 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         let keyed: Vec<(site::PageId, cache::Key, bool)> = all
             .par_iter()
             .map(|&p| {
-                let key = page_key(&render::page_context(&env, p));
                 let path = render::page_path(&site, p);
-                let same = write::unchanged(&out, &path, &key, by_path.get(&path));
+                let recorded = by_path.get(&path);
+                let key = match recorded {
+                    Some(f) if same_inputs => f.key,
+                    _ => page_key(&render::page_context(&env, p)),
+                };
+                let same = write::unchanged(&out, &path, &key, recorded);
                 (p, key, !same)
             })
             .collect();
@@ -332,7 +340,13 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             written = true;
             if let Some(c) = &cache {
                 files.sort_by(|a, b| a.path.cmp(&b.path));
-                let _ = c.write_manifest(&out, &cache::Manifest { files });
+                let _ = c.write_manifest(
+                    &out,
+                    &cache::Manifest {
+                        files,
+                        inputs: inputs.unwrap_or_default(),
+                    },
+                );
             }
         }
         Mode::Staging(_) => {}
@@ -374,7 +388,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                     out: &out,
                     cache: c,
                 }
-                .apply(changed, keep)
+                .apply(changed, keep, inputs.unwrap_or_default())
                 .map_err(io_err)?;
             }
             written = true;
@@ -413,6 +427,47 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             output_hashes,
         },
     ))
+}
+
+/// Key of everything the article pages' template contexts are made of, beyond what the bodies'
+/// keys cover (every page's text, the site's shape, the configuration, the binary): the theme
+/// (in `salt`), the Markdown files that are not pages (includes, `TOC.md`), the other files
+/// of each locale (`toc.yml`, images) by `stat`, and which locales this build renders. `None`
+/// without the build cache.
+fn context_inputs(
+    site: &site::Site,
+    result: &render::RenderResult,
+    salt: &blake3::Hasher,
+) -> Option<cache::Key> {
+    let (keys, _) = result.body_keys.as_ref()?;
+    let mut h = salt.clone();
+    for k in keys {
+        h.update(k);
+    }
+    let pages: std::collections::HashSet<*const source::SourceFile> = site
+        .pages
+        .iter()
+        .map(|p| std::sync::Arc::as_ptr(&p.source))
+        .collect();
+    for (l, loc) in site.locales.iter().enumerate() {
+        h.update(&[u8::from(site.building[l])]);
+        for (rel, src) in &loc.markdown {
+            if !pages.contains(&std::sync::Arc::as_ptr(src)) {
+                cache::feed(&mut h, rel);
+                cache::feed(&mut h, &src.text);
+            }
+        }
+        for (rel, path) in &loc.assets {
+            cache::feed(&mut h, rel);
+            if let Ok(m) = std::fs::metadata(path) {
+                let st = cache::FileStat::of(&m);
+                h.update(&st.len.to_le_bytes());
+                h.update(&st.mtime_ns.to_le_bytes());
+                h.update(&st.ino.to_le_bytes());
+            }
+        }
+    }
+    Some(cache::key_of(&h))
 }
 
 /// The locale ids a shard builds: each of `codes` must name a configured locale (any case).

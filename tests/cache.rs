@@ -233,3 +233,28 @@ fn findings_are_reported_on_every_build_and_a_failed_build_changes_nothing() {
     assert_eq!(cache_line(&run).3, 0, "{}", run.stderr);
     assert_same_as_reference(site);
 }
+
+#[test]
+fn a_changed_toc_rewrites_the_pages_whose_navigation_shows_it() {
+    let dir = copy_fixture("basic");
+    let site = dir.path();
+    let (_, pages, _, _) = cache_line(&build(site));
+    let run = build(site);
+    assert_eq!(cache_line(&run), (pages, pages, pages, 0), "{}", run.stderr);
+
+    // Only toc.yml changes: every body is reused, but every page's sidebar is new.
+    let toc = site.join("content/en-us/toc.yml");
+    let text = fs::read_to_string(&toc).unwrap();
+    fs::write(
+        &toc,
+        text.replace("name: Features", "name: Everything it does"),
+    )
+    .unwrap();
+    let run = build(site);
+    let (reused, _, unchanged, written) = cache_line(&run);
+    assert_eq!(reused, pages, "{}", run.stderr);
+    assert_eq!(unchanged, 0, "{}", run.stderr);
+    assert!(written >= pages, "{}", run.stderr);
+    assert!(common::read(site.join("public/en-us/index.html")).contains("Everything it does"));
+    assert_same_as_reference(site);
+}

@@ -278,6 +278,7 @@ impl Update<'_> {
         &self,
         changed: Vec<(String, Key, Content)>,
         mut keep: Vec<OutputFile>,
+        inputs: Key,
     ) -> io::Result<Manifest> {
         self.cache.remove_manifest(self.out)?;
         let pid = std::process::id();
@@ -316,7 +317,10 @@ impl Update<'_> {
             keep.iter().map(|f| f.path.as_str()).collect();
         self.remove_others(&wanted);
         keep.sort_by(|a, b| a.path.cmp(&b.path));
-        let m = Manifest { files: keep };
+        let m = Manifest {
+            files: keep,
+            inputs,
+        };
         self.cache.write_manifest(self.out, &m)?;
         Ok(m)
     }
