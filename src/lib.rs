@@ -155,6 +155,9 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         strict: opts.strict,
     };
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("public"));
+    if !opts.check_only {
+        check_out_folder(&out, &config).map_err(Fatal::Config)?;
+    }
     let cache = (!opts.no_cache).then(|| {
         cache::Cache::new(
             opts.cache_dir
@@ -468,6 +471,59 @@ fn context_inputs(
         }
     }
     Some(cache::key_of(&h))
+}
+
+/// A build replaces its output folder with exactly the files it makes, so the folder must not
+/// hold the site's own sources: not the site folder itself or a folder above it, and nothing
+/// inside the content or theme folders.
+fn check_out_folder(out: &Path, config: &config::LoadedConfig) -> Result<(), Diagnostic> {
+    let real = |p: &Path| -> PathBuf {
+        // The nearest existing ancestor, resolved, with the rest appended.
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut existing = abs.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
+        for name in rest.into_iter().rev() {
+            resolved.push(name);
+        }
+        resolved
+    };
+    let out_r = real(out);
+    let site = real(&config.root);
+    let mut inside = vec![config.content_dir()];
+    inside.extend(config.theme_dir());
+    let clash = if site.starts_with(&out_r) {
+        Some("the site folder (or a folder above it)".to_string())
+    } else {
+        inside
+            .iter()
+            .map(|d| real(d))
+            .find(|d| out_r.starts_with(d))
+            .map(|d| format!("a folder of the site's sources ({})", d.display()))
+    };
+    match clash {
+        Some(what) => Err(Diagnostic::new(
+            Kind::Config,
+            format!(
+                "the output folder {} is {what}; a build replaces its output folder with the files it makes",
+                out.display()
+            ),
+        )
+        .in_file(config::CONFIG_FILE)
+        .hint("choose an output folder of its own, such as `--out public`")),
+        None => Ok(()),
+    }
 }
 
 /// The locale ids a shard builds: each of `codes` must name a configured locale (any case).

@@ -395,3 +395,35 @@ fn check_text_summarises_and_exits_by_level() {
     );
     assert!(!site.path().join("public").exists());
 }
+
+/// A build replaces its output folder, so an output folder over the site's sources is refused
+/// before anything is written, and the sources are untouched.
+#[test]
+fn an_output_folder_over_the_sources_is_refused() {
+    let site = copy_fixture("basic");
+    let before = common::snapshot_tree(site.path());
+    for out in [".", "..", "content", "content/en-us/out"] {
+        let run = run_in(site.path(), &["build", "--out", out]);
+        run.expect_code(2);
+        assert!(
+            run.stderr
+                .contains(&format!("error: the output folder {out} is ")),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = run_in(site.path(), &["build", "--out", "content/en-us/out"]);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: the output folder content/en-us/out is a folder of the site's sources ([SITE]/content); a build replaces its output folder with the files it makes [config]
+     --> helpsite.yml
+    help: choose an output folder of its own, such as `--out public`
+    ");
+    assert_eq!(
+        common::snapshot_tree(site.path()),
+        before,
+        "nothing written"
+    );
+    // A folder beside the sources is fine.
+    run_in(site.path(), &["build", "--out", "site-out"]).expect_code(0);
+    assert!(site.path().join("site-out/en-us/index.html").is_file());
+}
