@@ -114,7 +114,7 @@ impl Cache {
     ) -> io::Result<()> {
         fs::create_dir_all(&self.dir)?;
         let path = self.path(name);
-        let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = temp_beside(&path);
         let res = (|| {
             let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
             w.write_all(MAGIC)?;
@@ -176,6 +176,34 @@ fn manifest_name(out: &Path) -> String {
 /// The first 16 bytes of a finished hasher.
 pub fn key_of(h: &blake3::Hasher) -> Key {
     h.finalize().as_bytes()[..16].try_into().expect("16 bytes")
+}
+
+/// The key of some bytes.
+pub fn content_key(bytes: &[u8]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(bytes);
+    key_of(&h)
+}
+
+/// Feeds what `stat` says of the file at `path` (nothing when it is missing): a key of a file
+/// that is never read.
+pub fn feed_stat(h: &mut blake3::Hasher, path: &Path) {
+    if let Ok(m) = fs::metadata(path) {
+        let st = FileStat::of(&m);
+        h.update(&st.len.to_le_bytes());
+        h.update(&st.mtime_ns.to_le_bytes());
+        h.update(&st.ino.to_le_bytes());
+    }
+}
+
+/// Where a file is written before it is renamed over `path`: beside it, hidden, named after
+/// this process.
+pub fn temp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
 /// Feeds a length-prefixed string to a hasher, so `("ab", "c")` and `("a", "bc")` differ.

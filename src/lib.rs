@@ -212,11 +212,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         cache::key_of(&h)
     };
     let mut planned: Option<Vec<(cache::Key, bool)>> = None;
-    let mut mode = if opts.check_only {
-        Mode::Check
-    } else {
-        Mode::Staging(write::Staging::new(&out).map_err(io_err)?)
-    };
+    let mut update = None;
     let inputs = context_inputs(&site, &result, &salt);
     if let Some(prior) = prior {
         // Nothing a page's context is made of changed: its key is the recorded one, and only
@@ -246,10 +242,18 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
             plan[p] = (key, c);
         }
         if small_change(changed, all.len()) {
-            mode = Mode::Update(by_path);
+            update = Some(by_path);
         }
         planned = Some(plan);
     }
+    let mode = match update {
+        _ if opts.check_only => Mode::Check,
+        Some(prior) => {
+            write::Staging::clear_leftovers(&out);
+            Mode::Update(prior)
+        }
+        None => Mode::Staging(write::Staging::new(&out).map_err(io_err)?),
+    };
 
     // Render (and, into a staging folder, write) the pages; the bodies pack of the build
     // cache is written meanwhile.
@@ -286,7 +290,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                     Mode::Check => Ok(None),
                     Mode::Staging(st) => {
                         let content = write::Content::Bytes(o.html.into_bytes());
-                        let stat = match write::write_new(&st.dir, &o.path, &content) {
+                        let stat = match write::write_new(&st.dir.join(&o.path), &content) {
                             Ok(s) => Some(s),
                             Err(e) => {
                                 write_error.lock().expect("lock").get_or_insert(e);
@@ -364,15 +368,11 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                     changed.push((j.path, j.key, j.content));
                 }
             }
-            let rendered: std::collections::HashSet<String> =
-                done.iter().map(|d| d.0.clone()).collect();
-            for p in &all {
-                let path = render::page_path(&site, *p);
-                if !rendered.contains(&path) {
-                    if let Some(f) = prior.get(&path) {
-                        keep.push(f.clone());
-                        pages_unchanged += 1;
-                    }
+            let plan = planned.as_deref().expect("an update follows a plan");
+            for &p in all.iter().filter(|&&p| !plan[p].1) {
+                if let Some(f) = prior.get(&render::page_path(&site, p)) {
+                    keep.push(f.clone());
+                    pages_unchanged += 1;
                 }
             }
             for (path, key, _, html, h) in done {
@@ -462,12 +462,7 @@ fn context_inputs(
         }
         for (rel, path) in &loc.assets {
             cache::feed(&mut h, rel);
-            if let Ok(m) = std::fs::metadata(path) {
-                let st = cache::FileStat::of(&m);
-                h.update(&st.len.to_le_bytes());
-                h.update(&st.mtime_ns.to_le_bytes());
-                h.update(&st.ino.to_le_bytes());
-            }
+            cache::feed_stat(&mut h, path);
         }
     }
     Some(cache::key_of(&h))

@@ -69,8 +69,15 @@ fn a_rebuild_without_changes_reuses_everything_and_writes_nothing() {
     let before = snapshot_tree(&site.join("public"));
     let page = site.join("public/en-us/snippets/index.html");
     let t = mtime(&page);
+    // What a killed build left beside the output goes, even when nothing else is written.
+    let leftover = site.join(".public.staging-4000000");
+    fs::create_dir_all(leftover.join("en-us")).unwrap();
 
     let second = build(site);
+    assert!(
+        !leftover.exists(),
+        "a killed build's staging folder is removed"
+    );
     assert_eq!(
         cache_line(&second),
         (pages, pages, pages, 0),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cache::{Cache, FileStat, Key, Manifest, OutputFile};
+use crate::cache::{temp_beside, Cache, FileStat, Key, Manifest, OutputFile};
 use crate::render::Output;
 use crate::site::{PageState, Site};
 
@@ -20,29 +20,9 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        // Leftovers of killed builds are removed first.
-        if let Ok(entries) = fs::read_dir(parent) {
-            for e in entries.flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                if n.starts_with(&format!(".{name}.staging-"))
-                    || n.starts_with(&format!(".{name}.old-"))
-                {
-                    let pid: Option<u32> = n.rsplit('-').next().and_then(|p| p.parse().ok());
-                    if pid.is_some_and(|p| !process_alive(p)) {
-                        let _ = fs::remove_dir_all(e.path());
-                    }
-                }
-            }
-        }
+        let (parent, name) = parent_and_name(target);
+        fs::create_dir_all(&parent)?;
+        Self::clear_leftovers(target);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -55,15 +35,29 @@ impl Staging {
         })
     }
 
+    /// Removes the staging and old folders that killed builds left beside `target`.
+    pub fn clear_leftovers(target: &Path) {
+        let (parent, name) = parent_and_name(target);
+        let Ok(entries) = fs::read_dir(parent) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&format!(".{name}.staging-"))
+                || n.starts_with(&format!(".{name}.old-"))
+            {
+                let pid: Option<u32> = n.rsplit('-').next().and_then(|p| p.parse().ok());
+                if pid.is_some_and(|p| !process_alive(p)) {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+    }
+
     /// Swaps the staging folder into place. The old output is renamed away first and deleted
     /// after, so the output folder is never half old, half new.
     pub fn commit(mut self) -> io::Result<()> {
-        let parent = self.dir.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = self
-            .target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (parent, name) = parent_and_name(&self.target);
         // On Linux the two folders trade places in one step, so the output is never missing,
         // not even for a moment (a build killed right here leaves either site, whole).
         if self.target.exists() && exchange(&self.dir, &self.target).is_ok() {
@@ -130,6 +124,19 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
+/// The folder holding `target` (`.` for a bare name) and `target`'s name.
+fn parent_and_name(target: &Path) -> (PathBuf, String) {
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent.to_path_buf(), name)
+}
+
 fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
@@ -138,13 +145,8 @@ fn process_alive(pid: u32) -> bool {
 /// reader (or a killed process) never sees half a file. For incremental rebuilds.
 pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
     let path = root.join(rel);
-    let dir = path.parent().unwrap_or(root);
-    fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    fs::create_dir_all(path.parent().unwrap_or(root))?;
+    let tmp = temp_beside(&path);
     fs::write(&tmp, bytes)?;
     fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
@@ -169,7 +171,7 @@ pub enum Content {
 /// copied assets and the sitemap.
 pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) -> Vec<Job> {
     let bytes_job = |path: String, bytes: Vec<u8>| Job {
-        key: content_key(&bytes),
+        key: crate::cache::content_key(&bytes),
         path,
         content: Content::Bytes(bytes),
     };
@@ -198,12 +200,7 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             // images are never read.
             let mut h = blake3::Hasher::new();
             crate::cache::feed(&mut h, &path.to_string_lossy());
-            if let Ok(m) = fs::metadata(path) {
-                let st = FileStat::of(&m);
-                h.update(&st.len.to_le_bytes());
-                h.update(&st.mtime_ns.to_le_bytes());
-                h.update(&st.ino.to_le_bytes());
-            }
+            crate::cache::feed_stat(&mut h, path);
             jobs.push(Job {
                 path: format!("{}/{rel}", l.slug),
                 key: crate::cache::key_of(&h),
@@ -217,27 +214,20 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
     jobs
 }
 
-pub fn content_key(bytes: &[u8]) -> Key {
-    blake3::hash(bytes).as_bytes()[..16]
-        .try_into()
-        .expect("16 bytes")
-}
-
-/// Writes a new file (its folder created as needed) and returns its `stat`.
-pub fn write_new(root: &Path, rel: &str, content: &Content) -> io::Result<FileStat> {
-    let path = root.join(rel);
+/// Writes a new file at `path` (its folder created as needed) and returns its `stat`.
+pub fn write_new(path: &Path, content: &Content) -> io::Result<FileStat> {
     if let Some(p) = path.parent() {
         fs::create_dir_all(p)?;
     }
     match content {
         Content::Bytes(b) => {
-            let mut f = fs::File::create(&path)?;
+            let mut f = fs::File::create(path)?;
             f.write_all(b)?;
             Ok(FileStat::of(&f.metadata()?))
         }
         Content::Copy(from) => {
-            fs::copy(from, &path)?;
-            Ok(FileStat::of(&fs::metadata(&path)?))
+            fs::copy(from, path)?;
+            Ok(FileStat::of(&fs::metadata(path)?))
         }
     }
 }
@@ -249,7 +239,7 @@ pub fn write_jobs(root: &Path, jobs: &[Job]) -> io::Result<Vec<OutputFile>> {
             Ok(OutputFile {
                 path: j.path.clone(),
                 key: j.key,
-                stat: write_new(root, &j.path, &j.content)?,
+                stat: write_new(&root.join(&j.path), &j.content)?,
             })
         })
         .collect()
@@ -279,24 +269,16 @@ impl Update<'_> {
         changed: Vec<(String, Key, Content)>,
         mut keep: Vec<OutputFile>,
         inputs: Key,
-    ) -> io::Result<Manifest> {
+    ) -> io::Result<()> {
         self.cache.remove_manifest(self.out)?;
-        let pid = std::process::id();
         let staged: Vec<(PathBuf, PathBuf, OutputFile)> = changed
             .par_iter()
             .map(|(rel, key, content)| {
                 let path = self.out.join(rel);
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let tmp_rel = match rel.rfind('/') {
-                    Some(i) => format!("{}/.{name}.helpsite-tmp-{pid}", &rel[..i]),
-                    None => format!(".{name}.helpsite-tmp-{pid}"),
-                };
-                let stat = write_new(self.out, &tmp_rel, content)?;
+                let tmp = temp_beside(&path);
+                let stat = write_new(&tmp, content)?;
                 Ok((
-                    self.out.join(&tmp_rel),
+                    tmp,
                     path,
                     OutputFile {
                         path: rel.clone(),
@@ -317,12 +299,13 @@ impl Update<'_> {
             keep.iter().map(|f| f.path.as_str()).collect();
         self.remove_others(&wanted);
         keep.sort_by(|a, b| a.path.cmp(&b.path));
-        let m = Manifest {
-            files: keep,
-            inputs,
-        };
-        self.cache.write_manifest(self.out, &m)?;
-        Ok(m)
+        self.cache.write_manifest(
+            self.out,
+            &Manifest {
+                files: keep,
+                inputs,
+            },
+        )
     }
 
     /// Removes every file of the output folder the build did not make (deleted articles,
