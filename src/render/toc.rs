@@ -556,7 +556,7 @@ impl Toc {
     fn item(&self, n: usize, path: &[usize], current: Option<usize>, depth: usize) -> NavItem {
         let node = &self.nodes[n];
         let on_path = path.contains(&n);
-        let open = on_path || (node.expanded && depth == 0);
+        let open = shows_children(node, on_path, depth);
         NavItem {
             name: node.name.clone(),
             href: node.href.clone(),
@@ -632,13 +632,19 @@ impl Toc {
                     out.push_str("</span>");
                 }
             }
-            if (on_path || (node.expanded && depth == 0)) && !node.children.is_empty() {
+            if shows_children(node, on_path, depth) && !node.children.is_empty() {
                 self.write_level(out, &node.children, path, current, depth + 1);
             }
             out.push_str("</li>\n");
         }
         out.push_str("</ul>\n");
     }
+}
+
+/// Whether the navigation opens an entry: on the page's branch, or marked `expanded` at the
+/// top level.
+fn shows_children(node: &Node, on_path: bool, depth: usize) -> bool {
+    on_path || (node.expanded && depth == 0)
 }
 
 /// Entries of one navigation level shown in full up to this length.
