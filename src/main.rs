@@ -150,6 +150,8 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // Output into a closed pipe ends the process quietly, as with other Unix tools.
+    helpsite::sigpipe::restore_default();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
