@@ -93,7 +93,8 @@ struct Shared {
     base: RwLock<String>,
     state: Mutex<State>,
     idle: Condvar,
-    subscribers: Mutex<Vec<Sender<Event>>>,
+    /// Open event streams, by an id unique while they are open.
+    subscribers: Mutex<Vec<(usize, Sender<Event>)>>,
     /// Page requests being served.
     connections: AtomicUsize,
     /// Live-reload listeners connected.
@@ -177,7 +178,7 @@ impl Shared {
 
     fn broadcast(&self, ev: Event) {
         let mut subs = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subs.retain(|tx| tx.send(ev).is_ok());
+        subs.retain(|(_, tx)| tx.send(ev).is_ok());
     }
 }
 
@@ -853,12 +854,13 @@ fn serve_events(stream: TcpStream, shared: &Shared, slot: Slot) -> io::Result<()
             .stack_size(64 * 1024)
             .spawn(watch)?;
     }
-    shared
-        .subscribers
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(tx);
+    let id = Arc::as_ptr(&stream) as usize;
+    let subscribers = || shared.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+    subscribers().push((id, tx));
     let result = stream_events(&stream, shared, &rx);
+    // Gone at once, not at the next broadcast: tabs that open and close between two builds
+    // leave nothing behind.
+    subscribers().retain(|(i, _)| *i != id);
     // Ends the watching thread too.
     let _ = stream.shutdown(std::net::Shutdown::Both);
     drop(slot);
