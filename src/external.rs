@@ -186,16 +186,20 @@ pub fn check(refs: &[ExternalRef], opts: &Options) -> (Vec<Diagnostic>, Summary)
     let results = Mutex::new(Vec::<(String, Outcome)>::new());
     std::thread::scope(|s| {
         for _ in 0..opts.workers.max(1) {
-            s.spawn(|| loop {
-                let Some((_, urls)) = queue.lock().expect("queue").pop() else {
-                    break;
-                };
-                for (i, url) in urls.iter().enumerate() {
-                    if i > 0 {
-                        std::thread::sleep(opts.per_host_delay);
+            s.spawn(|| {
+                // A host that resets the connection is a broken link, not the end of helpsite.
+                crate::sigpipe::block_in_this_thread();
+                loop {
+                    let Some((_, urls)) = queue.lock().expect("queue").pop() else {
+                        break;
+                    };
+                    for (i, url) in urls.iter().enumerate() {
+                        if i > 0 {
+                            std::thread::sleep(opts.per_host_delay);
+                        }
+                        let o = fetch(&agent, url);
+                        results.lock().expect("results").push((url.clone(), o));
                     }
-                    let o = fetch(&agent, url);
-                    results.lock().expect("results").push((url.clone(), o));
                 }
             });
         }

@@ -17,6 +17,7 @@ pub mod paths;
 pub mod render;
 pub mod serve;
 pub mod session;
+pub mod sigpipe;
 pub mod site;
 pub mod source;
 pub mod write;

@@ -103,6 +103,10 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Seconds a client has to send its request and receive the answer (live-reload
+        /// streams excepted); slower connections are closed.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_timeout: u64,
     },
     /// Create a new site in DIR that builds at once with the built-in theme.
     #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
@@ -150,6 +154,8 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // Output into a closed pipe ends the process quietly, as with other Unix tools.
+    helpsite::sigpipe::restore_default();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
@@ -224,6 +230,7 @@ fn main() -> ExitCode {
             port,
             poll,
             open,
+            request_timeout,
         } => {
             let opts = helpsite::serve::ServeOptions {
                 build: BuildOptions {
@@ -236,6 +243,7 @@ fn main() -> ExitCode {
                 poll,
                 open,
                 color,
+                request_timeout: std::time::Duration::from_secs(request_timeout),
             };
             match helpsite::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -427,3 +427,44 @@ fn an_output_folder_over_the_sources_is_refused() {
     run_in(site.path(), &["build", "--out", "site-out"]).expect_code(0);
     assert!(site.path().join("site-out/en-us/index.html").is_file());
 }
+
+/// Output into a pipe whose reader is gone (`helpsite l10n status | head -0`) ends the process
+/// quietly, killed by SIGPIPE as other Unix tools are, without a panic. The pipe's reading end is
+/// closed before the process starts, so every write finds it closed.
+#[cfg(unix)]
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+
+    let dir = copy_fixture("basic");
+    for args in [
+        &["l10n", "status"][..],
+        &["l10n", "status", "--format", "json"],
+        &["check", "--format", "json"],
+        &["--help"],
+    ] {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe() writes.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: both descriptors were just made by pipe() and are owned here only.
+        let (reader, writer) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::from(writer))
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(
+            out.status.signal(),
+            Some(libc::SIGPIPE),
+            "{args:?}: {stderr}"
+        );
+    }
+}

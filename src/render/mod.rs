@@ -178,8 +178,29 @@ pub fn render_bodies(
     };
     pages
         .par_iter()
-        .map(|&p| markdown::render(&mctx, p))
+        .map(|&p| {
+            panic_if_marked(&site.pages[p].source.text);
+            markdown::render(&mctx, p)
+        })
         .collect()
+}
+
+/// A test hook: when `HELPSITE_TEST_PANIC_MARKER` is set (and not empty), rendering a page
+/// whose Markdown contains its value panics, in a rayon worker, in full and incremental builds
+/// alike. `tests/serve.rs` uses it to check that `serve` survives a panic in a rebuild, which no
+/// real input should cause.
+fn panic_if_marked(text: &str) {
+    static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        std::env::var("HELPSITE_TEST_PANIC_MARKER")
+            .ok()
+            .filter(|m| !m.is_empty())
+    });
+    if let Some(m) = marker {
+        if text.contains(m.as_str()) {
+            panic!("HELPSITE_TEST_PANIC_MARKER found in a page");
+        }
+    }
 }
 
 /// Links whose `#fragment` names no anchor of their target. Needs every page's anchors.

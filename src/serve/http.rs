@@ -1,18 +1,72 @@
 //! A deliberately small HTTP/1.1 server on `std::net`: one thread per connection, one request
 //! per connection (`Connection: close`), GET and HEAD only. Every limit is explicit: the request
 //! line may be at most [`MAX_REQUEST_LINE`] bytes (else 414), the whole head at most
-//! [`MAX_HEAD`] (else 431), and a client that does not finish its head within
-//! [`READ_TIMEOUT`] gets 408, without holding up anyone else.
+//! [`MAX_HEAD`] (else 431), and each request has a total time limit ([`Timed`]): a client that
+//! does not finish its head in time gets 408, one that reads the answer too slowly is cut off,
+//! however it spaces its bytes, without holding up anyone else.
+//!
+//! Sockets are written only through [`Timed`], which calls `write` (`send` with
+//! `MSG_NOSIGNAL` on Linux): never `sendfile` or `writev`, which raise SIGPIPE when the client
+//! has gone (see [`crate::sigpipe`]).
 
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
 pub const MAX_HEAD: usize = 32 * 1024;
-pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long closing a connection waits for what the client still sends.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// A socket whose reads and writes all end by one deadline: each call waits at most for the
+/// time left, and fails with `TimedOut` once it has passed. A per-read timeout alone would let a
+/// client that sends (or reads) one byte at a time hold a thread for ever.
+pub struct Timed<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl<'a> Timed<'a> {
+    pub fn new(stream: &'a TcpStream, deadline: Instant) -> Timed<'a> {
+        Timed { stream, deadline }
+    }
+
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// The time left, or `TimedOut` when none is.
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request's time is up",
+            ))
+        } else {
+            Ok(left)
+        }
+    }
+}
+
+impl Read for Timed<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+impl Write for Timed<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        (&mut &*self.stream).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Method {
@@ -33,7 +87,7 @@ pub struct Request {
 pub struct HeadError(pub Option<u16>);
 
 /// Reads and parses a request head (request line and headers; GET and HEAD carry no body).
-pub fn read_request(stream: &mut TcpStream) -> Result<Request, HeadError> {
+pub fn read_request(stream: &mut impl Read) -> Result<Request, HeadError> {
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -185,7 +239,7 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// Writes `resp` (its head only when `head_only`), then closes the connection gracefully.
-pub fn send(stream: &mut TcpStream, resp: Response, head_only: bool) -> io::Result<()> {
+pub fn send(stream: &mut Timed, resp: Response, head_only: bool) -> io::Result<()> {
     let len = match &resp.body {
         Body::Bytes(b) => b.len() as u64,
         Body::File(_, n) => *n,
@@ -213,16 +267,17 @@ pub fn send(stream: &mut TcpStream, resp: Response, head_only: bool) -> io::Resu
     Ok(())
 }
 
-/// Half-closes and drains what the client still sends (bounded), so that closing a socket with
-/// unread input (say, the rest of a 20 KB URL) does not reset the connection before the client
-/// read our answer.
-pub fn linger_close(stream: &mut TcpStream) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+/// Half-closes and drains what the client still sends (bounded in size and time), so that
+/// closing a socket with unread input (say, the rest of a 20 KB URL) does not reset the
+/// connection before the client read our answer.
+pub fn linger_close(stream: &mut Timed) {
+    let _ = stream.stream.shutdown(Shutdown::Write);
+    // Its own short time, also when the request's is up (a 408): the answer must arrive.
+    let mut drain = Timed::new(stream.stream, Instant::now() + LINGER);
     let mut sink = [0u8; 8192];
     let mut total = 0usize;
     while total < 1024 * 1024 {
-        match stream.read(&mut sink) {
+        match drain.read(&mut sink) {
             Ok(0) | Err(_) => break,
             Ok(n) => total += n,
         }

@@ -6,23 +6,32 @@
 //! of its own ([`http`] keeps every request bounded in size and time); notify's debouncer runs
 //! its own. The output folder is swapped by every rebuild, so each request resolves its path
 //! again, and a request that finds nothing while a rebuild runs waits for it to finish.
+//!
+//! Nothing a writer saves stops the server: a panic anywhere in a build (a bug in helpsite) is
+//! caught, shown like a build error, and the last good build stays served.
+//!
+//! Connections come from two bounded pools: pages (at most [`MAX_CONNECTIONS`] at once, each
+//! request within `--request-timeout`) and live-reload listeners ([`MAX_LISTENERS`], held open
+//! until the page goes). A listener moves to its pool once its request is read, so open tabs
+//! never take the places of page requests, and a listener whose tab closed frees its place at
+//! once (a thread waits on its socket for the close).
 
 pub mod http;
 pub mod inject;
 
 use std::collections::BTreeSet;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode};
 
-use crate::diagnostics::{Diagnostic, Level};
+use crate::diagnostics::{Diagnostic, Kind, Level};
 use crate::session::{Rebuild, Session};
 use crate::{BuildOptions, Fatal};
 
@@ -42,6 +51,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Colours in diagnostics on standard error.
     pub color: bool,
+    /// The time a client has for one request: sending it and receiving the answer.
+    pub request_timeout: Duration,
 }
 
 /// How many ports after a busy `--port` are tried.
@@ -49,15 +60,22 @@ const PORT_TRIES: u16 = 20;
 /// Debounce of file events: an editor's save is often several events.
 const DEBOUNCE: Duration = Duration::from_millis(80);
 const POLL_INTERVAL: Duration = Duration::from_millis(400);
-/// Connections served at once; more get 503.
-const MAX_CONNECTIONS: usize = 256;
-/// Keep-alive comments on the event stream, which also notice closed connections.
+/// Page requests served at once; more get 503.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Live-reload listeners (open tabs) at once; more get 503 (the page still works, without live
+/// reload, and its EventSource tries again).
+pub const MAX_LISTENERS: usize = 512;
+/// Keep-alive comments on the event stream (proxies and browsers drop silent streams).
 const SSE_PING: Duration = Duration::from_secs(15);
+/// The most time a listener's write may take before the listener is dropped.
+const SSE_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Reload(u64),
     Css(u64),
+    /// The listener's client closed its connection.
+    Closed,
 }
 
 #[derive(Debug, Default)]
@@ -75,8 +93,49 @@ struct Shared {
     base: RwLock<String>,
     state: Mutex<State>,
     idle: Condvar,
-    subscribers: Mutex<Vec<Sender<Event>>>,
+    /// Open event streams, by an id unique while they are open.
+    subscribers: Mutex<Vec<(usize, Sender<Event>)>>,
+    /// Page requests being served.
     connections: AtomicUsize,
+    /// Live-reload listeners connected.
+    listeners: AtomicUsize,
+    request_timeout: Duration,
+}
+
+/// A place in one of the two pools, given back when dropped (also when its thread panics).
+struct Slot {
+    shared: Arc<Shared>,
+    listener: bool,
+}
+
+impl Slot {
+    fn take(shared: &Arc<Shared>, listener: bool) -> Option<Slot> {
+        let (counter, max) = if listener {
+            (&shared.listeners, MAX_LISTENERS)
+        } else {
+            (&shared.connections, MAX_CONNECTIONS)
+        };
+        counter
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()?;
+        Some(Slot {
+            shared: shared.clone(),
+            listener,
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let counter = if self.listener {
+            &self.shared.listeners
+        } else {
+            &self.shared.connections
+        };
+        counter.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Shared {
@@ -119,7 +178,7 @@ impl Shared {
 
     fn broadcast(&self, ev: Event) {
         let mut subs = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-        subs.retain(|tx| tx.send(ev).is_ok());
+        subs.retain(|(_, tx)| tx.send(ev).is_ok());
     }
 }
 
@@ -150,18 +209,24 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         idle: Condvar::new(),
         subscribers: Mutex::new(Vec::new()),
         connections: AtomicUsize::new(0),
+        listeners: AtomicUsize::new(0),
+        request_timeout: opts.request_timeout,
     });
+    install_panic_hook();
 
     // The first full build. A configuration error does not stop the server: it shows the error
     // and tries again after the next change.
     shared.set_building(true);
     let t = Instant::now();
-    let (mut session, first) = match Session::start(build.clone()) {
-        Ok((s, r)) => (Some(s), Ok(r)),
-        Err(f) => (None, Err(f)),
-    };
+    let mut session = None;
+    let first = guarded("while building the site for the first time", || {
+        Session::start(build.clone()).map(|(s, r)| {
+            session = Some(s);
+            r
+        })
+    });
     let first_log = match &first {
-        Ok(r) if !crate::diagnostics::has_errors(&r.report.diagnostics) => format!(
+        Ok(Ok(r)) if !crate::diagnostics::has_errors(&r.report.diagnostics) => format!(
             "built {} pages in {} ms into {}",
             r.pages_rendered,
             r.elapsed.as_millis(),
@@ -172,7 +237,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             t.elapsed().as_millis()
         ),
     };
-    finish_build(&shared, first, false, first_log, opts.color);
+    if first.is_err() {
+        session = None;
+    }
+    finish_build(&shared, diagnostics_of(first), false, first_log, opts.color);
 
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener
@@ -183,6 +251,15 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             "port {} is busy; using port {} instead",
             opts.port,
             addr.port()
+        );
+    }
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}, not only on this computer: anyone who can reach this \
+             address can read the site, its build errors and the source lines they show. \
+             `helpsite serve` is a development server, not meant to be exposed; serve the \
+             output of `helpsite build` with a web server to publish it",
+            SocketAddr::new(addr.ip(), addr.port())
         );
     }
     let url = format!(
@@ -239,20 +316,27 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             .all(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css")));
         shared.set_building(true);
         let t = Instant::now();
-        let result = match session.as_mut() {
-            Some(s) => s.rebuild(&changed),
-            None => match Session::start(build.clone()) {
-                Ok((s, r)) => {
-                    session = Some(s);
-                    Ok(r)
-                }
-                Err(f) => Err(f),
-            },
-        };
-        let ms = t.elapsed().as_millis();
         let what = describe_changes(&names);
+        let result = guarded(
+            &format!("while rebuilding after: {what}"),
+            || match session.as_mut() {
+                Some(s) => s.rebuild(&changed),
+                None => Session::start(build.clone()).map(|(s, r)| {
+                    session = Some(s);
+                    r
+                }),
+            },
+        );
+        let ms = t.elapsed().as_millis();
         let log = match &result {
-            Ok(r) => {
+            // A panic may have left the session half updated: the next change builds it anew.
+            Err(_) => {
+                session = None;
+                format!(
+                    "rebuild failed in {ms} ms: {what}, internal error; serving the last good build"
+                )
+            }
+            Ok(Ok(r)) => {
                 let errors = r
                     .report
                     .diagnostics
@@ -272,11 +356,11 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                     )
                 }
             }
-            Err(_) => format!(
+            Ok(Err(_)) => format!(
                 "rebuild failed in {ms} ms: {what}, configuration error; serving the last good build"
             ),
         };
-        finish_build(&shared, result, css_only, log, opts.color);
+        finish_build(&shared, diagnostics_of(result), css_only, log, opts.color);
         if let Ok(b) = shared.base.write().as_deref_mut() {
             *b = base_path(&site);
         }
@@ -290,18 +374,16 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
+/// The findings of a build, of its fatal error, or of its panic.
+fn diagnostics_of(result: Result<Result<Rebuild, Fatal>, Diagnostic>) -> Vec<Diagnostic> {
+    match result {
+        Ok(Ok(r)) => r.report.diagnostics,
+        Ok(Err(Fatal::Config(d))) | Ok(Err(Fatal::Io(d))) | Err(d) => vec![d],
+    }
+}
+
 /// Records a build's outcome, prints its diagnostics and log line, and tells open pages.
-fn finish_build(
-    shared: &Shared,
-    result: Result<Rebuild, Fatal>,
-    css_only: bool,
-    log: String,
-    color: bool,
-) {
-    let diags: Vec<Diagnostic> = match result {
-        Ok(r) => r.report.diagnostics,
-        Err(Fatal::Config(d)) | Err(Fatal::Io(d)) => vec![d],
-    };
+fn finish_build(shared: &Shared, diags: Vec<Diagnostic>, css_only: bool, log: String, color: bool) {
     for d in diags.iter().filter(|d| d.level != Level::Info) {
         eprintln!("{}\n", d.render(color));
     }
@@ -327,6 +409,64 @@ fn finish_build(
     };
     shared.idle.notify_all();
     shared.broadcast(event);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panics in builds
+
+/// Whether a build runs under [`guarded`]: its panics are recorded instead of printed.
+static CAPTURING: AtomicBool = AtomicBool::new(false);
+/// The first panic of the guarded build, with its place in helpsite's code.
+static CAPTURED: Mutex<Option<String>> = Mutex::new(None);
+
+/// Records the panics of guarded builds, on whichever thread they happen (rayon's workers run
+/// most of a build), instead of printing them; the server's own threads print theirs as before.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let server_thread = std::thread::current()
+            .name()
+            .is_some_and(|n| n.starts_with("helpsite-"));
+        if server_thread || !CAPTURING.load(Ordering::SeqCst) {
+            previous(info);
+            return;
+        }
+        let at = info
+            .location()
+            .map(|l| format!(" (at {}:{}:{})", l.file(), l.line(), l.column()))
+            .unwrap_or_default();
+        let mut slot = CAPTURED.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert_with(|| format!("{}{at}", panic_text(info.payload())));
+    }));
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".into()
+    }
+}
+
+/// Runs a build; a panic anywhere in it becomes an `internal` error with the panic's message.
+/// `during` says what the build was for.
+fn guarded<T>(during: &str, build: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    CAPTURING.store(true, Ordering::SeqCst);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(build));
+    CAPTURING.store(false, Ordering::SeqCst);
+    let captured = CAPTURED.lock().unwrap_or_else(|e| e.into_inner()).take();
+    result.map_err(|payload| {
+        let text = captured.unwrap_or_else(|| panic_text(&*payload));
+        Diagnostic::new(
+            Kind::Internal,
+            format!("the build stopped on a bug in helpsite: {text}"),
+        )
+        .note(during)
+        .hint("the last good build stays served and the next change builds the whole site again; please report this bug with the file you saved")
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -586,38 +726,44 @@ impl Watcher {
 // Serving
 
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    // Inherited by every connection's thread.
+    crate::sigpipe::block_in_this_thread();
     for stream in listener.incoming() {
-        let Ok(mut stream) = stream else {
+        let Ok(stream) = stream else {
             // Out of file descriptors and the like: back off a little.
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = stream.write_all(
-                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            );
+        let Some(slot) = Slot::take(&shared, false) else {
+            refuse(&stream, "too many connections at once");
             continue;
-        }
+        };
         let shared2 = shared.clone();
-        let spawned = std::thread::Builder::new()
+        let _ = std::thread::Builder::new()
             .name("helpsite-conn".into())
             .spawn(move || {
-                let _ = handle_connection(stream, &shared2);
-                shared2.connections.fetch_sub(1, Ordering::SeqCst);
+                let _ = handle_connection(stream, &shared2, slot);
             });
-        if spawned.is_err() {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-        }
     }
 }
 
-fn handle_connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(http::READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(http::WRITE_TIMEOUT))?;
+/// 503, written without waiting on the client (the socket's buffer takes it).
+fn refuse(stream: &TcpStream, why: &str) {
+    let _ = stream.set_nonblocking(true);
+    let body = format!("503 Service Unavailable: {why}\n");
+    let _ = (&mut &*stream).write_all(
+        format!(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
+}
+
+fn handle_connection(stream: TcpStream, shared: &Arc<Shared>, slot: Slot) -> io::Result<()> {
     let _ = stream.set_nodelay(true);
-    let req = match http::read_request(&mut stream) {
+    let mut io = http::Timed::new(&stream, Instant::now() + shared.request_timeout);
+    let req = match http::read_request(&mut io) {
         Ok(r) => r,
         Err(http::HeadError(Some(status))) => {
             let what = match status {
@@ -627,7 +773,7 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 505 => "only HTTP/1.0 and HTTP/1.1 are supported",
                 _ => "malformed request",
             };
-            return http::send(&mut stream, http::Response::text(status, what), false);
+            return http::send(&mut io, http::Response::text(status, what), false);
         }
         Err(http::HeadError(None)) => return Ok(()),
     };
@@ -635,19 +781,31 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
     if let Method::Other(_) = req.method {
         let resp =
             Response::text(405, "only GET and HEAD are allowed").header("Allow", "GET, HEAD");
-        return http::send(&mut stream, resp, false);
+        return http::send(&mut io, resp, false);
     }
     let path = req.target.split(['?', '#']).next().unwrap_or("");
     match path {
-        "/_helpsite/events" => return serve_events(stream, shared, head_only),
+        "/_helpsite/events" if !head_only => {
+            // From the page pool to the listeners' pool.
+            let Some(listener) = Slot::take(shared, true) else {
+                let resp = Response::text(503, "too many live-reload listeners");
+                return http::send(&mut io, resp.header("Retry-After", "5"), false);
+            };
+            drop(slot);
+            return serve_events(stream, shared, listener);
+        }
+        "/_helpsite/events" => {
+            let resp = Response::new(200, "text/event-stream; charset=utf-8", "");
+            return http::send(&mut io, resp, true);
+        }
         "/_helpsite/status" => {
             let resp = status_response(shared);
-            return http::send(&mut stream, resp, head_only);
+            return http::send(&mut io, resp, head_only);
         }
         _ => {}
     }
-    let resp = serve_path(shared, &req.target);
-    http::send(&mut stream, resp, head_only)
+    let resp = serve_path(shared, &req.target, io.deadline());
+    http::send(&mut io, resp, head_only)
 }
 
 fn status_response(shared: &Shared) -> Response {
@@ -658,6 +816,7 @@ fn status_response(shared: &Shared) -> Response {
         "building": s.building,
         "last_rebuild": s.last_log,
         "errors": s.errors,
+        "listeners": shared.listeners.load(Ordering::SeqCst),
     });
     Response::new(
         200,
@@ -667,33 +826,62 @@ fn status_response(shared: &Shared) -> Response {
 }
 
 /// The server-sent event stream: `hello` with the current generation, then `reload` or `css`
-/// after each build, and a comment every few seconds to notice closed connections.
-fn serve_events(mut stream: TcpStream, shared: &Shared, head_only: bool) -> io::Result<()> {
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n";
-    if head_only {
-        stream.write_all(head.as_bytes())?;
-        http::linger_close(&mut stream);
-        return Ok(());
-    }
+/// after each build, and a comment every few seconds to keep the stream alive. A second thread
+/// waits on the socket: when the client closes it, the listener ends at once and gives its
+/// place back.
+fn serve_events(stream: TcpStream, shared: &Shared, slot: Slot) -> io::Result<()> {
+    let stream = Arc::new(stream);
+    stream.set_write_timeout(Some(SSE_WRITE_TIMEOUT))?;
     let (tx, rx): (Sender<Event>, Receiver<Event>) = mpsc::channel();
-    shared
-        .subscribers
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(tx);
+    {
+        let (stream, tx) = (stream.clone(), tx.clone());
+        let watch = move || {
+            let _ = stream.set_read_timeout(None);
+            let mut sink = [0u8; 512];
+            // Whatever else the client sends is ignored; the end of its stream ends the listener.
+            loop {
+                match (&mut &*stream).read(&mut sink) {
+                    Ok(0) => break,
+                    Ok(_) => continue,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+            let _ = tx.send(Event::Closed);
+        };
+        std::thread::Builder::new()
+            .name("helpsite-sse-watch".into())
+            .stack_size(64 * 1024)
+            .spawn(watch)?;
+    }
+    let id = Arc::as_ptr(&stream) as usize;
+    let subscribers = || shared.subscribers.lock().unwrap_or_else(|e| e.into_inner());
+    subscribers().push((id, tx));
+    let result = stream_events(&stream, shared, &rx);
+    // Gone at once, not at the next broadcast: tabs that open and close between two builds
+    // leave nothing behind.
+    subscribers().retain(|(i, _)| *i != id);
+    // Ends the watching thread too.
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    drop(slot);
+    result
+}
+
+fn stream_events(stream: &TcpStream, shared: &Shared, rx: &Receiver<Event>) -> io::Result<()> {
+    let mut w = stream;
     let (generation, _, _) = shared.snapshot();
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(format!("retry: 500\nevent: hello\ndata: {generation}\n\n").as_bytes())?;
-    stream.flush()?;
+    w.write_all(
+        format!("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 500\nevent: hello\ndata: {generation}\n\n")
+            .as_bytes(),
+    )?;
     loop {
         let msg = match rx.recv_timeout(SSE_PING) {
             Ok(Event::Reload(g)) => format!("event: reload\ndata: {g}\n\n"),
             Ok(Event::Css(g)) => format!("event: css\ndata: {g}\n\n"),
+            Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return Ok(()),
             Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
-        stream.write_all(msg.as_bytes())?;
-        stream.flush()?;
+        w.write_all(msg.as_bytes())?;
     }
 }
 
@@ -705,7 +893,9 @@ enum Resolved {
     Forbidden,
 }
 
-fn serve_path(shared: &Shared, target: &str) -> Response {
+/// The answer for a path under the output folder; a rebuild that runs is waited for until
+/// `deadline` at most.
+fn serve_path(shared: &Shared, target: &str, deadline: Instant) -> Response {
     let (segs, slash, query) = match http::split_target(target) {
         Ok(t) => t,
         Err(http::PathError::Malformed) => return Response::text(400, "malformed path"),
@@ -733,7 +923,7 @@ fn serve_path(shared: &Shared, target: &str) -> Response {
         match serve_once(shared, &base, &segs, slash, &query, retry) {
             Some(resp) => return resp,
             None => {
-                shared.wait_idle(Duration::from_secs(30));
+                shared.wait_idle(deadline.saturating_duration_since(Instant::now()));
                 retry = false;
             }
         }
@@ -801,8 +991,16 @@ fn resolve_in_output(shared: &Shared, segs: &[String], slash: bool) -> Resolved 
     open_file(&file)
 }
 
+/// Opens a regular file; anything else (a FIFO, a device, a socket) is refused. The file is
+/// opened without waiting (`O_NONBLOCK`), so that a FIFO without a writer cannot hold the
+/// request; its type is then read from the opened file, not from the path, which may have
+/// changed meanwhile. For a regular file, `O_NONBLOCK` changes nothing.
 fn open_file(path: &Path) -> Resolved {
-    let Ok(f) = File::open(path) else {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let Ok(f) = options.open(path) else {
         return Resolved::Missing;
     };
     match f.metadata() {
@@ -813,7 +1011,8 @@ fn open_file(path: &Path) -> Resolved {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         ),
-        _ => Resolved::Missing,
+        Ok(_) => Resolved::Forbidden,
+        Err(_) => Resolved::Missing,
     }
 }
 
