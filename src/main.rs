@@ -50,6 +50,9 @@ enum Command {
         /// output folder.
         #[arg(long)]
         no_cache: bool,
+        /// Replace --out even when helpsite did not make it (a file, a folder of other files).
+        #[arg(long)]
+        force: bool,
     },
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
@@ -103,6 +106,9 @@ enum Command {
         /// Open the site in the browser.
         #[arg(long)]
         open: bool,
+        /// Replace --out even when helpsite did not make it (a file, a folder of other files).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new site in DIR that builds at once with the built-in theme.
     #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
@@ -161,6 +167,7 @@ fn main() -> ExitCode {
             locales,
             cache_dir,
             no_cache,
+            force,
         } => {
             let opts = BuildOptions {
                 site,
@@ -170,6 +177,7 @@ fn main() -> ExitCode {
                 cache_dir,
                 no_cache,
                 locales,
+                force,
             };
             finish(
                 helpsite::build_then_exit(&opts),
@@ -224,11 +232,13 @@ fn main() -> ExitCode {
             port,
             poll,
             open,
+            force,
         } => {
             let opts = helpsite::serve::ServeOptions {
                 build: BuildOptions {
                     site,
                     out,
+                    force,
                     ..Default::default()
                 },
                 bind,
@@ -357,6 +367,9 @@ fn finish(
                 "cache: {} of {} pages' Markdown reused, {} pages unchanged, {} files written",
                 t.bodies_reused, report.pages, t.pages_unchanged, report.files_written
             );
+            for n in &report.notes {
+                eprintln!("note: build cache: {n}");
+            }
         }
         if !summary.is_empty() {
             eprintln!("{summary}");
