@@ -8,7 +8,9 @@
 //! look at the output in exactly that state and kill the build. Steps: `staging-created`,
 //! `staging-written`, `swapped` (before the manifest is written), `update-written`,
 //! `update-journal`, `update-rename-N` (after the N-th file is in place), `update-renamed`,
-//! `recovered` (after a build has recovered what killed builds left).
+//! `recovered` (after a build has recovered what killed builds left). Likewise
+//! `HELPSITE_TEST_FAIL_AT` makes the update's `update-written` or `update-rename-N` step fail
+//! as a full disk would. Neither variable is meant for anything but tests.
 
 use std::fs;
 use std::io::{self, Write};
@@ -129,6 +131,17 @@ pub fn stop_point(step: &str) {
             libc::raise(libc::SIGSTOP);
         }
     }
+}
+
+/// Test-only fault injection: an error (as from a full disk) when `HELPSITE_TEST_FAIL_AT`
+/// names `step`.
+pub(crate) fn fail_point(step: &str) -> io::Result<()> {
+    static FAIL_AT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let at = FAIL_AT.get_or_init(|| std::env::var("HELPSITE_TEST_FAIL_AT").ok());
+    if at.as_deref() == Some(step) {
+        return Err(io::Error::other(format!("injected failure at {step}")));
+    }
+    Ok(())
 }
 
 /// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`, Linux 3.15+, glibc 2.28+).

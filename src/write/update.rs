@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{exchange, parent_and_name, process_alive, stop_point, write_new, Content};
+use super::{exchange, fail_point, parent_and_name, process_alive, stop_point, write_new, Content};
 use crate::cache::{Cache, Key, Manifest, OutputFile};
 
 /// What the commit will do, written before it starts.
@@ -199,6 +199,7 @@ impl Update<'_> {
             created: created.into_iter().collect(),
         };
         stop_point("update-written");
+        fail_point("update-written").map_err(|e| (e, None))?;
         write_journal(plan, &journal).map_err(|e| (e, None))?;
         stop_point("update-journal");
         match commit(plan, &journal) {
@@ -254,6 +255,7 @@ fn commit(plan: &Plan, j: &Journal) -> io::Result<()> {
             move_to(&from, &to)?;
         }
         stop_point(&format!("update-rename-{}", i + 1));
+        fail_point(&format!("update-rename-{}", i + 1))?;
     }
     stop_point("update-renamed");
     Ok(())
