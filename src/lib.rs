@@ -168,6 +168,9 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                 .unwrap_or_else(|| opts.site.join(".helpsite-cache")),
         )
     });
+    if !opts.check_only {
+        check_out_folder(&out, &config).map_err(Fatal::Config)?;
+    }
     if let Some(c) = &cache {
         check_cache_dir(&c.dir, &out, &config).map_err(Fatal::Config)?;
     }
@@ -177,7 +180,6 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
         _ => out,
     };
     if !opts.check_only {
-        check_out_folder(&out, &config).map_err(Fatal::Config)?;
         if !opts.force {
             check_out_is_ours(&out, cache.as_ref()).map_err(Fatal::Config)?;
         }
