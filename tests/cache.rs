@@ -378,3 +378,19 @@ fn a_cache_that_cannot_be_written_is_a_note_not_an_error() {
     run.expect_code(0);
     assert!(notes(&run).is_empty(), "{}", run.stderr);
 }
+
+/// An update that only removes files (an unused image deleted): nothing new to write, and
+/// the file and its folder go.
+#[test]
+fn an_update_that_only_removes_files() {
+    let dir = copy_fixture("basic");
+    let site = dir.path();
+    write(site, "content/en-us/extra/unused.svg", "<svg/>");
+    build(site);
+    assert!(site.join("public/en-us/extra/unused.svg").is_file());
+    fs::remove_dir_all(site.join("content/en-us/extra")).unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).3, 0, "{}", run.stderr);
+    assert!(!site.join("public/en-us/extra").exists(), "{}", run.stderr);
+    assert_same_as_reference(site);
+}

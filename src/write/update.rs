@@ -155,6 +155,7 @@ impl Update<'_> {
         changed: Vec<(String, Key, Content)>,
         keep: &mut Vec<OutputFile>,
     ) -> Result<Journal, (io::Error, Option<Journal>)> {
+        fs::create_dir_all(&plan.dir).map_err(|e| (e, None))?;
         let written: Vec<(OutputFile, u64)> = changed
             .par_iter()
             .map(|(rel, key, content)| {
