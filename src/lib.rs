@@ -168,38 +168,7 @@ pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fa
                 .unwrap_or_else(|| opts.site.join(".helpsite-cache")),
         )
     });
-    if !opts.check_only {
-        check_out_folder(&out, &config).map_err(Fatal::Config)?;
-    }
-    if let Some(c) = &cache {
-        check_cache_dir(&c.dir, &out, &config).map_err(Fatal::Config)?;
-    }
-    // A symlink to a folder stays: the site is built into the folder it points to.
-    let out = match fs_kind(&out) {
-        OutKind::LinkToFolder(real) if !opts.check_only => real,
-        _ => out,
-    };
-    if !opts.check_only {
-        if !opts.force {
-            check_out_is_ours(&out, cache.as_ref()).map_err(Fatal::Config)?;
-        }
-        // What killed builds left: their updates finished (or rolled back), their staging
-        // folders and temp files removed, before anything reads the output or the cache.
-        write::Staging::clear_leftovers(&out);
-        write::recover(&out).map_err(|e| {
-            Fatal::Io(
-                Diagnostic::new(
-                    Kind::Io,
-                    format!("cannot recover from a killed build's update: {e}"),
-                )
-                .in_file(out.display().to_string()),
-            )
-        })?;
-        if let Some(c) = &cache {
-            c.clear_leftovers();
-        }
-        write::stop_point("recovered");
-    }
+    let out = prepare_output(opts, out, cache.as_ref(), &config)?;
     let (mut site, mut load_diags) = load::load(config);
     if !opts.locales.is_empty() {
         site.building = shard(&site, &opts.locales).map_err(Fatal::Config)?;
@@ -531,6 +500,50 @@ fn check_out_folder(out: &Path, config: &config::LoadedConfig) -> Result<(), Dia
         .hint("choose an output folder of its own, such as `--out public`")),
         None => Ok(()),
     }
+}
+
+/// Checks the output and cache folders before anything is read or written, and brings the
+/// output back to a whole site after killed builds. Returns the folder to write into (the
+/// target of `out` when it is a symbolic link to a folder, which stays).
+fn prepare_output(
+    opts: &BuildOptions,
+    out: PathBuf,
+    cache: Option<&cache::Cache>,
+    config: &config::LoadedConfig,
+) -> Result<PathBuf, Fatal> {
+    if !opts.check_only {
+        check_out_folder(&out, config).map_err(Fatal::Config)?;
+    }
+    if let Some(c) = cache {
+        check_cache_dir(&c.dir, &out, config).map_err(Fatal::Config)?;
+    }
+    if opts.check_only {
+        return Ok(out);
+    }
+    let out = match fs_kind(&out) {
+        OutKind::LinkToFolder(real) => real,
+        _ => out,
+    };
+    if !opts.force {
+        check_out_is_ours(&out, cache).map_err(Fatal::Config)?;
+    }
+    // What killed builds left: their updates finished (or rolled back), their staging folders
+    // and temp files removed, before anything reads the output or the cache.
+    write::Staging::clear_leftovers(&out);
+    write::recover(&out).map_err(|e| {
+        Fatal::Io(
+            Diagnostic::new(
+                Kind::Io,
+                format!("cannot recover from a killed build's update: {e}"),
+            )
+            .in_file(out.display().to_string()),
+        )
+    })?;
+    if let Some(c) = cache {
+        c.clear_leftovers();
+    }
+    write::stop_point("recovered");
+    Ok(out)
 }
 
 /// What is at the output path.
