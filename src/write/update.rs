@@ -124,17 +124,18 @@ impl Update<'_> {
             out: self.out.to_path_buf(),
         };
         remove_any(&plan.dir)?;
-        let result = self.prepare_and_commit(&plan, changed, &mut keep);
-        let journal = match result {
+        let journal = match self.prepare(&plan, changed, &mut keep) {
             Ok(j) => j,
-            Err((e, journal)) => {
-                if let Some(j) = journal {
-                    let _ = rollback(&plan, &j);
-                }
+            Err(e) => {
                 let _ = remove_any(&plan.dir);
                 return Err(e);
             }
         };
+        if let Err(e) = commit(&plan, &journal) {
+            // Left for the next build to recover if even the rollback fails.
+            let _ = rollback(&plan, &journal);
+            return Err(e);
+        }
         finish(&plan, &journal)?;
         keep.sort_by(|a, b| a.path.cmp(&b.path));
         let _ = self.cache.write_manifest(
@@ -147,15 +148,15 @@ impl Update<'_> {
         Ok(())
     }
 
-    /// Steps 2 to 4: on error, the journal if the commit had started.
-    #[allow(clippy::type_complexity)]
-    fn prepare_and_commit(
+    /// Steps 2 and 3: the new files and the journal in the plan folder; the output is not
+    /// touched.
+    fn prepare(
         &self,
         plan: &Plan,
         changed: Vec<(String, Key, Content)>,
         keep: &mut Vec<OutputFile>,
-    ) -> Result<Journal, (io::Error, Option<Journal>)> {
-        fs::create_dir_all(&plan.dir).map_err(|e| (e, None))?;
+    ) -> io::Result<Journal> {
+        fs::create_dir_all(&plan.dir)?;
         let written: Vec<(OutputFile, u64)> = changed
             .par_iter()
             .map(|(rel, key, content)| {
@@ -169,8 +170,7 @@ impl Update<'_> {
                     stat.ino,
                 ))
             })
-            .collect::<io::Result<_>>()
-            .map_err(|e| (e, None))?;
+            .collect::<io::Result<_>>()?;
         let mut put = Vec::with_capacity(written.len());
         for (file, ino) in written {
             let had_old = fs::symlink_metadata(self.out.join(&file.path)).is_ok();
@@ -200,13 +200,10 @@ impl Update<'_> {
             created: created.into_iter().collect(),
         };
         stop_point("update-written");
-        fail_point("update-written").map_err(|e| (e, None))?;
-        write_journal(plan, &journal).map_err(|e| (e, None))?;
+        fail_point("update-written")?;
+        write_journal(plan, &journal)?;
         stop_point("update-journal");
-        match commit(plan, &journal) {
-            Ok(()) => Ok(journal),
-            Err(e) => Err((e, Some(journal))),
-        }
+        Ok(journal)
     }
 
     /// Every file of the output folder the build does not make (deleted articles, files
@@ -274,7 +271,8 @@ fn finish(plan: &Plan, j: &Journal) -> io::Result<()> {
     }
     for rel in &j.removed {
         let from = plan.out.join(rel);
-        if fs::symlink_metadata(&from).is_ok() {
+        // Removed paths are files; a folder there now is one the commit created.
+        if fs::symlink_metadata(&from).is_ok_and(|m| !m.is_dir()) {
             move_to(&from, &plan.old_file(rel))?;
         }
     }
@@ -373,4 +371,155 @@ pub fn recover(out: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file under `root` with its text, and every folder (as `path/`).
+    fn tree(root: &Path) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), String::new())
+                } else {
+                    (rel, fs::read_to_string(e.path()).unwrap())
+                }
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// An output with two pages and a stray file `d`, and a plan that changes `b`, adds
+    /// `d/index.html` (a folder where the stray file stands) and keeps `a`.
+    fn setup() -> (tempfile::TempDir, Plan, Journal, Vec<(String, String)>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        for (rel, text) in [
+            ("a/index.html", "A"),
+            ("b/index.html", "old B"),
+            ("d", "stray"),
+        ] {
+            let p = out.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        let before = tree(&out);
+        let cache = Cache::new(tmp.path().join("cache"));
+        let update = Update {
+            out: &out,
+            cache: &cache,
+        };
+        let plan = Plan {
+            dir: tmp.path().join(".public.update-1"),
+            out: out.clone(),
+        };
+        let stat = crate::cache::FileStat {
+            len: 1,
+            mtime_ns: 0,
+            ino: 0,
+        };
+        let mut keep = vec![OutputFile {
+            path: "a/index.html".into(),
+            key: [0; 16],
+            stat,
+        }];
+        let changed = vec![
+            (
+                "b/index.html".into(),
+                [1; 16],
+                Content::Bytes(b"new B".to_vec()),
+            ),
+            (
+                "d/index.html".into(),
+                [2; 16],
+                Content::Bytes(b"D".to_vec()),
+            ),
+        ];
+        let journal = update.prepare(&plan, changed, &mut keep).unwrap();
+        assert_eq!(journal.removed, vec!["d".to_string()]);
+        assert_eq!(journal.created, vec!["d".to_string()]);
+        assert_eq!(tree(&out), before, "preparing touches nothing");
+        (tmp, plan, journal, before)
+    }
+
+    fn new_site() -> Vec<(String, String)> {
+        [
+            ("a/", ""),
+            ("a/index.html", "A"),
+            ("b/", ""),
+            ("b/index.html", "new B"),
+            ("d/", ""),
+            ("d/index.html", "D"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .to_vec()
+    }
+
+    #[test]
+    fn a_commit_rolls_back_to_the_old_site_and_finishes_to_the_new_one() {
+        let (_tmp, plan, journal, before) = setup();
+        commit(&plan, &journal).unwrap();
+        assert_eq!(tree(&plan.out), new_site());
+        rollback(&plan, &journal).unwrap();
+        assert_eq!(tree(&plan.out), before);
+        assert!(!plan.dir.exists());
+
+        let (_tmp, plan, journal, _) = setup();
+        commit(&plan, &journal).unwrap();
+        finish(&plan, &journal).unwrap();
+        assert_eq!(tree(&plan.out), new_site());
+        assert!(!plan.dir.exists());
+    }
+
+    /// Without an atomic exchange, the old version is moved aside before the new one comes:
+    /// a kill in between leaves the file missing, and both ways out still work.
+    #[test]
+    fn a_kill_between_moving_aside_and_putting_in_is_recovered_both_ways() {
+        for forward in [true, false] {
+            let (_tmp, plan, journal, before) = setup();
+            for rel in &journal.removed {
+                move_to(&plan.out.join(rel), &plan.old_file(rel)).unwrap();
+            }
+            move_to(
+                &plan.out.join("b/index.html"),
+                &plan.old_file("b/index.html"),
+            )
+            .unwrap();
+            if forward {
+                finish(&plan, &journal).unwrap();
+                assert_eq!(tree(&plan.out), new_site());
+            } else {
+                rollback(&plan, &journal).unwrap();
+                assert_eq!(tree(&plan.out), before);
+            }
+            assert!(!plan.dir.exists());
+        }
+    }
+
+    /// A new file lost from the plan folder cannot be rolled forward: recovery rolls back.
+    #[test]
+    fn recovery_rolls_back_when_a_new_file_is_missing() {
+        let (_tmp, plan, journal, before) = setup();
+        fs::remove_file(plan.new_file("d/index.html")).unwrap();
+        assert!(finish(&plan, &journal).is_err());
+        assert_eq!(tree(&plan.out), before, "a failed finish changes nothing");
+        let plan_dir = plan.dir.clone();
+        // As a later build finds it: the plan folder of a process that is gone.
+        fs::rename(&plan_dir, plan.out.with_file_name(".public.update-4000000")).unwrap();
+        recover(&plan.out).unwrap();
+        assert_eq!(tree(&plan.out), before);
+        assert!(!plan.out.with_file_name(".public.update-4000000").exists());
+    }
 }
