@@ -14,8 +14,17 @@
 //!   files someone else changed.
 //!
 //! A pack is a header (magic and the binary's identity) followed by records: a 16-byte key, a
-//! little-endian `u32` length and that many bytes of postcard. A pack written by another
-//! binary is ignored, so a rebuilt helpsite never reuses output of its older self.
+//! little-endian `u32` length, a 16-byte checksum (BLAKE3 of key, length and payload) and that
+//! many bytes of payload (postcard). A pack written by another binary is ignored, so a rebuilt
+//! helpsite never reuses output of its older self. A record whose checksum does not match (a
+//! flipped bit, a cut file) is a cache miss, so a damaged cache can never change the output;
+//! the reader stops at the first damage, and says so in a note (`build -v`).
+//!
+//! Nothing about the cache can fail a build: a cache file that is not a regular file (a FIFO,
+//! a folder) is never opened, and a cache that cannot be written (an unwritable or invalid
+//! `--cache-dir`) only costs the next build its reuse. Both are noted ([`Cache::notes`]).
+//! Temp files of packs written by killed builds are removed by the next build
+//! ([`Cache::clear_leftovers`]).
 
 use std::fs;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -24,7 +33,7 @@ use std::path::{Path, PathBuf};
 /// A content key: the first 16 bytes of a BLAKE3 hash.
 pub type Key = [u8; 16];
 
-const MAGIC: &[u8; 8] = b"HSCACHE2";
+const MAGIC: &[u8; 8] = b"HSCACHE3";
 /// Records larger than this are treated as damage.
 const MAX_RECORD: u32 = 1 << 30;
 
@@ -32,6 +41,9 @@ pub struct Cache {
     pub dir: PathBuf,
     /// Identity of the binary: its version, size and modification time. Every key includes it.
     salt: [u8; 32],
+    /// What went wrong with the cache (damage, files that cannot be read or written): never
+    /// an error, shown by `build -v`.
+    notes: std::sync::Mutex<Vec<String>>,
 }
 
 impl Cache {
@@ -53,6 +65,33 @@ impl Cache {
         Cache {
             dir,
             salt: *h.finalize().as_bytes(),
+            notes: Default::default(),
+        }
+    }
+
+    /// Records something that went wrong with the cache (shown by `build -v`).
+    pub fn note(&self, message: String) {
+        self.notes.lock().expect("notes lock").push(message);
+    }
+
+    /// The notes so far, emptied.
+    pub fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.lock().expect("notes lock"))
+    }
+
+    /// Removes the temp files of packs that killed builds left in the cache folder
+    /// (`.bodies.pack.tmp-PID`, named by [`temp_beside`]) when their process is gone.
+    pub fn clear_leftovers(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = leftover_pid(&n, ".tmp-") {
+                if !crate::write::process_alive(pid) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
         }
     }
 
@@ -67,16 +106,30 @@ impl Cache {
         self.dir.join(name)
     }
 
-    /// Reads the records of pack `name` whose key `want`s, calling `found` with each payload.
-    /// Other records are skipped without reading them. A missing, foreign or damaged pack
-    /// yields nothing (or the records before the damage).
+    /// Reads the records of pack `name` whose key `want`s, calling `found` with each payload
+    /// whose checksum matches. Other records are skipped without reading them. A missing,
+    /// foreign or damaged pack yields nothing (or the records before the damage); damage and
+    /// a pack that is not a regular file are noted.
     pub fn read_pack(
         &self,
         name: &str,
         mut want: impl FnMut(&Key) -> bool,
         mut found: impl FnMut(Key, Vec<u8>),
     ) {
-        let Ok(f) = fs::File::open(self.path(name)) else {
+        let path = self.path(name);
+        // Opening a FIFO would wait for a writer forever, a device could read without end.
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                self.note(format!(
+                    "{} is not a regular file; it is ignored",
+                    path.display()
+                ));
+                return;
+            }
+            Err(_) => return,
+        }
+        let Ok(f) = fs::File::open(&path) else {
             return;
         };
         let mut r = BufReader::with_capacity(1 << 20, f);
@@ -84,20 +137,33 @@ impl Cache {
         if r.read_exact(&mut head).is_err() || &head[..8] != MAGIC || head[8..] != self.salt {
             return;
         }
+        let damaged = |what: &str| {
+            self.note(format!(
+                "{} is damaged ({what}); the rest of it is not used",
+                path.display()
+            ))
+        };
         loop {
-            let mut rec = [0u8; 20];
-            if r.read_exact(&mut rec).is_err() {
-                return;
+            let mut rec = [0u8; 36];
+            match r.read_exact(&mut rec[..1]) {
+                Ok(()) => {}
+                Err(_) => return, // The end, between records.
+            }
+            if r.read_exact(&mut rec[1..]).is_err() {
+                return damaged("cut inside a record");
             }
             let key: Key = rec[..16].try_into().expect("16 bytes");
-            let len = u32::from_le_bytes(rec[16..].try_into().expect("4 bytes"));
+            let len = u32::from_le_bytes(rec[16..20].try_into().expect("4 bytes"));
             if len > MAX_RECORD {
-                return;
+                return damaged("a record's length is out of range");
             }
             if want(&key) {
                 let mut buf = vec![0u8; len as usize];
                 if r.read_exact(&mut buf).is_err() {
-                    return;
+                    return damaged("cut inside a record");
+                }
+                if record_sum(&key, len, &buf) != rec[20..36] {
+                    return damaged("a record's checksum does not match");
                 }
                 found(key, buf);
             } else if r.seek_relative(i64::from(len)).is_err() {
@@ -112,10 +178,10 @@ impl Cache {
         name: &str,
         records: impl IntoIterator<Item = (Key, B)>,
     ) -> io::Result<()> {
-        fs::create_dir_all(&self.dir)?;
         let path = self.path(name);
         let tmp = temp_beside(&path);
         let res = (|| {
+            fs::create_dir_all(&self.dir)?;
             let mut w = BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
             w.write_all(MAGIC)?;
             w.write_all(&self.salt)?;
@@ -127,13 +193,15 @@ impl Cache {
                     .ok_or_else(|| io::Error::other("cache record too large"))?;
                 w.write_all(&key)?;
                 w.write_all(&len.to_le_bytes())?;
+                w.write_all(&record_sum(&key, len, bytes))?;
                 w.write_all(bytes)?;
             }
             w.into_inner().map_err(|e| e.into_error())?.sync_data()?;
             fs::rename(&tmp, &path)
         })();
-        if res.is_err() {
+        if let Err(e) = &res {
             let _ = fs::remove_file(&tmp);
+            self.note(format!("cannot write {}: {e}", path.display()));
         }
         res
     }
@@ -160,11 +228,33 @@ impl Cache {
     /// Forgets the manifest of `out`: done before changing files in place, so a build killed
     /// half-way is followed by a full one.
     pub fn remove_manifest(&self, out: &Path) -> io::Result<()> {
-        match fs::remove_file(self.path(&manifest_name(out))) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        let path = self.path(&manifest_name(out));
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                self.note(format!("cannot remove {}: {e}", path.display()));
+                Err(e)
+            }
             _ => Ok(()),
         }
     }
+}
+
+/// The checksum of a record: its key, length and payload.
+fn record_sum(key: &Key, len: u32, payload: &[u8]) -> [u8; 16] {
+    let mut h = blake3::Hasher::new();
+    h.update(key);
+    h.update(&len.to_le_bytes());
+    h.update(payload);
+    key_of(&h)
+}
+
+/// The process id at the end of a leftover's name (`.NAME{marker}PID`), if it is one.
+pub(crate) fn leftover_pid(name: &str, marker: &str) -> Option<u32> {
+    if !name.starts_with('.') {
+        return None;
+    }
+    let (_, pid) = name.rsplit_once(marker)?;
+    pid.parse().ok()
 }
 
 fn manifest_name(out: &Path) -> String {
@@ -308,6 +398,7 @@ mod tests {
         let other = Cache {
             dir: c.dir.clone(),
             salt: [9; 32],
+            notes: Default::default(),
         };
         let mut n = 0;
         other.read_pack("p", |_| true, |_, _| n += 1);

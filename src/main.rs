@@ -50,6 +50,9 @@ enum Command {
         /// output folder.
         #[arg(long)]
         no_cache: bool,
+        /// Replace --out even when helpsite did not make it (a file, a folder of other files).
+        #[arg(long)]
+        force: bool,
     },
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
@@ -107,6 +110,9 @@ enum Command {
         /// streams excepted); slower connections are closed.
         #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         request_timeout: u64,
+        /// Replace --out even when helpsite did not make it (a file, a folder of other files).
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new site in DIR that builds at once with the built-in theme.
     #[command(after_help = "Example:\n  helpsite init my-help && cd my-help && helpsite build")]
@@ -167,6 +173,7 @@ fn main() -> ExitCode {
             locales,
             cache_dir,
             no_cache,
+            force,
         } => {
             let opts = BuildOptions {
                 site,
@@ -176,6 +183,7 @@ fn main() -> ExitCode {
                 cache_dir,
                 no_cache,
                 locales,
+                force,
             };
             finish(
                 helpsite::build_then_exit(&opts),
@@ -231,11 +239,13 @@ fn main() -> ExitCode {
             poll,
             open,
             request_timeout,
+            force,
         } => {
             let opts = helpsite::serve::ServeOptions {
                 build: BuildOptions {
                     site,
                     out,
+                    force,
                     ..Default::default()
                 },
                 bind,
@@ -365,6 +375,9 @@ fn finish(
                 "cache: {} of {} pages' Markdown reused, {} pages unchanged, {} files written",
                 t.bodies_reused, report.pages, t.pages_unchanged, report.files_written
             );
+            for n in &report.notes {
+                eprintln!("note: build cache: {n}");
+            }
         }
         if !summary.is_empty() {
             eprintln!("{summary}");

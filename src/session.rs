@@ -501,6 +501,7 @@ impl Session {
             written: !failed,
             external_links: Vec::new(),
             policy: st.policy.clone(),
+            notes: Vec::new(),
         };
         Some(Ok(Rebuild {
             report,

@@ -265,3 +265,132 @@ fn a_changed_toc_rewrites_the_pages_whose_navigation_shows_it() {
     assert!(common::read(site.join("public/en-us/index.html")).contains("Everything it does"));
     assert_same_as_reference(site);
 }
+
+/// The `note: build cache:` lines of `build -v`.
+fn notes(run: &Run) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with("note: build cache: "))
+        .collect()
+}
+
+/// Every record carries a checksum: a flipped byte anywhere in a pack or the manifest is a
+/// cache miss (noted by `-v`), never different HTML. (Before, a byte flipped in a body gave
+/// `class="langua=e-csharp"` on every later build.)
+#[test]
+fn flipped_bytes_in_the_packs_and_the_manifest_are_cache_misses() {
+    let dir = copy_fixture("docfx");
+    let site = dir.path();
+    build(site);
+    let cache = site.join(".helpsite-cache");
+    let pristine = tempfile::tempdir().unwrap();
+    common::copy_dir(&cache, pristine.path());
+    let manifest = fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("output-"))
+        .expect("a manifest");
+    for name in ["bodies.pack", "highlight.pack", manifest.as_str()] {
+        let len = fs::metadata(cache.join(name)).unwrap().len() as usize;
+        // In the header, in the first record's header, in the middle, near the end.
+        for at in [12, 60, len / 2, len - 3] {
+            fs::remove_dir_all(&cache).unwrap();
+            common::copy_dir(pristine.path(), &cache);
+            let path = cache.join(name);
+            let mut bytes = fs::read(&path).unwrap();
+            bytes[at] ^= 0x04;
+            fs::write(&path, bytes).unwrap();
+            if name == "highlight.pack" {
+                // The highlight pack is read only when some page's Markdown renders again.
+                fs::remove_file(cache.join("bodies.pack")).unwrap();
+            }
+            let run = build(site);
+            assert_same_as_reference(site);
+            if at > 40 {
+                assert!(
+                    notes(&run).iter().any(|n| n.contains(name)),
+                    "{name} at {at}:\n{}",
+                    run.stderr
+                );
+            }
+        }
+    }
+}
+
+/// A cache file that is not a regular file (a FIFO would block the build forever) is a miss.
+#[cfg(unix)]
+#[test]
+fn cache_files_that_are_not_regular_files_are_misses() {
+    let dir = copy_fixture("docfx");
+    let site = dir.path();
+    build(site);
+    let pack = site.join(".helpsite-cache/bodies.pack");
+    fs::remove_file(&pack).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pack)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, 0, "{}", run.stderr);
+    assert!(
+        notes(&run)
+            .iter()
+            .any(|n| n.contains("bodies.pack is not a regular file")),
+        "{}",
+        run.stderr
+    );
+    assert_same_as_reference(site);
+    // The build replaced it with a pack.
+    assert!(pack.is_file());
+}
+
+/// Temp files of packs that killed builds left in the cache folder are removed.
+#[test]
+fn temp_files_of_killed_builds_are_removed_from_the_cache() {
+    let dir = copy_fixture("basic");
+    let site = dir.path();
+    build(site);
+    let leftover = site.join(".helpsite-cache/.bodies.pack.tmp-4000000");
+    fs::write(&leftover, b"half a pack").unwrap();
+    build(site);
+    assert!(!leftover.exists());
+}
+
+/// A cache that cannot be written (here `--cache-dir` names a file) is a note, and the build
+/// succeeds with the same output.
+#[test]
+fn a_cache_that_cannot_be_written_is_a_note_not_an_error() {
+    let dir = copy_fixture("basic");
+    let site = dir.path();
+    write(site, "not-a-folder", "x");
+    let run = run_in(site, &["build", "-v", "--cache-dir", "not-a-folder"]);
+    run.expect_code(0);
+    assert!(
+        notes(&run).iter().any(|n| n.contains("cannot write")),
+        "{}",
+        run.stderr
+    );
+    assert_same_as_reference(site);
+    // Without -v: no note.
+    let run = run_in(site, &["build", "--cache-dir", "not-a-folder"]);
+    run.expect_code(0);
+    assert!(notes(&run).is_empty(), "{}", run.stderr);
+}
+
+/// An update that only removes files (an unused image deleted): nothing new to write, and
+/// the file and its folder go.
+#[test]
+fn an_update_that_only_removes_files() {
+    let dir = copy_fixture("basic");
+    let site = dir.path();
+    write(site, "content/en-us/extra/unused.svg", "<svg/>");
+    build(site);
+    assert!(site.join("public/en-us/extra/unused.svg").is_file());
+    fs::remove_dir_all(site.join("content/en-us/extra")).unwrap();
+    let run = build(site);
+    assert_eq!(cache_line(&run).3, 0, "{}", run.stderr);
+    assert!(!site.join("public/en-us/extra").exists(), "{}", run.stderr);
+    assert_same_as_reference(site);
+}

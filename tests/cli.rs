@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::fs;
 use std::path::Path;
 
 use common::{copy_fixture, read, run_in, write};
@@ -467,4 +468,102 @@ fn output_into_a_closed_pipe_ends_quietly() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// `--out` never takes over what helpsite did not make: an existing file (`--out
+/// helpsite.yml` once replaced the configuration with the site) or a non-empty folder of other
+/// files is refused (exit 2) and left as it was, unless `--force`.
+#[test]
+fn an_output_that_helpsite_did_not_make_is_refused_unless_forced() {
+    let site = copy_fixture("basic");
+    let config = common::read(site.path().join("helpsite.yml"));
+    let run = run_in(site.path(), &["build", "--out", "helpsite.yml"]);
+    run.expect_code(2);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: the output helpsite.yml exists and is not a folder; a build would replace it with the site [config]
+    help: choose another `--out`, remove it, or pass `--force` to replace it
+    ");
+    assert_eq!(common::read(site.path().join("helpsite.yml")), config);
+
+    common::write(site.path(), "mine/notes.txt", "my notes");
+    let run = run_in(site.path(), &["build", "--out", "mine"]);
+    run.expect_code(2);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: the output mine is a folder that helpsite did not make; a build would replace its files with the site [config]
+    help: choose another `--out`, remove it, or pass `--force` to replace it
+    ");
+    assert_eq!(common::read(site.path().join("mine/notes.txt")), "my notes");
+
+    // An empty folder, a folder helpsite built (with or without the cache) and --force are fine.
+    fs::create_dir_all(site.path().join("empty")).unwrap();
+    run_in(site.path(), &["build", "--out", "empty"]).expect_code(0);
+    run_in(site.path(), &["build", "--out", "empty", "--no-cache"]).expect_code(0);
+    run_in(site.path(), &["build", "--out", "empty"]).expect_code(0);
+    run_in(site.path(), &["build", "--out", "mine", "--force"]).expect_code(0);
+    assert!(!site.path().join("mine/notes.txt").exists());
+    assert!(site.path().join("mine/en-us/index.html").is_file());
+    common::write(site.path(), "a-file", "x");
+    run_in(site.path(), &["build", "--out", "a-file", "--force"]).expect_code(0);
+    assert!(site.path().join("a-file/en-us/index.html").is_file());
+}
+
+/// A folder written by an earlier helpsite (no manifest in this cache) is known by what
+/// every version writes at its top: `sitemap.xml` and `_static/highlight.css`.
+#[test]
+fn an_output_of_an_earlier_helpsite_still_counts_as_helpsites() {
+    let site = copy_fixture("basic");
+    run_in(site.path(), &["build"]).expect_code(0);
+    fs::remove_dir_all(site.path().join(".helpsite-cache")).unwrap();
+    common::write(
+        site.path(),
+        "public/en-us/old-page/index.html",
+        "from an older build",
+    );
+    run_in(site.path(), &["build"]).expect_code(0);
+    assert!(!site.path().join("public/en-us/old-page").exists());
+}
+
+/// `public` as a symbolic link to a folder stays a link: the site is built into its target.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_symlink_to_a_folder_is_kept_and_built_into() {
+    let site = copy_fixture("basic");
+    let target = tempfile::tempdir().unwrap();
+    let real = target.path().join("www");
+    fs::create_dir_all(&real).unwrap();
+    std::os::unix::fs::symlink(&real, site.path().join("public")).unwrap();
+    for args in [&["build"][..], &["build"], &["build", "--no-cache"]] {
+        run_in(site.path(), args).expect_code(0);
+        let link = fs::symlink_metadata(site.path().join("public")).unwrap();
+        assert!(link.file_type().is_symlink(), "the link stays");
+        assert!(real.join("en-us/index.html").is_file());
+    }
+    // A link to a file is refused like a file.
+    fs::remove_file(site.path().join("public")).unwrap();
+    std::os::unix::fs::symlink(site.path().join("helpsite.yml"), site.path().join("public"))
+        .unwrap();
+    run_in(site.path(), &["build"]).expect_code(2);
+}
+
+/// The build cache inside the content or the output folder would be read as content or
+/// published (and removed by the next build): refused.
+#[test]
+fn a_cache_dir_inside_the_content_or_the_output_is_refused() {
+    let site = copy_fixture("basic");
+    for dir in ["content/cache", "public/.cache", "content/en-us/media/c"] {
+        let run = run_in(site.path(), &["build", "--cache-dir", dir]);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("error: the cache folder"),
+            "{}",
+            run.stderr
+        );
+        assert!(!site.path().join(dir).exists());
+    }
+    let run = run_in(site.path(), &["build", "--cache-dir", "public/.cache"]);
+    insta::assert_snapshot!(run.stderr, @r"
+    error: the cache folder public/.cache is inside the output folder (./public); it would be published with the site, and removed by the next build [config]
+    help: choose a `--cache-dir` outside the site's content, theme and output
+    ");
+    run_in(site.path(), &["build", "--cache-dir", "elsewhere"]).expect_code(0);
 }

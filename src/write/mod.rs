@@ -1,5 +1,16 @@
 //! Write: everything goes into a staging folder beside the output, which replaces the output
-//! only when the whole build succeeded. A failed or killed build leaves the last good site.
+//! only when the whole build succeeded; or, when few files changed, an in-place [`Update`]
+//! through a journal. A failed or killed build leaves the last good site (or, for an update
+//! killed while committing, the new one once the next build has [`recover`]ed it).
+//!
+//! Test-only fault injection: when the environment variable `HELPSITE_TEST_STOP_AT` names a
+//! step ([`stop_point`]), the process stops itself there (SIGSTOP), so `tests/kill.rs` can
+//! look at the output in exactly that state and kill the build. Steps: `staging-created`,
+//! `staging-written`, `swapped` (before the manifest is written), `update-written`,
+//! `update-journal`, `update-rename-N` (after the N-th file is in place), `update-renamed`,
+//! `recovered` (after a build has recovered what killed builds left). Likewise
+//! `HELPSITE_TEST_FAIL_AT` makes the update's `update-written` or `update-rename-N` step fail
+//! as a full disk would. Neither variable is meant for anything but tests.
 
 use std::fs;
 use std::io::{self, Write};
@@ -7,7 +18,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cache::{temp_beside, Cache, FileStat, Key, Manifest, OutputFile};
+mod update;
+
+pub use update::{recover, Update};
+
+use crate::cache::{temp_beside, FileStat, Key, OutputFile};
 use crate::render::Output;
 use crate::site::{PageState, Site};
 
@@ -28,6 +43,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
+        stop_point("staging-created");
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -35,7 +51,9 @@ impl Staging {
         })
     }
 
-    /// Removes the staging and old folders that killed builds left beside `target`.
+    /// Removes the staging and old folders that killed builds left beside `target`. An old
+    /// folder is the previous site of a build killed between its two renames (where there is
+    /// no atomic exchange): when `target` is missing, it is put back instead.
     pub fn clear_leftovers(target: &Path) {
         let (parent, name) = parent_and_name(target);
         let Ok(entries) = fs::read_dir(parent) else {
@@ -48,7 +66,13 @@ impl Staging {
             {
                 let pid: Option<u32> = n.rsplit('-').next().and_then(|p| p.parse().ok());
                 if pid.is_some_and(|p| !process_alive(p)) {
-                    let _ = fs::remove_dir_all(e.path());
+                    if n.starts_with(&format!(".{name}.old-"))
+                        && fs::symlink_metadata(target).is_err()
+                    {
+                        let _ = fs::rename(e.path(), target);
+                    } else {
+                        let _ = fs::remove_dir_all(e.path());
+                    }
                 }
             }
         }
@@ -60,13 +84,15 @@ impl Staging {
         let (parent, name) = parent_and_name(&self.target);
         // On Linux the two folders trade places in one step, so the output is never missing,
         // not even for a moment (a build killed right here leaves either site, whole).
-        if self.target.exists() && exchange(&self.dir, &self.target).is_ok() {
+        stop_point("staging-written");
+        if fs::symlink_metadata(&self.target).is_ok() && exchange(&self.dir, &self.target).is_ok() {
             self.committed = true;
-            let _ = fs::remove_dir_all(&self.dir);
+            stop_point("swapped");
+            let _ = update::remove_any(&self.dir);
             return Ok(());
         }
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        let had_old = self.target.exists();
+        let had_old = fs::symlink_metadata(&self.target).is_ok();
         if had_old {
             fs::rename(&self.target, &old)?;
         }
@@ -77,8 +103,9 @@ impl Staging {
             return Err(e);
         }
         self.committed = true;
+        stop_point("swapped");
         if had_old {
-            let _ = fs::remove_dir_all(&old);
+            let _ = update::remove_any(&old);
         }
         Ok(())
     }
@@ -92,9 +119,34 @@ impl Drop for Staging {
     }
 }
 
+/// Test-only fault injection (see the module docs): stops this process when
+/// `HELPSITE_TEST_STOP_AT` names `step`. Costs one look at a cached value otherwise.
+pub fn stop_point(step: &str) {
+    static STOP_AT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let at = STOP_AT.get_or_init(|| std::env::var("HELPSITE_TEST_STOP_AT").ok());
+    if at.as_deref() == Some(step) {
+        #[cfg(unix)]
+        // SAFETY: raising a signal on this process has no memory-safety preconditions.
+        unsafe {
+            libc::raise(libc::SIGSTOP);
+        }
+    }
+}
+
+/// Test-only fault injection: an error (as from a full disk) when `HELPSITE_TEST_FAIL_AT`
+/// names `step`.
+pub(crate) fn fail_point(step: &str) -> io::Result<()> {
+    static FAIL_AT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let at = FAIL_AT.get_or_init(|| std::env::var("HELPSITE_TEST_FAIL_AT").ok());
+    if at.as_deref() == Some(step) {
+        return Err(io::Error::other(format!("injected failure at {step}")));
+    }
+    Ok(())
+}
+
 /// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`, Linux 3.15+, glibc 2.28+).
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     unsafe extern "C" {
@@ -120,12 +172,12 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+pub(crate) fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 /// The folder holding `target` (`.` for a bare name) and `target`'s name.
-fn parent_and_name(target: &Path) -> (PathBuf, String) {
+pub(crate) fn parent_and_name(target: &Path) -> (PathBuf, String) {
     let parent = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -137,7 +189,7 @@ fn parent_and_name(target: &Path) -> (PathBuf, String) {
     (parent.to_path_buf(), name)
 }
 
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
@@ -252,89 +304,6 @@ pub fn unchanged(root: &Path, rel: &str, key: &Key, prior: Option<&OutputFile>) 
         f.key == *key
             && fs::symlink_metadata(root.join(rel)).is_ok_and(|m| FileStat::of(&m) == f.stat)
     })
-}
-
-/// An update of a live output folder in place: only changed files are written. Each is
-/// written beside its place first; once all are, they are renamed into place in one quick
-/// pass, and files the build no longer makes are removed. The build cache's manifest is
-/// removed first and written last, so a build killed half-way is followed by a full build.
-pub struct Update<'a> {
-    pub out: &'a Path,
-    pub cache: &'a Cache,
-}
-
-impl Update<'_> {
-    pub fn apply(
-        &self,
-        changed: Vec<(String, Key, Content)>,
-        mut keep: Vec<OutputFile>,
-        inputs: Key,
-    ) -> io::Result<()> {
-        self.cache.remove_manifest(self.out)?;
-        let staged: Vec<(PathBuf, PathBuf, OutputFile)> = changed
-            .par_iter()
-            .map(|(rel, key, content)| {
-                let path = self.out.join(rel);
-                let tmp = temp_beside(&path);
-                let stat = write_new(&tmp, content)?;
-                Ok((
-                    tmp,
-                    path,
-                    OutputFile {
-                        path: rel.clone(),
-                        key: *key,
-                        stat,
-                    },
-                ))
-            })
-            .collect::<io::Result<_>>()?;
-        for (tmp, path, file) in staged {
-            if path.is_dir() {
-                fs::remove_dir_all(&path)?;
-            }
-            fs::rename(&tmp, &path)?;
-            keep.push(file);
-        }
-        let wanted: std::collections::HashSet<&str> =
-            keep.iter().map(|f| f.path.as_str()).collect();
-        self.remove_others(&wanted);
-        keep.sort_by(|a, b| a.path.cmp(&b.path));
-        self.cache.write_manifest(
-            self.out,
-            &Manifest {
-                files: keep,
-                inputs,
-            },
-        )
-    }
-
-    /// Removes every file of the output folder the build did not make (deleted articles,
-    /// leftovers), and folders left empty.
-    fn remove_others(&self, wanted: &std::collections::HashSet<&str>) {
-        let mut dirs = Vec::new();
-        for e in walkdir::WalkDir::new(self.out)
-            .min_depth(1)
-            .into_iter()
-            .flatten()
-        {
-            let rel = e
-                .path()
-                .strip_prefix(self.out)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            if e.file_type().is_dir() {
-                dirs.push(e.path().to_path_buf());
-            } else if !wanted.contains(rel.as_str()) {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-        // Deepest first; only empty folders go.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for d in dirs {
-            let _ = fs::remove_dir(d);
-        }
-    }
 }
 
 fn xml_escape(s: &str) -> String {
