@@ -52,10 +52,11 @@ pub enum Kind {
     ExternalLink,
     Redirect,
     RawHtml,
+    UnsafeUrl,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -80,6 +81,7 @@ impl Kind {
         Kind::ExternalLink,
         Kind::Redirect,
         Kind::RawHtml,
+        Kind::UnsafeUrl,
     ];
 
     pub fn default_level(self) -> Level {
@@ -89,7 +91,7 @@ impl Kind {
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
             | Locale | OrphanPage | ExternalLink => Level::Warning,
-            Redirect | RawHtml => Level::Error,
+            Redirect | RawHtml | UnsafeUrl => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
             UnknownLanguage | StaleTranslation => Level::Info,
@@ -127,6 +129,7 @@ impl Kind {
             Kind::ExternalLink => "broken external link",
             Kind::Redirect => "redirect problem",
             Kind::RawHtml => "raw HTML not allowed",
+            Kind::UnsafeUrl => "unsafe URL",
         };
         if n == 1 {
             one.to_string()
@@ -150,7 +153,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 24] = [
+const KIND_NAMES: [&str; 25] = [
     "config",
     "io",
     "encoding",
@@ -175,6 +178,7 @@ const KIND_NAMES: [&str; 24] = [
     "external_link",
     "redirect",
     "raw_html",
+    "unsafe_url",
 ];
 
 /// A place in a source file.

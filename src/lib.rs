@@ -19,6 +19,7 @@ pub mod serve;
 pub mod session;
 pub mod site;
 pub mod source;
+pub mod url_policy;
 pub mod write;
 
 use std::path::{Path, PathBuf};
