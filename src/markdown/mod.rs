@@ -646,8 +646,18 @@ impl<'b> Pass<'_, 'b> {
             let s = ev.start + (r.start - j);
             s..s + r.len()
         };
+        let Some(attrs) = raw_html::url_attrs(html) else {
+            self.refuse(
+                Refusal {
+                    message: "this raw HTML nests tags in other tags' attributes too deeply to check its URLs; it is written as text".into(),
+                    hint: "write plain HTML: one tag after another",
+                },
+                at(0..html.len().min(1)),
+            );
+            return escape_html(html);
+        };
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-        for a in raw_html::url_attrs(html) {
+        for a in attrs {
             let usage = a.usage();
             if let Some(r) = a
                 .urls()
@@ -671,7 +681,10 @@ impl<'b> Pass<'_, 'b> {
         // Edits that overlapped (a tag inside another's value) wait for the next round; a
         // fragment that stays unsafe is written as text.
         for _ in 0..4 {
-            let cuts: Vec<(Range<usize>, String)> = raw_html::url_attrs(&out)
+            let Some(attrs) = raw_html::url_attrs(&out) else {
+                break;
+            };
+            let cuts: Vec<(Range<usize>, String)> = attrs
                 .into_iter()
                 .filter(|a| {
                     a.urls()

@@ -136,10 +136,14 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// Every URL attribute of every tag a browser could read in `html`.
-pub fn url_attrs(html: &str) -> Vec<UrlAttr> {
+/// Every URL attribute of every tag a browser could read in `html`; `None` when tags nest in
+/// other tags' values so deeply that reading each would take more than linear time (no real
+/// page does that: the caller writes such a fragment as text).
+pub fn url_attrs(html: &str) -> Option<Vec<UrlAttr>> {
     let b = html.as_bytes();
     let mut out = Vec::new();
+    // Bytes that readings inside other tags may take, all together.
+    let mut budget = 8 * b.len() + 65_536;
     // The end of the last tag read from the start, tag after tag.
     let mut primary_end = 0;
     let mut i = 0;
@@ -159,9 +163,11 @@ pub fn url_attrs(html: &str) -> Vec<UrlAttr> {
         let end = read_tag(html, p, primary, &mut out);
         if primary {
             primary_end = end;
+        } else {
+            budget = budget.checked_sub(end - p)?;
         }
     }
-    out
+    Some(out)
 }
 
 /// Reads the start tag at `p` (`<` then a letter) like the HTML tokenizer; returns its end.
@@ -287,6 +293,7 @@ mod tests {
 
     fn values(html: &str) -> Vec<(String, String, bool)> {
         url_attrs(html)
+            .unwrap()
             .into_iter()
             .map(|a| (a.name, a.value, a.primary))
             .collect()
@@ -318,6 +325,16 @@ mod tests {
         );
         let v = values("<p title=\"<a href=javascript:y>\">");
         assert_eq!(v, vec![("href".into(), "javascript:y".into(), false)]);
+    }
+
+    #[test]
+    fn tags_in_tags_cost_linear_time() {
+        let tangled = format!("<a x=\"{}\">", "<b ".repeat(200_000));
+        assert!(url_attrs(&tangled).is_none());
+        assert_eq!(
+            url_attrs(&"<a href=\"x\">".repeat(50_000)).unwrap().len(),
+            50_000
+        );
     }
 
     #[test]
