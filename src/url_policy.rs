@@ -116,6 +116,8 @@ impl<'a> UrlPolicy<'a> {
                     "link to a page or an http(s) URL instead"
                 },
             }),
+            // `xref:uid` names a page by its uid; helpsite writes the page's URL.
+            Some(s) if s == "xref" && usage == UrlUse::Link => Ok(()),
             Some(s) if usage != UrlUse::Embed
                 && (SAFE_SCHEMES.contains(&s.as_str())
                     || self.urls.schemes.iter().any(|x| x.eq_ignore_ascii_case(&s))) =>
@@ -260,6 +262,7 @@ mod tests {
             "#f",
             "//cdn.example/x",
             "tel:1",
+            "xref:a.b",
         ] {
             assert!(p.check(ok, UrlUse::Link).is_ok(), "{ok}");
         }
