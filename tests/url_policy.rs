@@ -578,3 +578,26 @@ fn serde_yaml_cfg() -> helpsite::config::Config {
     })
     .clone()
 }
+
+/// Raw HTML whose meaning depends on the Markdown after it: an unclosed attribute value in an
+/// HTML block makes the browser read a later image's `src` as the `<iframe>`'s own. The
+/// sanitizer holds the parsed page to the policy, so nothing of it is written.
+#[test]
+fn sanitize_checks_the_document_the_browser_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "helpsite.yml",
+        &config("raw_html: sanitize\nchecks:\n  missing_image: info\n"),
+    );
+    write(
+        dir.path(),
+        "content/en-us/index.md",
+        "# Home\n\n<iframe title=\"\n\n![x](src=javascript:alert(1)//)\n",
+    );
+    run_in(dir.path(), &["build"]).expect_code(0);
+    let html = read(dir.path().join("public/en-us/index.html"));
+    let content = content_region(&html);
+    assert!(!content.contains("src=\"javascript"), "{content}");
+    assert!(!content.contains("src=javascript"), "{content}");
+}
