@@ -163,11 +163,17 @@ impl<'a> UrlPolicy<'a> {
 
 /// `url` as a browser's URL parser first sees it: leading and trailing C0 controls and spaces
 /// stripped, ASCII tabs and line breaks removed.
-pub fn normalize(url: &str) -> String {
-    url.trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect()
+pub fn normalize(url: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    if trimmed.contains(['\t', '\n', '\r']) {
+        trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect::<String>()
+            .into()
+    } else {
+        trimmed.into()
+    }
 }
 
 /// The scheme of a normalized URL, lower-case; `None` for a relative URL.

@@ -677,9 +677,15 @@ impl<'b> Pass<'_, 'b> {
                 }
             }
         }
-        let mut out = apply_edits(html, edits);
-        // Edits that overlapped (a tag inside another's value) wait for the next round; a
-        // fragment that stays unsafe is written as text.
+        // A URL written in place of another never changes how the rest reads; a removed
+        // attribute may (it can take a quote that closed another tag's value), so after a
+        // removal the fragment is read again. Edits that overlapped (a tag inside another's
+        // value) wait for the next round; a fragment that stays unsafe is written as text.
+        let removed = edits.iter().any(|(_, with)| with == " ");
+        let (mut out, skipped) = apply_edits(html, edits);
+        if !removed && !skipped {
+            return out.replace("<a name=\"", "<a id=\"");
+        }
         for _ in 0..4 {
             let Some(attrs) = raw_html::url_attrs(&out) else {
                 break;
@@ -696,19 +702,22 @@ impl<'b> Pass<'_, 'b> {
             if cuts.is_empty() {
                 return out.replace("<a name=\"", "<a id=\"");
             }
-            out = apply_edits(&out, cuts);
+            out = apply_edits(&out, cuts).0;
         }
         escape_html(html)
     }
 }
 
-/// Replaces ranges of `s`, in order; an edit overlapping an earlier one is skipped.
-fn apply_edits(s: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
+/// Replaces ranges of `s`, in order; an edit overlapping an earlier one is skipped (the
+/// second value says whether one was).
+fn apply_edits(s: &str, mut edits: Vec<(Range<usize>, String)>) -> (String, bool) {
     edits.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(s.len());
     let mut pos = 0;
+    let mut skipped = false;
     for (r, with) in edits {
         if r.start < pos {
+            skipped = true;
             continue;
         }
         out.push_str(&s[pos..r.start]);
@@ -716,7 +725,7 @@ fn apply_edits(s: &str, mut edits: Vec<(Range<usize>, String)>) -> String {
         pos = r.end;
     }
     out.push_str(&s[pos..]);
-    out
+    (out, skipped)
 }
 
 /// What a Markdown link or image's URL is used for.
