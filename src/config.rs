@@ -369,6 +369,28 @@ mod tests {
     }
 
     #[test]
+    fn url_schemes_must_be_schemes_and_not_script_ones() {
+        let c = parse(&format!("{OK}urls:\n  schemes: [ms-settings]\n")).unwrap();
+        assert_eq!(c.config.urls.schemes, vec!["ms-settings"]);
+        assert!(!c.config.urls.data_images);
+        assert!(c
+            .config
+            .urls
+            .embed_hosts
+            .iter()
+            .any(|h| h == "www.youtube.com"));
+        let e = parse(&format!("{OK}urls:\n  schemes: [JavaScript]\n")).unwrap_err();
+        assert!(
+            e.message.contains("cannot allow `JavaScript:`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col(), Some((9, 1)));
+        let e = parse(&format!("{OK}urls:\n  schemes: [\"ms settings:\"]\n")).unwrap_err();
+        assert!(e.message.contains("is not a URL scheme"), "{}", e.message);
+    }
+
+    #[test]
     fn source_locale_must_be_listed() {
         let e = parse(&OK.replace("source_locale: en-US", "source_locale: de-DE")).unwrap_err();
         assert!(e.message.contains("de-DE"));
