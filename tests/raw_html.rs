@@ -47,7 +47,10 @@ fn allow_passes_raw_html_through() {
         run.stderr
     );
     assert!(!html.contains("javascript:"), "{html}");
-    assert!(html.contains(">bad link</a>"), "the link text stays: {html}");
+    assert!(
+        html.contains(">bad link</a>"),
+        "the link text stays: {html}"
+    );
 }
 
 #[test]
