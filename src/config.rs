@@ -40,6 +40,41 @@ pub struct Config {
     /// `deny` (an error at its location).
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// Which URLs may be written (see `url_policy`): extra schemes, `data:` images, embed hosts.
+    #[serde(default)]
+    pub urls: UrlsConfig,
+}
+
+/// `urls:` in helpsite.yml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlsConfig {
+    /// Allow `data:image/...` URLs as image sources (off: a `data:` URL is an `unsafe_url`).
+    #[serde(default)]
+    pub data_images: bool,
+    /// Schemes allowed beside http, https, mailto and tel (for example `ms-settings`).
+    #[serde(default)]
+    pub schemes: Vec<String>,
+    /// Hosts whose pages `<iframe>` and `[!VIDEO]` may embed under `raw_html: sanitize|deny`.
+    #[serde(default = "default_embed_hosts")]
+    pub embed_hosts: Vec<String>,
+}
+
+impl Default for UrlsConfig {
+    fn default() -> Self {
+        UrlsConfig {
+            data_images: false,
+            schemes: Vec::new(),
+            embed_hosts: default_embed_hosts(),
+        }
+    }
+}
+
+fn default_embed_hosts() -> Vec<String> {
+    crate::url_policy::DEFAULT_EMBED_HOSTS
+        .iter()
+        .map(|h| h.to_string())
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -243,6 +278,32 @@ fn validate(c: &LoadedConfig) -> Result<(), Diagnostic> {
         )
         .hint("for example `https://help.example.com/` or `https://example.github.io/docs/`"));
     }
+    for s in &cfg.urls.schemes {
+        let lower = s.to_ascii_lowercase();
+        let token = lower
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+            && lower
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if !token {
+            return Err(err(
+                "urls",
+                format!("`{s}` in `urls: schemes` is not a URL scheme"),
+            )
+            .hint("write the scheme without `:`, for example `ms-settings`"));
+        }
+        if crate::url_policy::SCRIPT_SCHEMES.contains(&lower.as_str()) {
+            return Err(err(
+                "urls",
+                format!(
+                    "`urls: schemes` cannot allow `{s}:`: it runs script in the reader's browser"
+                ),
+            )
+            .hint("`data:` images are allowed with `urls: { data_images: true }`"));
+        }
+    }
     Ok(())
 }
 
@@ -305,6 +366,28 @@ mod tests {
             e.message
         );
         assert_eq!(e.line_col().unwrap().0, 9);
+    }
+
+    #[test]
+    fn url_schemes_must_be_schemes_and_not_script_ones() {
+        let c = parse(&format!("{OK}urls:\n  schemes: [ms-settings]\n")).unwrap();
+        assert_eq!(c.config.urls.schemes, vec!["ms-settings"]);
+        assert!(!c.config.urls.data_images);
+        assert!(c
+            .config
+            .urls
+            .embed_hosts
+            .iter()
+            .any(|h| h == "www.youtube.com"));
+        let e = parse(&format!("{OK}urls:\n  schemes: [JavaScript]\n")).unwrap_err();
+        assert!(
+            e.message.contains("cannot allow `JavaScript:`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col(), Some((9, 1)));
+        let e = parse(&format!("{OK}urls:\n  schemes: [\"ms settings:\"]\n")).unwrap_err();
+        assert!(e.message.contains("is not a URL scheme"), "{}", e.message);
     }
 
     #[test]

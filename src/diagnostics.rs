@@ -52,12 +52,13 @@ pub enum Kind {
     ExternalLink,
     Redirect,
     RawHtml,
+    UnsafeUrl,
     /// A bug in helpsite: a panic that `serve` caught in a rebuild.
     Internal,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 25] = [
+    pub const ALL: [Kind; 26] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -82,6 +83,7 @@ impl Kind {
         Kind::ExternalLink,
         Kind::Redirect,
         Kind::RawHtml,
+        Kind::UnsafeUrl,
         Kind::Internal,
     ];
 
@@ -92,7 +94,7 @@ impl Kind {
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
             | Locale | OrphanPage | ExternalLink => Level::Warning,
-            Redirect | RawHtml | Internal => Level::Error,
+            Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
             UnknownLanguage | StaleTranslation => Level::Info,
@@ -130,6 +132,7 @@ impl Kind {
             Kind::ExternalLink => "broken external link",
             Kind::Redirect => "redirect problem",
             Kind::RawHtml => "raw HTML not allowed",
+            Kind::UnsafeUrl => "unsafe URL",
             Kind::Internal => "internal error",
         };
         if n == 1 {
@@ -154,7 +157,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 25] = [
+const KIND_NAMES: [&str; 26] = [
     "config",
     "io",
     "encoding",
@@ -179,6 +182,7 @@ const KIND_NAMES: [&str; 25] = [
     "external_link",
     "redirect",
     "raw_html",
+    "unsafe_url",
     "internal",
 ];
 

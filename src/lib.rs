@@ -20,6 +20,7 @@ pub mod session;
 pub mod sigpipe;
 pub mod site;
 pub mod source;
+pub mod url_policy;
 pub mod write;
 
 use std::path::{Path, PathBuf};

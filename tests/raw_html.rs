@@ -8,9 +8,12 @@ use common::{run_in, write};
 fn site(policy: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    // The `javascript:` link is an `unsafe_url` in every mode (tests/url_policy.rs); as a
+    // warning here, so the rest of the policy shows in a written page.
     let extra = policy
         .map(|p| format!("raw_html: {p}\n"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + "checks:\n  unsafe_url: warning\n";
     write(d, "helpsite.yml", &format!("title: T\nbase_url: https://docs.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n{extra}"));
     write(
         d,
@@ -32,10 +35,22 @@ fn page(dir: &tempfile::TempDir) -> String {
 #[test]
 fn allow_passes_raw_html_through() {
     let dir = site(None);
-    run_in(dir.path(), &["build"]).expect_code(0);
+    let run = run_in(dir.path(), &["build"]);
+    run.expect_code(0);
     let html = page(&dir);
     assert!(html.contains("<script>alert('x')</script>"));
     assert!(html.contains("onclick=\"steal()\""));
+    // URLs are held to the URL policy even here.
+    assert!(
+        run.stderr.contains("content/en-us/index.md:29:4"),
+        "{}",
+        run.stderr
+    );
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(
+        html.contains(">bad link</a>"),
+        "the link text stays: {html}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use super::highlight::escape_html;
 use super::{Ev, Labels};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::markdown::expand::Mapped;
+use crate::url_policy::{UrlPolicy, UrlUse};
 
 /// What a `[!...]` marker line at the start of a block quote paragraph says.
 #[derive(Debug, PartialEq)]
@@ -47,21 +48,30 @@ pub fn blockquotes<'a>(
     labels: &Labels,
     diags: &mut Vec<Diagnostic>,
     mapped: &Mapped,
+    policy: &UrlPolicy,
 ) -> Vec<Ev<'a>> {
-    blockquotes_at(events, labels, diags, mapped, 0)
+    let mut cx = QuoteCx {
+        labels,
+        diags,
+        mapped,
+        policy,
+    };
+    blockquotes_at(events, &mut cx, 0)
+}
+
+/// What rewriting a quote needs besides its events.
+struct QuoteCx<'c, 'p> {
+    labels: &'c Labels,
+    diags: &'c mut Vec<Diagnostic>,
+    mapped: &'c Mapped,
+    policy: &'c UrlPolicy<'p>,
 }
 
 /// Quotes nested deeper than this are left as plain quotes: no alert sits 32 quotes deep, and
 /// hostile input (10,000 nested `>`) must neither overflow the stack nor take quadratic time.
 const MAX_QUOTE_DEPTH: usize = 32;
 
-fn blockquotes_at<'a>(
-    events: Vec<Ev<'a>>,
-    labels: &Labels,
-    diags: &mut Vec<Diagnostic>,
-    mapped: &Mapped,
-    level: usize,
-) -> Vec<Ev<'a>> {
+fn blockquotes_at<'a>(events: Vec<Ev<'a>>, cx: &mut QuoteCx, level: usize) -> Vec<Ev<'a>> {
     if level >= MAX_QUOTE_DEPTH {
         return events;
     }
@@ -85,8 +95,8 @@ fn blockquotes_at<'a>(
                 }
                 children.push((e, r));
             }
-            let children = blockquotes_at(children, labels, diags, mapped, level + 1);
-            out.extend(quote(children, range, labels, diags, mapped));
+            let children = blockquotes_at(children, cx, level + 1);
+            out.extend(quote(children, range, cx));
         } else {
             out.push((ev, range));
         }
@@ -97,18 +107,20 @@ fn blockquotes_at<'a>(
 /// A run of the quote's content under one marker (or none).
 struct Segment<'a> {
     marker: Option<Marker>,
+    /// Where the marker line is.
+    at: std::ops::Range<usize>,
     events: Vec<Ev<'a>>,
 }
 
 fn quote<'a>(
     children: Vec<Ev<'a>>,
     range: std::ops::Range<usize>,
-    labels: &Labels,
-    diags: &mut Vec<Diagnostic>,
-    mapped: &Mapped,
+    cx: &mut QuoteCx,
 ) -> Vec<Ev<'a>> {
+    let (labels, mapped) = (cx.labels, cx.mapped);
     let mut segments: Vec<Segment<'a>> = vec![Segment {
         marker: None,
+        at: range.clone(),
         events: Vec::new(),
     }];
     let mut i = 0;
@@ -162,23 +174,24 @@ fn quote<'a>(
                 })
                 .collect();
             if let Some(m) = text.as_deref().and_then(parse_marker) {
+                let at = match (line.first(), line.last()) {
+                    (Some((_, a)), Some((_, b))) => a.start..b.end.max(a.start),
+                    _ => range.clone(),
+                };
                 if let Marker::Alert(kind) = &m {
                     if !labels.alerts.contains_key(kind) {
-                        let at = line
-                            .first()
-                            .map(|(_, r)| r.clone())
-                            .unwrap_or(range.clone());
                         let mut d = Diagnostic::new(Kind::Extension, format!("unknown alert `[!{}]`", kind.to_uppercase()))
                             .hint("use NOTE, TIP, IMPORTANT, CAUTION or WARNING, or add the kind under `alerts:` in helpsite.yml");
-                        if let Some((src, span)) = mapped.span(at) {
+                        if let Some((src, span)) = mapped.span(at.clone()) {
                             d = d.at(&src, span);
                         }
-                        diags.push(d);
+                        cx.diags.push(d);
                     }
                 }
                 flush(&mut pending, segments.last_mut().expect("segment"));
                 segments.push(Segment {
                     marker: Some(m),
+                    at,
                     events: Vec::new(),
                 });
                 continue;
@@ -228,11 +241,33 @@ fn quote<'a>(
                 out.push((Event::Html(CowStr::from("</div>\n")), 0..0));
             }
             Some(Marker::Video(url)) => {
-                let html = format!(
-                    "<div class=\"video\"><iframe src=\"{}\" title=\"{}\" loading=\"lazy\" allowfullscreen></iframe></div>\n",
-                    escape_html(&url),
-                    escape_html(&labels.video)
-                );
+                let html = match cx.policy.check(&url, UrlUse::Embed) {
+                    Ok(()) => format!(
+                        "<div class=\"video\"><iframe src=\"{}\" title=\"{}\" loading=\"lazy\" allowfullscreen></iframe></div>\n",
+                        escape_html(&url),
+                        escape_html(&labels.video)
+                    ),
+                    Err(r) => {
+                        let mut d = Diagnostic::new(Kind::UnsafeUrl, r.message).hint(r.hint);
+                        if let Some((src, span)) = mapped.span(seg.at.clone()) {
+                            d = d.at(&src, span);
+                        }
+                        cx.diags.push(d);
+                        // A video from a host that may not be embedded is still a fine link.
+                        let scheme = crate::url_policy::scheme(&url);
+                        if matches!(scheme.as_deref(), Some("http" | "https"))
+                            && cx.policy.check(&url, UrlUse::Link).is_ok()
+                        {
+                            format!(
+                                "<p class=\"video\"><a href=\"{}\">{}</a></p>\n",
+                                escape_html(&crate::paths::encode_href(&url)),
+                                escape_html(&labels.video)
+                            )
+                        } else {
+                            String::new()
+                        }
+                    }
+                };
                 out.push((Event::Html(CowStr::from(html)), range.clone()));
                 out.extend(seg.events);
             }

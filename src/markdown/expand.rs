@@ -454,6 +454,41 @@ impl State<'_, '_> {
             );
             return;
         };
+        // A URL the policy refuses is reported at the attribute; the image is left out, or
+        // written without its lightbox link.
+        let policy = crate::url_policy::UrlPolicy::new(&self.ctx.site.config.config);
+        let refused = |value: &str, usage| {
+            policy.check(value, usage).err().map(|r| {
+                let line = &file.source.text[span.clone()];
+                let at = line
+                    .find(value)
+                    .map(|i| span.start + i..span.start + i + value.len())
+                    .unwrap_or(span.clone());
+                Diagnostic::new(Kind::UnsafeUrl, r.message)
+                    .at(&file.source, at)
+                    .hint(r.hint)
+            })
+        };
+        let src_refused = match refused(&src, crate::url_policy::UrlUse::Image) {
+            Some(d) => {
+                ex.diags.push(d);
+                // A complex image still opens its long description (closed by `:::image-end:::`).
+                if kind != "complex" {
+                    return;
+                }
+                true
+            }
+            None => false,
+        };
+        let lightbox =
+            d.attr("lightbox")
+                .and_then(|lb| match refused(&lb, crate::url_policy::UrlUse::Link) {
+                    Some(d) => {
+                        ex.diags.push(d);
+                        None
+                    }
+                    None => Some(lb),
+                });
         let alt = d.attr("alt-text").unwrap_or_default();
         if kind != "icon" && alt.trim().is_empty() {
             ex.diags.push(
@@ -490,7 +525,9 @@ impl State<'_, '_> {
             img.push_str(" role=\"presentation\"");
         }
         img.push('>');
-        if let Some(lb) = d.attr("lightbox") {
+        if src_refused {
+            img.clear();
+        } else if let Some(lb) = lightbox {
             img = format!(
                 "<a href=\"{}\" class=\"lightbox\">{img}</a>",
                 escape_html(&lb)

@@ -7,6 +7,7 @@ pub mod docfx;
 pub mod expand;
 pub mod highlight;
 pub mod links;
+pub mod raw_html;
 pub mod sanitize;
 pub mod slug;
 
@@ -19,6 +20,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::site::{LocaleId, PageId, Site};
 use crate::source::Source;
+use crate::url_policy::{Refusal, UrlPolicy, UrlUse};
 use expand::{ExpandCtx, FileRef, Mapped};
 use highlight::{escape_html, Highlighter};
 use links::{LinkCtx, Resolved};
@@ -144,6 +146,7 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
         reader: page.locale,
         uids: ctx.uids,
     };
+    let policy = UrlPolicy::new(&site.config.config);
     let mut pass = Pass {
         ctx,
         lctx: &lctx,
@@ -151,9 +154,11 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
         out: &mut out,
         slugger: slug::Slugger::default(),
         page_id,
+        policy,
+        image_dropped: Vec::new(),
     };
     let events = pass.first_pass();
-    let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped);
+    let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped, &policy);
     let mut events = docfx::tabs(events);
     // A leading `# Title` moves to the page header, above the description and outline.
     if let Some((
@@ -178,7 +183,7 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     let mut html = String::with_capacity(ex.mapped.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     if site.config.config.raw_html == crate::config::RawHtml::Sanitize {
-        html = sanitize::clean(&html);
+        html = sanitize::clean(&html, &policy);
     }
     out.html = html;
     // Every page's body is held until the templates ran: no spare capacity (a big site's
@@ -199,7 +204,14 @@ struct Pass<'a, 'b> {
     out: &'a mut Rendered,
     slugger: slug::Slugger,
     page_id: PageId,
+    policy: UrlPolicy<'a>,
+    /// Per open image: whether its URL was refused (the alt text is written as text).
+    image_dropped: Vec<bool>,
 }
+
+/// An open link: the text that replaces its own (an `xref:` autolink's page title), and
+/// whether its URL was refused (its text is written without the link).
+type LinkFrame = (Option<String>, bool);
 
 impl<'b> Pass<'_, 'b> {
     fn diag_at(&self, d: Diagnostic, range: Range<usize>) -> Diagnostic {
@@ -207,6 +219,13 @@ impl<'b> Pass<'_, 'b> {
             Some((src, span)) => d.at(&src, span),
             None => d,
         }
+    }
+
+    /// Reports a URL the policy refused, at `range` of the expanded text.
+    fn refuse(&mut self, r: Refusal, range: Range<usize>) {
+        let d = Diagnostic::new(Kind::UnsafeUrl, r.message).hint(r.hint);
+        let d = self.diag_at(d, range);
+        self.out.diags.push(d);
     }
 
     fn first_pass(&mut self) -> Vec<Ev<'b>> {
@@ -226,7 +245,7 @@ impl<'b> Pass<'_, 'b> {
         }
         let mut out: Vec<Ev<'b>> = Vec::with_capacity(input.len());
         let mut i = 0;
-        let mut link_stack: Vec<Option<String>> = Vec::new();
+        let mut link_stack: Vec<LinkFrame> = Vec::new();
         while i < input.len() {
             let (ev, range) = std::mem::replace(&mut input[i], (Event::SoftBreak, 0..0));
             match ev {
@@ -326,6 +345,20 @@ impl<'b> Pass<'_, 'b> {
                     self.out.text.push_str(&code);
                     out.push((Event::Html(CowStr::from(html)), range));
                 }
+                Event::Start(Tag::HtmlBlock) => {
+                    // The block's lines are read as one: a tag may span lines.
+                    let mut lines = Vec::new();
+                    i += 1;
+                    while i < input.len() && !matches!(input[i].0, Event::End(TagEnd::HtmlBlock)) {
+                        lines.push(std::mem::replace(&mut input[i], (Event::SoftBreak, 0..0)));
+                        i += 1;
+                    }
+                    i += 1;
+                    let html = self.html_block(lines);
+                    out.push((Event::Start(Tag::HtmlBlock), range.clone()));
+                    out.push((Event::Html(CowStr::from(html)), range));
+                    out.push((Event::End(TagEnd::HtmlBlock), 0..0));
+                }
                 other => {
                     i += 1;
                     self.rewrite_inline(other, range, &mut out, &mut link_stack);
@@ -382,9 +415,21 @@ impl<'b> Pass<'_, 'b> {
         ev: Event<'b>,
         range: Range<usize>,
         out: &mut Vec<Ev<'b>>,
-        link_stack: &mut Vec<Option<String>>,
+        link_stack: &mut Vec<LinkFrame>,
     ) {
         match ev {
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. })
+                if self.policy.check(dest_url, url_use(&ev)).is_err() =>
+            {
+                if let Err(r) = self.policy.check(dest_url, url_use(&ev)) {
+                    self.refuse(r, range);
+                }
+                match ev {
+                    Event::Start(Tag::Link { .. }) => link_stack.push((None, true)),
+                    _ => self.image_dropped.push(true),
+                }
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -405,7 +450,7 @@ impl<'b> Pass<'_, 'b> {
                     } else {
                         None
                     };
-                link_stack.push(replace_text.clone());
+                link_stack.push((replace_text.clone(), false));
                 let dest = href.unwrap_or_else(|| dest_url.to_string());
                 out.push((
                     Event::Start(Tag::Link {
@@ -421,16 +466,24 @@ impl<'b> Pass<'_, 'b> {
                 }
             }
             Event::End(TagEnd::Link) => {
-                link_stack.pop();
-                out.push((ev, range));
+                if !link_stack.pop().is_some_and(|(_, dropped)| dropped) {
+                    out.push((ev, range));
+                }
             }
-            Event::Text(_) | Event::Code(_) if link_stack.last().is_some_and(|t| t.is_some()) => {}
+            Event::End(TagEnd::Image) => {
+                if !self.image_dropped.pop().unwrap_or(false) {
+                    out.push((ev, range));
+                }
+            }
+            Event::Text(_) | Event::Code(_) if link_stack.last().is_some_and(|t| t.0.is_some()) => {
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
+                self.image_dropped.push(false);
                 let href = self.resolve_url(&dest_url, range.clone(), true);
                 let dest = href.unwrap_or_else(|| dest_url.to_string());
                 out.push((
@@ -444,21 +497,13 @@ impl<'b> Pass<'_, 'b> {
                 ));
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains('<') => {
-                let writers = !self.mapped.generated_at(range.start);
-                if writers
-                    && self.ctx.site.config.config.raw_html == crate::config::RawHtml::Deny
-                    && !is_comment(&h)
-                {
-                    let d = Diagnostic::new(Kind::RawHtml, "raw HTML is not allowed on this site")
-                        .hint("write it in Markdown, or ask the site's owners to set `raw_html: sanitize`");
-                    let d = self.diag_at(d, range.clone());
-                    self.out.diags.push(d);
+                if !self.raw_html_allowed(&h, range.clone()) {
                     return;
                 }
                 for id in html_ids(&h) {
                     self.out.anchors.insert(id);
                 }
-                let rewritten = self.rewrite_html(&h, range.clone());
+                let rewritten = self.rewrite_html(&h, &[(0, range.clone())]);
                 out.push((Event::Html(CowStr::from(rewritten)), range));
             }
             Event::Text(t) => {
@@ -544,69 +589,151 @@ impl<'b> Pass<'_, 'b> {
         }
     }
 
-    /// Rewrites `href`/`src` in raw HTML tags like Markdown links, and makes `<a name>` an id
-    /// (the `name` attribute on `a` is obsolete in HTML5).
-    fn rewrite_html(&mut self, html: &str, range: Range<usize>) -> String {
-        // Most raw HTML (`<br>`, `<li>`, `</code>`...) has neither: copied as it is.
-        if !contains_ci(html, b"href") && !contains_ci(html, b"src") && !html.contains("<a name=\"")
+    /// Whether the writer's raw HTML `h` may stand (`raw_html: deny` refuses it, with a
+    /// finding); extension markup helpsite wrote is always allowed.
+    fn raw_html_allowed(&mut self, h: &str, range: Range<usize>) -> bool {
+        let writers = !self.mapped.generated_at(range.start);
+        if writers
+            && h.contains('<')
+            && self.ctx.site.config.config.raw_html == crate::config::RawHtml::Deny
+            && !is_comment(h)
         {
+            let d = Diagnostic::new(Kind::RawHtml, "raw HTML is not allowed on this site")
+                .hint("write it in Markdown, or ask the site's owners to set `raw_html: sanitize`");
+            let d = self.diag_at(d, range);
+            self.out.diags.push(d);
+            return false;
+        }
+        true
+    }
+
+    /// The lines of one HTML block, joined and rewritten as one fragment.
+    fn html_block(&mut self, lines: Vec<Ev<'b>>) -> String {
+        let mut joined = String::new();
+        let mut pieces: Vec<(usize, Range<usize>)> = Vec::new();
+        for (e, r) in lines {
+            let (Event::Html(h) | Event::InlineHtml(h) | Event::Text(h)) = e else {
+                continue;
+            };
+            if !self.raw_html_allowed(&h, r.clone()) {
+                continue;
+            }
+            for id in html_ids(&h) {
+                self.out.anchors.insert(id);
+            }
+            pieces.push((joined.len(), r));
+            joined.push_str(&h);
+        }
+        if pieces.is_empty() {
+            return joined;
+        }
+        self.rewrite_html(&joined, &pieces)
+    }
+
+    /// Holds raw HTML to the URL policy (a refused URL attribute is reported and left out) and
+    /// rewrites `href`/`src` like Markdown links; makes `<a name>` an id (the `name` attribute
+    /// on `a` is obsolete in HTML5). `pieces` maps offsets of `html` to the events it was
+    /// joined from: `(offset in html, event range)`, in order.
+    fn rewrite_html(&mut self, html: &str, pieces: &[(usize, Range<usize>)]) -> String {
+        // Most raw HTML (`<br>`, `<li>`, `</code>`...) has no attribute: copied as it is.
+        if !html.contains('=') {
             return html.to_string();
         }
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while let Some((before, attr, value, after)) = next_url_attr(rest) {
-            out.push_str(before);
-            out.push_str(attr);
-            let image = attr.starts_with("src");
-            match self.resolve_url(&decode_entities(value), range.clone(), image) {
-                Some(h) => out.push_str(&escape_html(&h)),
-                None => out.push_str(value),
+        let piece = |o: usize| &pieces[pieces.partition_point(|(j, _)| *j <= o).max(1) - 1];
+        // The expanded-text range of `html[r]`, for a finding's position.
+        let at = |r: Range<usize>| {
+            let (j, ev) = piece(r.start);
+            let s = ev.start + (r.start - j);
+            s..s + r.len()
+        };
+        let Some(attrs) = raw_html::url_attrs(html) else {
+            self.refuse(
+                Refusal {
+                    message: "this raw HTML nests tags in other tags' attributes too deeply to check its URLs; it is written as text".into(),
+                    hint: "write plain HTML: one tag after another",
+                },
+                at(0..html.len().min(1)),
+            );
+            return escape_html(html);
+        };
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for a in attrs {
+            let usage = a.usage();
+            if let Some(r) = a
+                .urls()
+                .into_iter()
+                .find_map(|u| self.policy.check(u, usage).err())
+            {
+                self.refuse(r, at(a.range.clone()));
+                edits.push((a.range, " ".into()));
+                continue;
             }
-            rest = after;
+            if a.primary && (a.name == "href" || a.name == "src") {
+                let ev = piece(a.range.start).1.clone();
+                if let Some(h) = self.resolve_url(&a.value, ev, a.name == "src") {
+                    let quoted = html[..a.value_range.start].ends_with(['"', '\'']);
+                    let v = escape_html(&h);
+                    edits.push((a.value_range, if quoted { v } else { format!("\"{v}\"") }));
+                }
+            }
         }
-        out.push_str(rest);
-        out.replace("<a name=\"", "<a id=\"")
+        // A URL written in place of another never changes how the rest reads; a removed
+        // attribute may (it can take a quote that closed another tag's value), so after a
+        // removal the fragment is read again. Edits that overlapped (a tag inside another's
+        // value) wait for the next round; a fragment that stays unsafe is written as text.
+        let removed = edits.iter().any(|(_, with)| with == " ");
+        let (mut out, skipped) = apply_edits(html, edits);
+        if !removed && !skipped {
+            return out.replace("<a name=\"", "<a id=\"");
+        }
+        for _ in 0..4 {
+            let Some(attrs) = raw_html::url_attrs(&out) else {
+                break;
+            };
+            let cuts: Vec<(Range<usize>, String)> = attrs
+                .into_iter()
+                .filter(|a| {
+                    a.urls()
+                        .into_iter()
+                        .any(|u| self.policy.check(u, a.usage()).is_err())
+                })
+                .map(|a| (a.range, " ".to_string()))
+                .collect();
+            if cuts.is_empty() {
+                return out.replace("<a name=\"", "<a id=\"");
+            }
+            out = apply_edits(&out, cuts).0;
+        }
+        escape_html(html)
     }
 }
 
-/// Finds the next ` href="..."` or ` src="..."` attribute: (text before, `href="`, value, rest
-/// starting at the closing quote).
-fn next_url_attr(s: &str) -> Option<(&str, &str, &str, &str)> {
-    let lower = s.to_ascii_lowercase();
-    let mut best: Option<usize> = None;
-    for pat in [
-        " href=\"",
-        " src=\"",
-        "\thref=\"",
-        "\nhref=\"",
-        " href='",
-        " src='",
-    ] {
-        if let Some(i) = lower.find(pat) {
-            best = Some(best.map_or(i, |b: usize| b.min(i)));
+/// Replaces ranges of `s`, in order; an edit overlapping an earlier one is skipped (the
+/// second value says whether one was).
+fn apply_edits(s: &str, mut edits: Vec<(Range<usize>, String)>) -> (String, bool) {
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(s.len());
+    let mut pos = 0;
+    let mut skipped = false;
+    for (r, with) in edits {
+        if r.start < pos {
+            skipped = true;
+            continue;
         }
+        out.push_str(&s[pos..r.start]);
+        out.push_str(&with);
+        pos = r.end;
     }
-    let i = best?;
-    let eq = s[i..].find('=')? + i;
-    let quote = s.as_bytes()[eq + 1] as char;
-    let vstart = eq + 2;
-    let vend = s[vstart..].find(quote).map(|j| vstart + j)?;
-    Some((&s[..i + 1], &s[i + 1..vstart], &s[vstart..vend], &s[vend..]))
+    out.push_str(&s[pos..]);
+    (out, skipped)
 }
 
-/// Whether `hay` contains `needle` (ASCII, any case).
-fn contains_ci(hay: &str, needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
+/// What a Markdown link or image's URL is used for.
+fn url_use(ev: &Event) -> UrlUse {
+    match ev {
+        Event::Start(Tag::Image { .. }) => UrlUse::Image,
+        _ => UrlUse::Link,
+    }
 }
 
 fn is_comment(h: &str) -> bool {
@@ -763,15 +890,6 @@ mod tests {
         assert_eq!(
             html_ids("<A NAME=\"Up\"></A><p ID=\" q \" data-id=\"no\"><b id=\"\"><i id='s'>"),
             vec!["Up", "q", "s"]
-        );
-    }
-
-    #[test]
-    fn url_attributes_found() {
-        let (b, a, v, r) = next_url_attr("<img alt=\"x\" src=\"m/a.png\">").unwrap();
-        assert_eq!(
-            (b, a, v, r),
-            ("<img alt=\"x\" ", "src=\"", "m/a.png", "\">")
         );
     }
 

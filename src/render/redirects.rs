@@ -1,8 +1,14 @@
 //! Redirects: DocFX's `.openpublishing.redirection.json` (`redirections[]` with `source_path`,
 //! `redirect_url`, `redirect_document_id`) and front matter `redirect_from:`. Each becomes a
 //! small page at the old URL in every locale (meta refresh, canonical link, a visible link),
-//! plus a `_redirects` file for hosts that read one. Chains collapse to their final target;
-//! loops and targets that do not exist are errors.
+//! plus a `_redirects` file for hosts that read one. Chains collapse to their final target
+//! (each old path is followed once, so a chain of 10,000 costs no more than 10,000 single
+//! redirects); loops and targets that do not exist are errors.
+//!
+//! Targets are site paths, paths relative to the old file, or `http(s)` URLs; sources are site
+//! paths. An entry with a control character, a protocol-relative target (`//host`) or any other
+//! scheme is reported and left out of every output, and every field of `_redirects` is
+//! percent-encoded so no value can add a field or a line.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +19,7 @@ use crate::load::frontmatter;
 use crate::paths;
 use crate::site::Site;
 use crate::source::Source;
+use crate::url_policy;
 
 pub const REDIRECTION_FILE: &str = ".openpublishing.redirection.json";
 
@@ -67,6 +74,10 @@ pub fn collect(site: &Site, diags: &mut Vec<Diagnostic>) -> Redirects {
         };
         for old in list {
             let span = frontmatter::field_span(&p.source, &p.front, "redirect_from");
+            if let Some(d) = bad_source(&old) {
+                diags.push(d.at(&p.source, span));
+                continue;
+            }
             match old_article_path(site, &old) {
                 Some(from) => entries.push(Entry {
                     from,
@@ -85,6 +96,77 @@ pub fn collect(site: &Site, diags: &mut Vec<Diagnostic>) -> Redirects {
         }
     }
     resolve(site, entries, diags)
+}
+
+/// A redirect source that is not a plain path: control characters (a line break would start a
+/// new rule in `_redirects`).
+fn bad_source(raw: &str) -> Option<Diagnostic> {
+    raw.chars().any(char::is_control).then(|| {
+        Diagnostic::new(
+            Kind::Redirect,
+            format!(
+                "the redirect source `{}` holds a control character",
+                raw.escape_debug()
+            ),
+        )
+        .hint(
+            "a redirect source is a path of the site, such as `old/page.md`; the entry is left out",
+        )
+    })
+}
+
+/// A redirect target that is neither a site path, a path relative to the old file, nor an
+/// `http(s)` URL without control characters.
+fn bad_target(raw: &str) -> Option<Diagnostic> {
+    let hint = "redirect to a page of the site (`/a/b.md`, `../b.md`) or an http(s) URL; the entry is left out";
+    if raw.chars().any(char::is_control) {
+        return Some(
+            Diagnostic::new(
+                Kind::UnsafeUrl,
+                format!(
+                    "the redirect target `{}` holds a control character",
+                    raw.escape_debug()
+                ),
+            )
+            .hint(hint),
+        );
+    }
+    if url_policy::is_protocol_relative(raw) {
+        return Some(
+            Diagnostic::new(
+                Kind::UnsafeUrl,
+                format!("the redirect target `{raw}` names another host without a scheme"),
+            )
+            .hint(hint),
+        );
+    }
+    match url_policy::scheme(raw).as_deref() {
+        None | Some("http" | "https") => None,
+        Some(s) => Some(
+            Diagnostic::new(
+                Kind::UnsafeUrl,
+                format!("a redirect to a `{s}:` URL is not allowed: `{raw}`"),
+            )
+            .hint(hint),
+        ),
+    }
+}
+
+/// A value for one field of a `_redirects` line: everything that is whitespace or a control
+/// character to any reader (Unicode's, not only ASCII's) percent-encoded.
+fn rule_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `content/en-us/a/b.md`, `en-us/a/b.md`, `/a/b`, `a/b/` -> `a/b.md`.
@@ -172,6 +254,10 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
             );
             continue;
         }
+        if let Some(d) = bad_source(sp).or_else(|| bad_target(url)) {
+            diags.push(d.at(&source, span));
+            continue;
+        }
         let Some(from) = old_article_path(site, sp) else {
             diags.push(
                 Diagnostic::new(
@@ -210,13 +296,26 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
     }
 }
 
+/// Where following an old article path ends.
+#[derive(Debug, Clone)]
+enum End {
+    Found(Target),
+    /// The chain reaches an article that neither exists nor is redirected.
+    Missing(String),
+    /// The chain runs into loop number `n`.
+    Loop(usize),
+}
+
 fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Redirects {
     let src = site.source_locale;
     let by_from: HashMap<String, &Entry> =
         entries.iter().map(|e| (e.from.to_lowercase(), e)).collect();
     let mut finals: BTreeMap<String, (Target, &Entry)> = BTreeMap::new();
-    // A loop of n redirects is one problem, reported once at its first entry.
-    let mut loops_seen: Vec<Vec<String>> = Vec::new();
+    // Where each redirected path ends, once known: every path is followed once.
+    let mut ends: HashMap<String, End> = HashMap::new();
+    // Loops found (their message), and whether each was reported: a loop of n redirects is
+    // one problem, reported once at the first entry that runs into it.
+    let mut loops: Vec<(String, bool)> = Vec::new();
     for e in &entries {
         if site.lookup(src, &e.from).is_some() {
             diags.push(
@@ -229,54 +328,59 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
             );
             continue;
         }
-        // Follow the chain to its end.
-        let mut seen = vec![e.from.to_lowercase()];
+        // Follow the chain until a known end, keeping the path walked.
+        let first = e.from.to_lowercase();
+        let mut path = vec![first.clone()];
+        let mut on_path: HashMap<String, usize> = HashMap::from([(first, 0)]);
         let mut to = e.to.clone();
-        let result = loop {
-            match &to {
-                Target::External(_) => break Ok(to.clone()),
-                Target::Article(a) => {
-                    if site.lookup(src, a).is_some() {
-                        break Ok(to.clone());
-                    }
-                    let key = a.to_lowercase();
-                    if seen.contains(&key) {
-                        let start = seen.iter().position(|s| *s == key).unwrap_or(0);
-                        let mut members: Vec<String> = seen[start..].to_vec();
-                        members.sort();
-                        seen.push(key);
-                        if loops_seen.contains(&members) {
-                            break Err(String::new());
-                        }
-                        loops_seen.push(members);
-                        break Err(format!("redirect loop: {}", seen.join(" -> ")));
-                    }
-                    match by_from.get(&key) {
-                        Some(next) => {
-                            seen.push(key);
-                            to = next.to.clone();
-                        }
-                        None => {
-                            break Err(format!(
-                                "`{}` redirects to `{a}`, which does not exist",
-                                e.from
-                            ))
-                        }
-                    }
+        let end = loop {
+            let Target::Article(a) = &to else {
+                break End::Found(to);
+            };
+            if site.lookup(src, a).is_some() {
+                break End::Found(to);
+            }
+            let key = a.to_lowercase();
+            if let Some(known) = ends.get(&key) {
+                break known.clone();
+            }
+            if let Some(&i) = on_path.get(&key) {
+                let mut chain = path[i..].to_vec();
+                chain.push(key);
+                loops.push((format!("redirect loop: {}", chain.join(" -> ")), false));
+                break End::Loop(loops.len() - 1);
+            }
+            match by_from.get(&key) {
+                Some(next) => {
+                    on_path.insert(key.clone(), path.len());
+                    path.push(key);
+                    to = next.to.clone();
                 }
+                None => break End::Missing(a.clone()),
             }
         };
-        match result {
-            Ok(t) => {
-                finals.insert(e.from.clone(), (t, e));
-            }
-            Err(msg) if msg.is_empty() => {}
-            Err(msg) => diags.push(
-                Diagnostic::new(Kind::Redirect, msg)
-                    .at(&e.source, e.span.clone())
-                    .hint("point the redirect at an existing article or URL"),
-            ),
+        // Every path walked ends where this one does (the first is `e`'s own, and another
+        // entry may redirect the same path elsewhere).
+        for k in path.into_iter().skip(1) {
+            ends.insert(k, end.clone());
         }
+        let msg = match end {
+            End::Found(t) => {
+                finals.insert(e.from.clone(), (t, e));
+                continue;
+            }
+            End::Missing(a) => format!("`{}` redirects to `{a}`, which does not exist", e.from),
+            End::Loop(n) if !loops[n].1 => {
+                loops[n].1 = true;
+                loops[n].0.clone()
+            }
+            End::Loop(_) => continue,
+        };
+        diags.push(
+            Diagnostic::new(Kind::Redirect, msg)
+                .at(&e.source, e.span.clone())
+                .hint("point the redirect at an existing article or URL"),
+        );
     }
     let base = site.config.config.base_path();
     let origin = site.config.config.origin_and_base();
@@ -292,7 +396,11 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
                     None => continue,
                 },
             };
-            rules.push_str(&format!("{base}{old_url} {href} 301\n"));
+            rules.push_str(&format!(
+                "{} {} 301\n",
+                rule_field(&format!("{base}{old_url}")),
+                rule_field(&paths::encode_href(&href))
+            ));
             pages.push(RedirectPage {
                 path: format!("{old_url}index.html"),
                 target_href: paths::encode_href(&href),

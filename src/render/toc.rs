@@ -313,7 +313,28 @@ fn add_entries(
                 }
             }
         }
-        if let Some(href) = link.filter(|_| !nested_toc || e.topic_href.is_some()) {
+        let link = link.filter(|_| !nested_toc || e.topic_href.is_some());
+        // A URL the policy refuses is reported once (in the TOC's own locale) and never
+        // written: the entry shows as text.
+        let refused = link.and_then(|href| {
+            crate::url_policy::UrlPolicy::new(&site.config.config)
+                .check(href, crate::url_policy::UrlUse::Link)
+                .err()
+                .map(|r| (href, r))
+        });
+        if let Some((href, r)) = refused {
+            if report {
+                let span = match source.text[at..].find(href.as_str()) {
+                    Some(i) => at + i..at + i + href.len(),
+                    None => at..at + name.len() + 6,
+                };
+                diags.push(
+                    Diagnostic::new(Kind::UnsafeUrl, r.message)
+                        .at(source, span)
+                        .hint(r.hint),
+                );
+            }
+        } else if let Some(href) = link {
             if crate::markdown::links::is_external(href) {
                 toc.nodes[id].href = Some(href.clone());
             } else {
