@@ -119,7 +119,12 @@ proptest! {
                     prop_assert_eq!(s.as_bytes(), &bytes[..]);
                 }
             }
-            Err(at) => prop_assert!(at <= bytes.len()),
+            Err(bad) => {
+                // The span is in the text as shown: inside it, on character boundaries.
+                prop_assert!(bad.span.start < bad.span.end && bad.span.end <= bad.text.len());
+                prop_assert!(bad.text.is_char_boundary(bad.span.start));
+                prop_assert!(bad.text.is_char_boundary(bad.span.end));
+            }
         }
     }
 
