@@ -54,21 +54,26 @@ fn default_max_file_size() -> u64 {
 }
 
 /// `1048576`, `"512 KiB"`, `"10MiB"`, `"1 GB"`: binary and decimal units, case-insensitive.
+/// A visitor rather than an untagged enum, so the YAML parser keeps the error's position.
 fn deserialize_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Size {
-        Bytes(u64),
-        Text(String),
+    struct SizeVisitor;
+    impl serde::de::Visitor<'_> for SizeVisitor {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number of bytes or a size such as `10 MiB`")
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+        fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<u64, E> {
+            parse_size(t).ok_or_else(|| {
+                E::custom(format!(
+                    "`{t}` is not a size: write a number of bytes or, for example, `10 MiB`"
+                ))
+            })
+        }
     }
-    match Size::deserialize(d)? {
-        Size::Bytes(n) => Ok(n),
-        Size::Text(t) => parse_size(&t).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{t}` is not a size: write a number of bytes or, for example, `10 MiB`"
-            ))
-        }),
-    }
+    d.deserialize_any(SizeVisitor)
 }
 
 pub(crate) fn parse_size(text: &str) -> Option<u64> {

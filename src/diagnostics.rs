@@ -311,13 +311,16 @@ impl Diagnostic {
                 // Show the lines the span covers (at most 3), numbered as in the file.
                 let (end_line, _) = loc.source.line_col(span.end);
                 let end_line = end_line.min(line + 2);
-                let start = loc.source.line_range(line).start;
+                let first = loc.source.line_range(line);
+                let start = first.start;
                 let end = loc.source.line_range(end_line).end.max(start);
                 text = loc.source.text[start..end].to_string();
-                // The span relative to the lines shown, both ends on character boundaries.
+                // The span relative to the lines shown, both ends on character boundaries; a
+                // start inside the line ending is the end of the line's text, as in `line_col`,
+                // so annotate-snippets' `file:line:col` is the one JSON reports.
                 let shown = crate::source::clamp_span(
                     &text,
-                    span.start.saturating_sub(start)..span.end.saturating_sub(start),
+                    span.start.min(first.end) - start..span.end.saturating_sub(start),
                 );
                 let (s, e) = (shown.start, shown.end);
                 groups.push(

@@ -36,15 +36,20 @@ impl SourceFile {
     }
 
     /// 1-based line and column (in characters) of a byte offset. Offsets past the end or
-    /// inside a multi-byte character are clamped, never a panic.
+    /// inside a multi-byte character are clamped, never a panic; an offset inside a line
+    /// ending is the column just past the line's text, so it is always a column of the line
+    /// shown.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        let range = self.line_range(line + 1);
+        let col = self.text[range.start..offset.min(range.end)]
+            .chars()
+            .count()
+            + 1;
         (line + 1, col)
     }
 
