@@ -938,3 +938,87 @@ fn yaml_nested_100000_deep_is_refused_at_its_position() {
     let f = expect_finding(&run, "error", "config", "helpsite.yml:7:139");
     assert!(f.message.contains("nested more than 128 levels"), "{f:?}");
 }
+
+/// `l10n stamp` on translations with a lone CR, a folded value and in UTF-16: exactly the two
+/// values change, every other byte (endings, BOM, encoding) stays.
+#[test]
+fn l10n_stamp_keeps_every_other_byte() {
+    let site = temp_site();
+    let d = site.path();
+    write(
+        d,
+        "helpsite.yml",
+        &format!("{CONFIG}  - code: sv-SE\n    name: Svenska\n"),
+    );
+    write(d, "content/en-us/a.md", "---\ntitle: A\n---\n# A\n");
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "cr.md",
+            b"---\r\ntitle: A\r\nms.openlocfilehash: old\rms.locfileid: 1\rms.lasthandoff: x\r\n---\r\n# A\r".to_vec(),
+            "---\r\ntitle: A\r\nms.openlocfilehash: {H}\rms.locfileid: 1\rms.lasthandoff: {D}\r\n---\r\n# A\r",
+        ),
+        (
+            "folded.md",
+            b"\xEF\xBB\xBF---\ntitle: A\nms.openlocfilehash: >-\n  0123\n  4567\nms.locfileid: 1\n---\n# A\n".to_vec(),
+            "\u{feff}---\ntitle: A\nms.openlocfilehash: {H}\nms.locfileid: 1\nms.lasthandoff: {D}\n---\n# A\n",
+        ),
+        (
+            "utf16.md",
+            utf16("---\r\ntitle: Å\r\nms.openlocfilehash: old\r\n---\r\n# Å\r\n", false, true),
+            "---\r\ntitle: Å\r\nms.openlocfilehash: {H}\r\nms.lasthandoff: {D}\r\n---\r\n# Å\r\n",
+        ),
+    ];
+    for (name, bytes, _) in &cases {
+        let rel = if *name == "utf16.md" {
+            "content/sv-se/a.md".to_string()
+        } else {
+            format!("content/sv-se/sub/{name}")
+        };
+        write_bytes(d, &rel, bytes);
+    }
+    // Each translation needs its source: `sub/cr.md` and `sub/folded.md` mirror `a.md`.
+    write(d, "content/en-us/sub/cr.md", "---\ntitle: A\n---\n# A\n");
+    write(
+        d,
+        "content/en-us/sub/folded.md",
+        "---\ntitle: A\n---\n# A\n",
+    );
+    for (name, _, want) in &cases {
+        let rel = if *name == "utf16.md" {
+            "content/sv-se/a.md".to_string()
+        } else {
+            format!("content/sv-se/sub/{name}")
+        };
+        let run = run_case(d, &["l10n", "stamp", &rel], 0);
+        let hash = run.stdout.trim().rsplit(' ').next().unwrap().to_string();
+        assert_eq!(hash.len(), 40, "{}", run.stdout);
+        let after = fs::read(d.join(&rel)).unwrap();
+        let text = if *name == "utf16.md" {
+            assert_eq!(after[..2], [0xFF, 0xFE], "the BOM is kept");
+            let units: Vec<u16> = after[2..]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        } else {
+            String::from_utf8(after.clone()).unwrap()
+        };
+        let date = text
+            .split("ms.lasthandoff: ")
+            .nth(1)
+            .unwrap()
+            .get(..10)
+            .unwrap()
+            .to_string();
+        let want = want.replace("{H}", &hash).replace("{D}", &date);
+        let want_bytes = if *name == "utf16.md" {
+            utf16(&want, false, true)
+        } else {
+            want.into_bytes()
+        };
+        assert_eq!(after, want_bytes, "{name}: {text:?}");
+    }
+    // And `build` reads all three as fresh translations.
+    let run = run_case(d, &["check", "-v"], 0);
+    assert!(!run.stderr.contains("stale_translation"), "{}", run.stderr);
+}
