@@ -43,6 +43,13 @@ pub struct Config {
     /// Which URLs may be written (see `url_policy`): extra schemes, `data:` images, embed hosts.
     #[serde(default)]
     pub urls: UrlsConfig,
+    /// The largest input file read (articles, includes, snippets, TOCs, redirects, UI strings):
+    /// a number of bytes or a size such as `10 MiB`. A larger file is an `io` finding.
+    #[serde(
+        default = "default_max_file_size",
+        deserialize_with = "deserialize_size"
+    )]
+    pub max_file_size: u64,
 }
 
 /// `urls:` in helpsite.yml.
@@ -75,6 +82,50 @@ fn default_embed_hosts() -> Vec<String> {
         .iter()
         .map(|h| h.to_string())
         .collect()
+}
+
+fn default_max_file_size() -> u64 {
+    crate::source::DEFAULT_MAX_FILE_SIZE
+}
+
+/// `1048576`, `"512 KiB"`, `"10MiB"`, `"1 GB"`: binary and decimal units, case-insensitive.
+/// A visitor rather than an untagged enum, so the YAML parser keeps the error's position.
+fn deserialize_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct SizeVisitor;
+    impl serde::de::Visitor<'_> for SizeVisitor {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number of bytes or a size such as `10 MiB`")
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u64, E> {
+            Ok(n)
+        }
+        fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<u64, E> {
+            parse_size(t).ok_or_else(|| {
+                E::custom(format!(
+                    "`{t}` is not a size: write a number of bytes or, for example, `10 MiB`"
+                ))
+            })
+        }
+    }
+    d.deserialize_any(SizeVisitor)
+}
+
+pub(crate) fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let n: u64 = t[..split].parse().ok()?;
+    let unit: u64 = match t[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => return None,
+    };
+    n.checked_mul(unit)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -173,6 +224,10 @@ impl LoadedConfig {
         }
     }
 
+    pub fn max_file_size(&self) -> u64 {
+        self.config.max_file_size
+    }
+
     pub fn theme_dir(&self) -> Option<PathBuf> {
         self.config.theme.as_ref().map(|t| self.root.join(t))
     }
@@ -182,31 +237,33 @@ impl LoadedConfig {
 pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
     let path = root.join(CONFIG_FILE);
     let display = CONFIG_FILE.to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        let msg = if e.kind() == std::io::ErrorKind::NotFound {
-            format!("no {CONFIG_FILE} in {}", root.display())
-        } else {
-            format!("cannot read {}: {e}", path.display())
-        };
-        Diagnostic::new(Kind::Config, msg)
-            .in_file(path.display().to_string())
-            .hint("run `helpsite init DIR` to create a site, or pass `--site DIR`")
+    // Read like any other input: a regular file, bounded by the default size (the configured
+    // one is not known yet).
+    let bytes = crate::source::read_regular(&path, Some(crate::source::DEFAULT_MAX_FILE_SIZE))
+        .map_err(|e| match e {
+            crate::source::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Diagnostic::new(
+                    Kind::Config,
+                    format!("no {CONFIG_FILE} in {}", root.display()),
+                )
+                .in_file(path.display().to_string())
+                .hint("run `helpsite init DIR` to create a site, or pass `--site DIR`")
+            }
+            e => Diagnostic::new(Kind::Config, format!("cannot read {}: {e}", path.display()))
+                .in_file(path.display().to_string())
+                .hint("run `helpsite init DIR` to create a site, or pass `--site DIR`"),
+        })?;
+    let text = crate::source::decode(&bytes).map_err(|bad| {
+        let source = SourceFile::new(path.clone(), display.clone(), bad.text);
+        Diagnostic::new(Kind::Config, "helpsite.yml is not UTF-8 text")
+            .at(&source, bad.span)
+            .hint("save the file as UTF-8")
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let source = SourceFile::new(path, display, text);
-    let config: Config = serde_yaml::from_str(&source.text).map_err(|e| {
-        let span = e
-            .location()
-            .map(|l| l.index()..l.index() + 1)
-            .unwrap_or(0..0);
-        let message = e.to_string();
-        // serde_yaml appends " at line N column M"; the location says it already.
-        let message = match message.find(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
+    let config: Config = crate::load::yaml::from_str(&source.text).map_err(|e| {
+        let message = e.message;
         let mut d = Diagnostic::new(Kind::Config, format!("invalid configuration: {message}"))
-            .at(&source, span);
+            .at(&source, e.offset..e.offset + 1);
         if message.contains("unknown field") {
             d = d.hint("see the configuration section of the README for the accepted keys");
         }

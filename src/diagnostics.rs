@@ -193,6 +193,13 @@ pub struct Location {
     pub span: Range<usize>,
 }
 
+impl Location {
+    /// The span, clamped and snapped to character boundaries: safe to slice the text with.
+    pub fn span(&self) -> Range<usize> {
+        self.source.clamp(self.span.clone())
+    }
+}
+
 /// A finding. Boxed, so `Result<T, Diagnostic>` stays small on the happy path.
 #[derive(Debug, Clone)]
 pub struct Diagnostic(Box<Finding>);
@@ -236,11 +243,13 @@ impl Diagnostic {
         }))
     }
 
+    /// Places the finding in `source`. The span is clamped to the text and snapped to character
+    /// boundaries here, and again when shown (`Location` is plain data anyone can build).
     pub fn at(mut self, source: &Source, span: Range<usize>) -> Self {
         self.file = Some(source.display.clone());
         self.location = Some(Location {
             source: source.clone(),
-            span,
+            span: source.clamp(span),
         });
         self
     }
@@ -269,7 +278,7 @@ impl Diagnostic {
     pub fn line_col(&self) -> Option<(usize, usize)> {
         self.location
             .as_ref()
-            .map(|l| l.source.line_col(l.span.start))
+            .map(|l| l.source.line_col(l.span().start))
     }
 
     /// `file:line:col`, `file`, or nothing.
@@ -284,7 +293,7 @@ impl Diagnostic {
     /// The source line(s) the finding points at, as plain text.
     pub fn snippet(&self) -> Option<String> {
         let loc = self.location.as_ref()?;
-        let (line, _) = loc.source.line_col(loc.span.start);
+        let (line, _) = loc.source.line_col(loc.span().start);
         Some(loc.source.text[loc.source.line_range(line)].to_string())
     }
 
@@ -306,16 +315,23 @@ impl Diagnostic {
         let text: String;
         match &self.location {
             Some(loc) => {
-                let (line, _) = loc.source.line_col(loc.span.start);
+                let span = loc.span();
+                let (line, _) = loc.source.line_col(span.start);
                 // Show the lines the span covers (at most 3), numbered as in the file.
-                let (end_line, _) = loc.source.line_col(loc.span.end.max(loc.span.start));
+                let (end_line, _) = loc.source.line_col(span.end);
                 let end_line = end_line.min(line + 2);
-                let start = loc.source.line_range(line).start;
-                let end = loc.source.line_range(end_line).end;
+                let first = loc.source.line_range(line);
+                let start = first.start;
+                let end = loc.source.line_range(end_line).end.max(start);
                 text = loc.source.text[start..end].to_string();
-                let s = (loc.span.start - start).min(text.len());
-                let mut e = loc.span.end.saturating_sub(start).min(text.len()).max(s);
-                e = crate::source::floor_char_boundary(&text, e);
+                // The span relative to the lines shown, both ends on character boundaries; a
+                // start inside the line ending is the end of the line's text, as in `line_col`,
+                // so annotate-snippets' `file:line:col` is the one JSON reports.
+                let shown = crate::source::clamp_span(
+                    &text,
+                    span.start.min(first.end) - start..span.end.saturating_sub(start),
+                );
+                let (s, e) = (shown.start, shown.end);
                 groups.push(
                     level.primary_title(title.as_str()).element(
                         Snippet::source(text.as_str())

@@ -96,8 +96,11 @@ fn host_of(url: &str) -> String {
 
 fn load_cache(path: &Option<PathBuf>) -> HashMap<String, Outcome> {
     path.as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|t| serde_json::from_str(&t).ok())
+        // A regular file of sane size only: a FIFO here would block `check --external`.
+        .and_then(|p| {
+            crate::source::read_regular(p, Some(crate::source::DEFAULT_MAX_FILE_SIZE)).ok()
+        })
+        .and_then(|t| serde_json::from_slice(&t).ok())
         .unwrap_or_default()
 }
 

@@ -217,7 +217,7 @@ impl Session {
             match change {
                 Change::Unrelated => {}
                 Change::ThemeStatic { rel, path } => {
-                    let bytes = std::fs::read(&path).ok()?;
+                    let bytes = crate::source::read_regular(&path, None).ok()?;
                     st.theme.statics.insert(rel.clone(), bytes.clone());
                     statics.push((format!("_static/{rel}"), bytes));
                 }
@@ -228,7 +228,11 @@ impl Session {
                     let old = st.site.locales[locale].markdown.get(&rel)?.clone();
                     let display = old.display.clone();
                     let mut diags = Vec::new();
-                    let new_src = match load::read_source(&path, display.clone()) {
+                    let new_src = match load::read_source(
+                        &path,
+                        display.clone(),
+                        st.site.config.max_file_size(),
+                    ) {
                         Ok(s) => s,
                         Err(d) => {
                             file_diags.push((display, vec![d]));
@@ -460,14 +464,14 @@ impl Session {
                 files_written += 1;
             }
             for (rel, from) in &copies {
-                match std::fs::read(from) {
+                match crate::source::read_regular(from, None) {
                     Ok(bytes) => {
                         if let Err(e) = crate::write::replace_file(&st.out, rel, &bytes) {
                             return Some(Err(io(e)));
                         }
                         files_written += 1;
                     }
-                    Err(e) => return Some(Err(io(e))),
+                    Err(e) => return Some(Err(io(e.into()))),
                 }
             }
             // The sitemaps list pages, dates and alternates: only `ms.date` can change here.

@@ -289,6 +289,12 @@ fn crlf_and_mixed_line_endings_keep_positions() {
 #[test]
 fn twenty_megabyte_article_builds() {
     let site = temp_site();
+    // Over the default `max_file_size` (10 MiB): a site with such articles raises it.
+    write(
+        site.path(),
+        "helpsite.yml",
+        &format!("{CONFIG}max_file_size: 32 MiB\n"),
+    );
     let mut text = String::from("---\ntitle: Big\n---\n# Big\n\n");
     let mut i = 0;
     while text.len() < 20 * 1024 * 1024 {
@@ -604,4 +610,415 @@ fn file_names_with_spaces_and_non_ascii_letters_build_and_link() {
     let my = common::content_region(&read(out.join("my-page/index.html"))).to_string();
     assert!(kom(&my), "{my}");
     insta::assert_snapshot!("file_names", run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: bad bytes in any input, special files, file sizes, YAML nesting
+// ---------------------------------------------------------------------------------------------
+
+/// Like [`run_case`], with a safety net for a run that would never end (a FIFO read, or
+/// `/dev/zero`): after 180 s it is killed and the test fails saying so, instead of hanging the
+/// suite. The deadline is not the assertion; a correct run ends in well under a second.
+fn run_bounded(site: &Path, args: &[&str], code: i32) -> Run {
+    use std::process::{Command, Stdio};
+    let child = Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(args)
+        .current_dir(site)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run helpsite");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(Duration::from_secs(180)) {
+        Ok(out) => out.expect("wait for helpsite"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("helpsite {args:?} did not finish: it hangs on the input");
+        }
+    };
+    let redact = |s: &[u8]| common::redact_path(&String::from_utf8_lossy(s), site);
+    let run = Run {
+        code: out.status.code(),
+        stdout: redact(&out.stdout),
+        stderr: redact(&out.stderr),
+    };
+    assert!(
+        !run.stderr.contains("panicked") && run.code != Some(101),
+        "helpsite crashed:\n{}",
+        run.stderr
+    );
+    run.expect_code(code);
+    run
+}
+
+/// The one finding of `kind` in `check --format json`, as (file, line, column).
+fn json_position(site: &Path, kind: &str) -> (String, u64, u64) {
+    let run = run_in(site, &["check", "--format", "json"]);
+    assert_ne!(run.code, Some(101), "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} finding in {v:#}"));
+    (
+        f["file"].as_str().unwrap().to_string(),
+        f["line"].as_u64().unwrap(),
+        f["column"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn nul_after_a_bad_byte_is_an_encoding_error_in_the_text_as_shown() {
+    let site = temp_site();
+    write_bytes(site.path(), "content/en-us/x.md", b"\xff\x00");
+    let run = build(site.path(), 1);
+    let f = expect_finding(&run, "error", "encoding", "content/en-us/x.md:1:2");
+    assert!(f.message.contains("NUL"), "{f:?}");
+    run_case(site.path(), &["check"], 1);
+    assert_eq!(
+        json_position(site.path(), "encoding"),
+        ("content/en-us/x.md".into(), 1, 2)
+    );
+    insta::assert_snapshot!("bad_byte_then_nul", run.stderr);
+}
+
+#[test]
+fn bad_byte_after_a_bom_and_a_multibyte_character_is_at_its_column() {
+    let site = temp_site();
+    write_bytes(
+        site.path(),
+        "content/en-us/x.md",
+        b"\xef\xbb\xbf\xc3\xa9\xff",
+    );
+    let run = build(site.path(), 1);
+    expect_finding(&run, "error", "encoding", "content/en-us/x.md:1:2");
+    run_case(site.path(), &["check"], 1);
+    // The BOM is not shown, `é` is column 1: the bad byte is column 2 in both formats.
+    assert_eq!(
+        json_position(site.path(), "encoding"),
+        ("content/en-us/x.md".into(), 1, 2)
+    );
+    insta::assert_snapshot!("bom_then_bad_byte", run.stderr);
+}
+
+#[test]
+fn bad_bytes_in_toc_yml_toc_md_and_redirects_are_encoding_errors() {
+    let site = temp_site();
+    write(
+        site.path(),
+        "content/en-us/sub/page.md",
+        "---\ntitle: Sub\n---\n# Sub\n",
+    );
+    write_bytes(site.path(), "content/en-us/toc.yml", b"- name: \xff\x00");
+    write_bytes(
+        site.path(),
+        "content/en-us/sub/TOC.md",
+        b"\xef\xbb\xbf# [\xc3\xa9\xff](page.md)",
+    );
+    write_bytes(
+        site.path(),
+        ".openpublishing.redirection.json",
+        b"{\"redirections\": [\xff\xfe\x00]}",
+    );
+    let run = build(site.path(), 1);
+    expect_finding(&run, "error", "encoding", "content/en-us/toc.yml:1:10");
+    expect_finding(&run, "error", "encoding", "content/en-us/sub/TOC.md:1:5");
+    expect_finding(
+        &run,
+        "error",
+        "encoding",
+        ".openpublishing.redirection.json:1:21",
+    );
+    run_case(site.path(), &["check", "--format", "json"], 1);
+    insta::assert_snapshot!("bad_bytes_in_toc_and_redirects", run.stderr);
+}
+
+/// A fixed-seed generator (SplitMix64): the same "random" files on every run.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n.div_ceil(8))
+            .flat_map(|_| self.next().to_le_bytes())
+            .take(n)
+            .collect()
+    }
+}
+
+#[test]
+fn thirty_random_binary_articles_never_panic() {
+    let site = temp_site();
+    let mut rng = SplitMix(12);
+    for i in 0..30 {
+        write_bytes(
+            site.path(),
+            &format!("content/en-us/random-{i:02}.md"),
+            &rng.bytes(4096),
+        );
+    }
+    // Exit 1 (encoding errors), never 101.
+    run_bounded(site.path(), &["check"], 1);
+    run_bounded(site.path(), &["check", "--format", "json"], 1);
+    run_bounded(site.path(), &["build"], 1);
+    // And in the TOC, a TOC.md and the redirect file (alone: the articles are valid again).
+    let site = temp_site();
+    write(site.path(), "content/en-us/sub/page.md", "# Sub\n");
+    for (rel, seed) in [
+        ("content/en-us/toc.yml", 1),
+        ("content/en-us/sub/TOC.md", 2),
+        (".openpublishing.redirection.json", 3),
+    ] {
+        write_bytes(site.path(), rel, &SplitMix(seed).bytes(4096));
+    }
+    for args in [&["check"][..], &["check", "--format", "json"], &["build"]] {
+        let run = run_in(site.path(), args);
+        assert!(
+            !run.stderr.contains("panicked") && run.code != Some(101),
+            "{args:?} crashed:\n{}",
+            run.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(root: &Path, rel: &str) {
+    let path = root.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("run mkfifo");
+    assert!(ok.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_as_article_include_snippet_toc_or_media_are_findings_not_hangs() {
+    let site = temp_site();
+    write(
+        site.path(),
+        "content/en-us/uses.md",
+        "---\ntitle: Uses\n---\n# Uses\n\n[!INCLUDE [i](includes/pipe.md)]\n\n:::code language=\"cs\" source=\"pipe.cs\":::\n\n![Pipe](media/pipe.png)\n",
+    );
+    for rel in [
+        "content/en-us/pipe.md",
+        "content/en-us/includes/pipe.md",
+        "content/en-us/pipe.cs",
+        "content/en-us/media/pipe.png",
+        "content/en-us/toc.yml",
+    ] {
+        mkfifo(site.path(), rel);
+    }
+    let run = run_bounded(site.path(), &["build"], 1);
+    for file in [
+        "content/en-us/pipe.md",
+        "content/en-us/includes/pipe.md",
+        "content/en-us/pipe.cs",
+        "content/en-us/media/pipe.png",
+        "content/en-us/toc.yml",
+    ] {
+        let f = expect_finding(&run, "error", "io", file);
+        assert!(f.message.contains("named pipe (FIFO)"), "{f:?}");
+    }
+    run_bounded(site.path(), &["check"], 1);
+    insta::assert_snapshot!("fifos", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_linked_as_an_article_redirect_file_or_config_is_not_read() {
+    let site = temp_site();
+    std::os::unix::fs::symlink("/dev/zero", site.path().join("content/en-us/zero.md")).unwrap();
+    std::os::unix::fs::symlink(
+        "/dev/zero",
+        site.path().join(".openpublishing.redirection.json"),
+    )
+    .unwrap();
+    let run = run_bounded(site.path(), &["build"], 1);
+    let f = expect_finding(&run, "warning", "outside_root", "content/en-us/zero.md");
+    assert!(f.message.contains("outside"), "{f:?}");
+    let f = expect_finding(&run, "error", "io", ".openpublishing.redirection.json");
+    assert!(f.message.contains("a device"), "{f:?}");
+    insta::assert_snapshot!("dev_zero", run.stderr);
+    // helpsite.yml itself.
+    fs::remove_file(site.path().join("helpsite.yml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", site.path().join("helpsite.yml")).unwrap();
+    let run = run_bounded(site.path(), &["check"], 2);
+    assert!(run.stderr.contains("a device"), "{}", run.stderr);
+}
+
+#[test]
+fn file_over_max_file_size_is_a_finding() {
+    let site = temp_site();
+    write(
+        site.path(),
+        "helpsite.yml",
+        &format!("{CONFIG}max_file_size: 1 KiB\n"),
+    );
+    let big = format!("---\ntitle: Big\n---\n# Big\n\n{}\n", "word ".repeat(400));
+    write(site.path(), "content/en-us/big.md", &big);
+    let run = build(site.path(), 1);
+    let f = expect_finding(&run, "error", "io", "content/en-us/big.md");
+    assert!(f.message.contains("1024 bytes"), "{f:?}");
+    insta::assert_snapshot!("over_max_file_size", run.stderr);
+    // A value that is not a size is a configuration error at its line.
+    write(
+        site.path(),
+        "helpsite.yml",
+        &format!("{CONFIG}max_file_size: lots\n"),
+    );
+    let run = build(site.path(), 2);
+    expect_finding(&run, "error", "config", "helpsite.yml:7:16");
+    insta::assert_snapshot!("max_file_size_not_a_size", run.stderr);
+}
+
+#[test]
+fn yaml_nested_100000_deep_is_refused_at_its_position() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let site = temp_site();
+    write(
+        site.path(),
+        "content/en-us/deep.md",
+        &format!("---\ntitle: Deep\nx: {deep}\n---\n# Deep\n"),
+    );
+    write(
+        site.path(),
+        "content/en-us/toc.yml",
+        &format!("- name: Home\n  href: index.md\n  items: {deep}\n"),
+    );
+    // JSON: serde_json's own recursion limit (128) already applies.
+    write(
+        site.path(),
+        ".openpublishing.redirection.json",
+        &format!("{{\"redirections\": {deep}}}"),
+    );
+    let run = build(site.path(), 1);
+    // The 129th `[` (column 4 + 128 on line 3).
+    let f = expect_finding(&run, "error", "front_matter", "content/en-us/deep.md:3:132");
+    assert!(f.message.contains("nested more than 128 levels"), "{f:?}");
+    let f = expect_finding(&run, "warning", "toc", "content/en-us/toc.yml:3:138");
+    assert!(f.message.contains("nested more than 128 levels"), "{f:?}");
+    let f = expect_finding(
+        &run,
+        "error",
+        "redirect",
+        ".openpublishing.redirection.json:1:144",
+    );
+    assert!(f.message.contains("recursion limit"), "{f:?}");
+    // The whole finding would print a 200,000-character line: the snapshot keeps the rest.
+    let short: String = run
+        .stderr
+        .lines()
+        .map(|l| l.chars().take(160).collect::<String>() + "\n")
+        .collect();
+    insta::assert_snapshot!("yaml_nested_too_deep", short);
+    // And in helpsite.yml: a configuration error.
+    write(
+        site.path(),
+        "helpsite.yml",
+        &format!("{CONFIG}monikers: {deep}\n"),
+    );
+    let run = build(site.path(), 2);
+    let f = expect_finding(&run, "error", "config", "helpsite.yml:7:139");
+    assert!(f.message.contains("nested more than 128 levels"), "{f:?}");
+}
+
+/// `l10n stamp` on translations with a lone CR, a folded value and in UTF-16: exactly the two
+/// values change, every other byte (endings, BOM, encoding) stays.
+#[test]
+fn l10n_stamp_keeps_every_other_byte() {
+    let site = temp_site();
+    let d = site.path();
+    write(
+        d,
+        "helpsite.yml",
+        &format!("{CONFIG}  - code: sv-SE\n    name: Svenska\n"),
+    );
+    write(d, "content/en-us/a.md", "---\ntitle: A\n---\n# A\n");
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "cr.md",
+            b"---\r\ntitle: A\r\nms.openlocfilehash: old\rms.locfileid: 1\rms.lasthandoff: x\r\n---\r\n# A\r".to_vec(),
+            "---\r\ntitle: A\r\nms.openlocfilehash: {H}\rms.locfileid: 1\rms.lasthandoff: {D}\r\n---\r\n# A\r",
+        ),
+        (
+            "folded.md",
+            b"\xEF\xBB\xBF---\ntitle: A\nms.openlocfilehash: >-\n  0123\n  4567\nms.locfileid: 1\n---\n# A\n".to_vec(),
+            "\u{feff}---\ntitle: A\nms.openlocfilehash: {H}\nms.locfileid: 1\nms.lasthandoff: {D}\n---\n# A\n",
+        ),
+        (
+            "utf16.md",
+            utf16("---\r\ntitle: Å\r\nms.openlocfilehash: old\r\n---\r\n# Å\r\n", false, true),
+            "---\r\ntitle: Å\r\nms.openlocfilehash: {H}\r\nms.lasthandoff: {D}\r\n---\r\n# Å\r\n",
+        ),
+    ];
+    for (name, bytes, _) in &cases {
+        let rel = if *name == "utf16.md" {
+            "content/sv-se/a.md".to_string()
+        } else {
+            format!("content/sv-se/sub/{name}")
+        };
+        write_bytes(d, &rel, bytes);
+    }
+    // Each translation needs its source: `sub/cr.md` and `sub/folded.md` mirror `a.md`.
+    write(d, "content/en-us/sub/cr.md", "---\ntitle: A\n---\n# A\n");
+    write(
+        d,
+        "content/en-us/sub/folded.md",
+        "---\ntitle: A\n---\n# A\n",
+    );
+    for (name, _, want) in &cases {
+        let rel = if *name == "utf16.md" {
+            "content/sv-se/a.md".to_string()
+        } else {
+            format!("content/sv-se/sub/{name}")
+        };
+        let run = run_case(d, &["l10n", "stamp", &rel], 0);
+        let hash = run.stdout.trim().rsplit(' ').next().unwrap().to_string();
+        assert_eq!(hash.len(), 40, "{}", run.stdout);
+        let after = fs::read(d.join(&rel)).unwrap();
+        let text = if *name == "utf16.md" {
+            assert_eq!(after[..2], [0xFF, 0xFE], "the BOM is kept");
+            let units: Vec<u16> = after[2..]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        } else {
+            String::from_utf8(after.clone()).unwrap()
+        };
+        let date = text
+            .split("ms.lasthandoff: ")
+            .nth(1)
+            .unwrap()
+            .get(..10)
+            .unwrap()
+            .to_string();
+        let want = want.replace("{H}", &hash).replace("{D}", &date);
+        let want_bytes = if *name == "utf16.md" {
+            utf16(&want, false, true)
+        } else {
+            want.into_bytes()
+        };
+        assert_eq!(after, want_bytes, "{name}: {text:?}");
+    }
+    // And `build` reads all three as fresh translations.
+    let run = run_case(d, &["check", "-v"], 0);
+    assert!(!run.stderr.contains("stale_translation"), "{}", run.stderr);
 }

@@ -366,3 +366,43 @@ fn malformed_hash_and_dates_are_located_warnings() {
     assert!(err.contains("is not a SHA-1"));
     assert_eq!(run(d, &["check", "--strict"]).0, 1);
 }
+
+/// `build` reads UTF-16 files with a BOM; `stamp` edits them in place in the same encoding.
+#[test]
+fn stamp_edits_utf16_translations_in_their_encoding() {
+    let dir = site();
+    let d = dir.path();
+    let text = fs::read_to_string(d.join("content/sv-se/stale.md")).unwrap();
+    for (name, le) in [("le", true), ("be", false)] {
+        let mut bytes = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        fs::write(d.join("content/sv-se/stale.md"), &bytes).unwrap();
+        let (code, _, err) = run(d, &["l10n", "stamp", "content/sv-se/stale.md"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let after = fs::read(d.join("content/sv-se/stale.md")).unwrap();
+        assert_eq!(after[..2], bytes[..2], "{name}: the BOM is kept");
+        let units: Vec<u16> = after[2..]
+            .chunks(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        let decoded = String::from_utf16(&units).unwrap();
+        assert!(
+            decoded.contains(&format!("ms.openlocfilehash: {}", sha1_crlf(STALE_SRC))),
+            "{name}: {decoded}"
+        );
+        let (_, out, _) = run(d, &["l10n", "status", "--locale", "sv-SE"]);
+        assert!(!out.contains("stale:"), "{name}: {out}");
+    }
+}

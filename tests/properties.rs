@@ -119,7 +119,12 @@ proptest! {
                     prop_assert_eq!(s.as_bytes(), &bytes[..]);
                 }
             }
-            Err(at) => prop_assert!(at <= bytes.len()),
+            Err(bad) => {
+                // The span is in the text as shown: inside it, on character boundaries.
+                prop_assert!(bad.span.start < bad.span.end && bad.span.end <= bad.text.len());
+                prop_assert!(bad.text.is_char_boundary(bad.span.start));
+                prop_assert!(bad.text.is_char_boundary(bad.span.end));
+            }
         }
     }
 
@@ -359,5 +364,184 @@ fn regressions() {
         "::: moniker range=\"a\"\n::: moniker range=\"b\"\n:::row:::\n::: moniker-end",
     ] {
         check_one_page(body).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------- bytes to diagnostics
+
+/// File bytes made of what trips decoders and line indexes: BOMs (UTF-8 and both UTF-16),
+/// NULs, CR, LF, CRLF, multibyte runs, invalid UTF-8 (lone continuation and lead bytes,
+/// encoded surrogates), lone UTF-16 surrogates, YAML and Markdown punctuation, and any byte.
+fn nasty_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        2 => Just(b"\xEF\xBB\xBF".to_vec()),
+        1 => Just(b"\xFF\xFE".to_vec()),
+        1 => Just(b"\xFE\xFF".to_vec()),
+        3 => Just(b"\0".to_vec()),
+        3 => Just(b"\r".to_vec()),
+        3 => Just(b"\n".to_vec()),
+        2 => Just(b"\r\n".to_vec()),
+        3 => Just("é日😀ö".as_bytes().to_vec()),
+        3 => Just(b"\xFF".to_vec()),
+        2 => Just(b"\xC3".to_vec()),
+        2 => Just(b"\x80\x80".to_vec()),
+        1 => Just(b"\xED\xA0\x80".to_vec()),
+        1 => Just(b"\x00\xD8".to_vec()),
+        1 => Just(b"\xDC\x00".to_vec()),
+        2 => Just(b"---\n".to_vec()),
+        1 => Just(b"title: ".to_vec()),
+        1 => Just(b"- name: ".to_vec()),
+        1 => Just(b"[".to_vec()),
+        1 => Just(b"{\"redirections\": [".to_vec()),
+        1 => Just(b"\t".to_vec()),
+        3 => prop::collection::vec(any::<u8>(), 0..8),
+    ];
+    prop::collection::vec(piece, 0..32).prop_map(|v| v.concat())
+}
+
+/// The text a finding is shown in, as the loader makes it.
+fn shown_text(bytes: &[u8]) -> String {
+    match decode(bytes) {
+        Ok(t) => t,
+        Err(bad) => bad.text,
+    }
+}
+
+/// A finding's position is inside its file: a line of the file, a column of that line (one
+/// past its last character at most); the text and JSON renderings agree and do not panic.
+fn assert_inside(d: &helpsite::diagnostics::Diagnostic) -> Result<(), TestCaseError> {
+    let text = d.render(false);
+    let _ = d.render(true);
+    let json = d.to_json();
+    let Some(loc) = &d.location else {
+        prop_assert!(json["line"].is_null() && json["column"].is_null());
+        return Ok(());
+    };
+    let (line, col) = d.line_col().unwrap();
+    let src = &loc.source;
+    let lines = src.text.split('\n').count();
+    prop_assert!(line >= 1 && line <= lines, "line {line} of {lines}");
+    let shown = &src.text[src.line_range(line)];
+    prop_assert!(
+        col >= 1 && col <= shown.chars().count() + 1,
+        "column {col} of {:?}",
+        shown
+    );
+    prop_assert_eq!(json["line"].as_u64(), Some(line as u64));
+    prop_assert_eq!(json["column"].as_u64(), Some(col as u64));
+    let file = d.file.as_deref().unwrap_or("");
+    prop_assert!(text.contains(&format!("{file}:{line}:{col}")), "{text}");
+    Ok(())
+}
+
+/// A fixed case budget and a fixed seed: the same cases on every run and every machine.
+fn fixed(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x1212),
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(fixed(512))]
+
+    #[test]
+    fn any_span_in_any_bytes_renders_inside_the_file(
+        bytes in nasty_bytes(),
+        spans in prop::collection::vec((0usize..300, 0usize..300), 1..4),
+        level in prop::sample::select(vec![
+            helpsite::diagnostics::Level::Error,
+            helpsite::diagnostics::Level::Warning,
+            helpsite::diagnostics::Level::Info,
+        ]),
+        kind in prop::sample::select(helpsite::diagnostics::Kind::ALL.to_vec()),
+    ) {
+        use helpsite::diagnostics::{Diagnostic, Location};
+        let src = source(&shown_text(&bytes));
+        for (a, b) in spans {
+            // Through `at` (clamped there) and with a raw, unclamped location.
+            let d = Diagnostic::new(kind, "m").level(level).at(&src, a..b).hint("h").note("n");
+            assert_inside(&d)?;
+            let mut raw = Diagnostic::new(kind, "m").level(level).in_file("a.md");
+            raw.location = Some(Location { source: src.clone(), span: a..b });
+            assert_inside(&raw)?;
+        }
+    }
+}
+
+/// Writes `bytes` as `target` into a one-locale site (with a page including an include, a
+/// TOC and a redirect file), checks it with the library, and asserts every finding renders
+/// inside its file. The configuration is valid unless `target` is `helpsite.yml`.
+fn check_site_with(target: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, data: &[u8]| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    };
+    write(
+        "helpsite.yml",
+        b"title: T\nbase_url: https://help.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+    );
+    write(
+        "content/en-us/index.md",
+        b"---\ntitle: Home\n---\n# Home\n\n[!INCLUDE [i](includes/inc.md)]\n\n[x](x.md)\n",
+    );
+    write("content/en-us/includes/inc.md", b"Included.\n");
+    write("content/en-us/toc.yml", b"- name: Home\n  href: index.md\n");
+    write(target, bytes);
+    let report = helpsite::build(&helpsite::BuildOptions {
+        site: root.to_path_buf(),
+        check_only: true,
+        no_cache: true,
+        ..Default::default()
+    });
+    match report {
+        Ok(r) => {
+            for d in &r.diagnostics {
+                assert_inside(d)?;
+            }
+        }
+        Err(helpsite::Fatal::Config(d)) | Err(helpsite::Fatal::Io(d)) => assert_inside(&d)?,
+    }
+    Ok(())
+}
+
+proptest! {
+    // Each case loads and checks a site: a smaller budget.
+    #![proptest_config(fixed(96))]
+
+    #[test]
+    fn any_bytes_in_any_input_file_give_findings_inside_the_file(
+        bytes in nasty_bytes(),
+        target in prop::sample::select(vec![
+            "content/en-us/x.md",
+            "content/en-us/includes/inc.md",
+            "content/en-us/toc.yml",
+            "content/en-us/TOC.md",
+            ".openpublishing.redirection.json",
+            "helpsite.yml",
+        ]),
+    ) {
+        check_site_with(target, &bytes)?;
+    }
+}
+
+/// The two files of issue 12 that made `build` and `check` exit 101, in every input.
+#[test]
+fn bad_bytes_after_a_bom_or_before_a_nul_stay_inside_the_file() {
+    for bytes in [&b"\xff\x00"[..], b"\xef\xbb\xbf\xc3\xa9\xff"] {
+        for target in [
+            "content/en-us/x.md",
+            "content/en-us/includes/inc.md",
+            "content/en-us/toc.yml",
+            "content/en-us/TOC.md",
+            ".openpublishing.redirection.json",
+            "helpsite.yml",
+        ] {
+            check_site_with(target, bytes).unwrap();
+        }
     }
 }

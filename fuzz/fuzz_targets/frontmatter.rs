@@ -10,9 +10,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = match decode(data) {
         Ok(t) => t,
-        Err(at) => {
-            assert!(at <= data.len());
-            String::from_utf8_lossy(data).into_owned()
+        Err(bad) => {
+            // The error's span is in the text as shown.
+            assert!(bad.span.start < bad.span.end && bad.span.end <= bad.text.len());
+            let _ = &bad.text[bad.span.clone()];
+            bad.text
         }
     };
     if let Ok(s) = frontmatter::split(&text) {

@@ -174,20 +174,23 @@ pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic
         .in_file(path.display().to_string())
     })?;
     let hash = load::crlf_sha1(&src.text);
-    let bytes = std::fs::read(&abs).map_err(|e| {
-        Diagnostic::new(Kind::Io, format!("cannot read: {e}")).in_file(path.display().to_string())
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Diagnostic::new(Kind::Encoding, "the file is not valid UTF-8")
-            .in_file(path.display().to_string())
-    })?;
-    let updated = set_fields(
-        &text,
+    let bytes = crate::source::read_regular(&abs, Some(site.config.max_file_size()))
+        .map_err(|e| load::read_error(e, path.display().to_string()))?;
+    let updated = stamp_bytes(
+        &bytes,
         &[("ms.openlocfilehash", &hash), ("ms.lasthandoff", today)],
     )
-    .ok_or_else(|| {
-        Diagnostic::new(Kind::FrontMatter, "the file has no front matter to stamp")
-            .in_file(path.display().to_string())
+    .map_err(|e| {
+        let d = match e {
+            StampError::NotText => Diagnostic::new(
+                Kind::Encoding,
+                "the file is not UTF-8, or UTF-16 with a byte order mark",
+            ),
+            StampError::NoFrontMatter => {
+                Diagnostic::new(Kind::FrontMatter, "the file has no front matter to stamp")
+            }
+        };
+        d.in_file(path.display().to_string())
     })?;
     std::fs::write(&abs, updated).map_err(|e| {
         Diagnostic::new(Kind::Io, format!("cannot write: {e}")).in_file(path.display().to_string())
@@ -195,8 +198,38 @@ pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic
     Ok(hash)
 }
 
+/// Why [`stamp_bytes`] could not stamp a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StampError {
+    NotText,
+    NoFrontMatter,
+}
+
+/// [`set_fields`] on a file's bytes, in the file's own encoding: UTF-8 with or without a BOM,
+/// or UTF-16 (LE or BE) with its BOM, decoded the way `build` decodes it and encoded back the
+/// same way, so every byte but the stamped values stays as it was.
+pub fn stamp_bytes(bytes: &[u8], fields: &[(&str, &str)]) -> Result<Vec<u8>, StampError> {
+    let text = crate::source::decode(bytes).map_err(|_| StampError::NotText)?;
+    let updated = set_fields(&text, fields).ok_or(StampError::NoFrontMatter)?;
+    let utf16 = |bom: [u8; 2], le: bool| -> Vec<u8> {
+        let mut out = bom.to_vec();
+        for u in updated.encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    };
+    Ok(match bytes {
+        [0xFF, 0xFE, ..] => utf16([0xFF, 0xFE], true),
+        [0xFE, 0xFF, ..] => utf16([0xFE, 0xFF], false),
+        [0xEF, 0xBB, 0xBF, ..] => [&[0xEF, 0xBB, 0xBF][..], updated.as_bytes()].concat(),
+        _ => updated.into_bytes(),
+    })
+}
+
 /// Replaces the values of top-level front matter keys, keeping every other byte (BOM, line
-/// endings, comments, order). Missing keys are appended before the closing `---`.
+/// endings, comments, order). A value written over several lines (`>-` or `|` block scalars, a
+/// value on the next line) is replaced whole. Lines end at LF, CRLF or a lone CR, as in YAML.
+/// Missing keys are appended before the closing `---`, with the file's first line ending.
 pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Option<String> {
     let bom = if text.starts_with('\u{feff}') {
         "\u{feff}"
@@ -206,29 +239,38 @@ pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Option<String> {
     let body = &text[bom.len()..];
     let split = frontmatter::split(body).ok()?;
     let yaml = split.yaml?;
-    let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    let nl = yaml_lines(body).first().map_or("\n", |(_, e)| *e);
+    let nl = if nl.is_empty() { "\n" } else { nl };
+    let lines = yaml_lines(&body[yaml.clone()]);
     let mut out = String::with_capacity(text.len() + 128);
     out.push_str(bom);
     out.push_str(&body[..yaml.start]);
     let mut done = vec![false; fields.len()];
-    for line in body[yaml.clone()].split_inclusive('\n') {
+    let mut i = 0;
+    while i < lines.len() {
+        let (line, ending) = lines[i];
+        i += 1;
         let key = line.split(':').next().unwrap_or("");
-        match fields
+        let Some(f) = fields
             .iter()
             .position(|(k, _)| *k == key && line.len() > key.len())
-        {
-            Some(i) => {
-                let ending = if line.ends_with("\r\n") {
-                    "\r\n"
-                } else if line.ends_with('\n') {
-                    "\n"
-                } else {
-                    ""
-                };
-                out.push_str(&format!("{key}: {}{ending}", fields[i].1));
-                done[i] = true;
+        else {
+            out.push_str(line);
+            out.push_str(ending);
+            continue;
+        };
+        out.push_str(&format!("{key}: {}{ending}", fields[f].1));
+        done[f] = true;
+        // The old value's continuation lines: indented ones, and blank lines between them.
+        let mut j = i;
+        while j < lines.len() {
+            let l = lines[j].0;
+            if l.starts_with([' ', '\t']) && !l.trim().is_empty() {
+                i = j + 1;
+            } else if !l.trim().is_empty() {
+                break;
             }
-            None => out.push_str(line),
+            j += 1;
         }
     }
     for (i, (k, v)) in fields.iter().enumerate() {
@@ -238,6 +280,32 @@ pub fn set_fields(text: &str, fields: &[(&str, &str)]) -> Option<String> {
     }
     out.push_str(&body[yaml.end..]);
     Some(out)
+}
+
+/// Lines of `text` as (content, ending), where an ending is `\r\n`, `\n`, a lone `\r`, or
+/// empty for a last line without one. Concatenated, they give back `text`.
+fn yaml_lines(text: &str) -> Vec<(&str, &str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let len = match b[i] {
+            b'\r' if b.get(i + 1) == Some(&b'\n') => 2,
+            b'\r' | b'\n' => 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push((&text[start..i], &text[i..i + len]));
+        i += len;
+        start = i;
+    }
+    if start < b.len() {
+        out.push((&text[start..], ""));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -257,5 +325,78 @@ mod tests {
         .unwrap();
         assert_eq!(out, "---\r\ntitle: Hej # kommentar\r\nms.openlocfilehash: f00\r\nms.locfileid: \"1\"\r\nms.lasthandoff: 11/28/2026\r\n---\r\nBody\r\n");
         assert!(set_fields("no front matter", &[("a", "b")]).is_none());
+    }
+
+    const F: &[(&str, &str)] = &[
+        ("ms.openlocfilehash", "f00"),
+        ("ms.lasthandoff", "11/28/2026"),
+    ];
+
+    #[test]
+    fn stamp_keeps_every_other_byte_for_each_line_ending() {
+        for nl in ["\n", "\r\n"] {
+            let t = "---\ntitle: Hej\nms.openlocfilehash: abc\nms.locfileid: \"1\"\n---\nBody\n"
+                .replace('\n', nl);
+            let want = "---\ntitle: Hej\nms.openlocfilehash: f00\nms.locfileid: \"1\"\nms.lasthandoff: 11/28/2026\n---\nBody\n"
+                .replace('\n', nl);
+            assert_eq!(
+                stamp_bytes(t.as_bytes(), F).unwrap(),
+                want.as_bytes(),
+                "{nl:?}"
+            );
+        }
+        // A lone CR ends a line in YAML: the next key is kept, and its ending too.
+        let t = b"---\ntitle: Hej\nms.openlocfilehash: abc\rms.locfileid: 1\rms.lasthandoff: 01/01/2020\n---\nB\r";
+        assert_eq!(
+            stamp_bytes(t, F).unwrap(),
+            b"---\ntitle: Hej\nms.openlocfilehash: f00\rms.locfileid: 1\rms.lasthandoff: 11/28/2026\n---\nB\r"
+        );
+    }
+
+    #[test]
+    fn stamp_keeps_the_bom_and_replaces_folded_values_whole() {
+        let t = b"\xEF\xBB\xBF---\ntitle: Hej\nms.openlocfilehash: >-\n  abc\n\n  def\nms.lasthandoff: |\n  x\n# comment\nms.locfileid: 1\n---\nBody\n";
+        assert_eq!(
+            String::from_utf8(stamp_bytes(t, F).unwrap()).unwrap(),
+            "\u{feff}---\ntitle: Hej\nms.openlocfilehash: f00\nms.lasthandoff: 11/28/2026\n# comment\nms.locfileid: 1\n---\nBody\n"
+        );
+        // A value on the line after its key.
+        let t = b"---\nms.openlocfilehash:\n    abc\nx: 1\n---\n";
+        assert_eq!(
+            String::from_utf8(stamp_bytes(t, F).unwrap()).unwrap(),
+            "---\nms.openlocfilehash: f00\nx: 1\nms.lasthandoff: 11/28/2026\n---\n"
+        );
+    }
+
+    #[test]
+    fn stamp_reencodes_utf16_the_way_it_was() {
+        let text = "---\r\ntitle: Hej ö 日\r\nms.openlocfilehash: abc\r\n---\r\nBody\r\n";
+        let want = "---\r\ntitle: Hej ö 日\r\nms.openlocfilehash: f00\r\nms.lasthandoff: 11/28/2026\r\n---\r\nBody\r\n";
+        let enc = |t: &str, le: bool| -> Vec<u8> {
+            let mut out = if le {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in t.encode_utf16() {
+                out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            out
+        };
+        for le in [true, false] {
+            assert_eq!(
+                stamp_bytes(&enc(text, le), F).unwrap(),
+                enc(want, le),
+                "le: {le}"
+            );
+        }
+        assert_eq!(
+            stamp_bytes(b"---\na: \xFF\n---\n", F),
+            Err(StampError::NotText)
+        );
+        assert_eq!(
+            stamp_bytes(b"# no front matter\n", F),
+            Err(StampError::NoFrontMatter)
+        );
     }
 }

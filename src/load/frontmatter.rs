@@ -105,8 +105,12 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
     } else {
         // Through serde_yaml's own Value first: it rejects duplicate keys, which a JSON map
         // would silently collapse.
-        let parsed = serde_yaml::from_str::<serde_yaml::Value>(yaml_text)
-            .and_then(|v| serde_json::to_value(v).map_err(serde::de::Error::custom));
+        let parsed = super::yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
+            serde_json::to_value(v).map_err(|e| super::yaml::YamlError {
+                message: e.to_string(),
+                offset: 0,
+            })
+        });
         match parsed {
             Ok(Value::Object(m)) => m,
             Ok(Value::Null) => Map::new(),
@@ -121,15 +125,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
                 .at(source, yaml.start..yaml.start + first_line_len(yaml_text)))
             }
             Err(e) => {
-                let at = e
-                    .location()
-                    .map(|l| yaml.start + l.index())
-                    .unwrap_or(yaml.start)
-                    .min(yaml.end);
-                let mut msg = e.to_string();
-                if let Some(i) = msg.find(" at line ") {
-                    msg.truncate(i);
-                }
+                let at = (yaml.start + e.offset).min(yaml.end);
+                let msg = e.message;
                 // The YAML parser points at the mapping; the writer needs the repeated key.
                 let at = duplicate_key_at(yaml_text, &msg).map_or(at, |i| yaml.start + i);
                 let mut d =

@@ -3,6 +3,7 @@
 //! Reading and parsing run in parallel; nothing here renders.
 
 pub mod frontmatter;
+pub mod yaml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use crate::config::LoadedConfig;
 use crate::diagnostics::{Diagnostic, Kind, Level};
 use crate::paths;
 use crate::site::{Locale, Page, PageState, Site};
-use crate::source::{Source, SourceFile};
+use crate::source::{Problem, ReadError, Source, SourceFile};
 use frontmatter::Parsed;
 
 /// Loads every locale named in the configuration. Files with errors are reported and left
@@ -31,7 +32,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             source_locale = i;
         }
         let (markdown, assets) = if root.is_dir() {
-            read_locale(&config.root, &root, &mut diags)
+            read_locale(&config.root, &root, config.max_file_size(), &mut diags)
         } else {
             let level = if is_source {
                 Level::Error
@@ -112,7 +113,7 @@ pub(crate) fn display_path(site_root: &Path, path: &Path) -> String {
 
 type Files = (BTreeMap<String, Source>, BTreeMap<String, PathBuf>);
 
-fn read_locale(site_root: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Files {
+fn read_locale(site_root: &Path, root: &Path, max: u64, diags: &mut Vec<Diagnostic>) -> Files {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut md_paths = Vec::new();
     let mut assets = BTreeMap::new();
@@ -138,11 +139,18 @@ fn read_locale(site_root: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Fi
         if ft.is_dir() {
             continue;
         }
+        let mut ft_target = ft;
         if ft.is_symlink() {
             // A link may point anywhere; only follow it when the target stays in this root.
             match path.canonicalize() {
-                Ok(t) if t.starts_with(&canonical_root) && t.is_file() => {}
                 Ok(t) if t.is_dir() => continue,
+                Ok(t) if t.starts_with(&canonical_root) => match std::fs::metadata(&t) {
+                    Ok(m) => ft_target = m.file_type(),
+                    Err(e) => {
+                        diags.push(read_error(ReadError::Io(e), display_path(site_root, path)));
+                        continue;
+                    }
+                },
                 _ => {
                     diags.push(
                         Diagnostic::new(
@@ -155,6 +163,15 @@ fn read_locale(site_root: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Fi
                     continue;
                 }
             }
+        }
+        // A FIFO, device or socket is never read or copied: reading one can block forever
+        // (a FIFO) or never end (`/dev/zero`).
+        if let Some(what) = crate::source::not_regular(ft_target) {
+            diags.push(read_error(
+                ReadError::NotRegular(what),
+                display_path(site_root, path),
+            ));
+            continue;
         }
         let rel = path
             .strip_prefix(root)
@@ -171,7 +188,7 @@ fn read_locale(site_root: &Path, root: &Path, diags: &mut Vec<Diagnostic>) -> Fi
         .into_par_iter()
         .map(|(rel, path)| {
             let display = display_path(site_root, &path);
-            read_source(&path, display).map(|s| (rel, s))
+            read_source(&path, display, max).map(|s| (rel, s))
         })
         .collect();
     let mut markdown = BTreeMap::new();
@@ -191,65 +208,43 @@ pub fn is_markdown(rel: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-/// Reads a text file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM. Anything else is an
-/// encoding error at the first bad byte.
-pub fn read_source(path: &Path, display: String) -> Result<Source, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(Kind::Io, format!("cannot read the file: {e}")).in_file(display.clone())
-    })?;
+/// Reads a text file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM, a regular file of at
+/// most `max` bytes. Anything else is a finding naming the file; bytes that are not text are an
+/// encoding error at the first bad one, its position counted in the text as shown.
+pub fn read_source(path: &Path, display: String, max: u64) -> Result<Source, Diagnostic> {
+    let bytes =
+        crate::source::read_regular(path, Some(max)).map_err(|e| read_error(e, display.clone()))?;
     match decode(&bytes) {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(bad) => {
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
-            // Position in the lossy text: the valid prefix is identical.
-            let src = SourceFile::new(path.to_path_buf(), display, lossy);
-            let message = if bytes.get(bad) == Some(&0) {
-                "the file is not UTF-8 text: it holds a NUL byte (UTF-16 without a byte order mark?)"
-            } else {
-                "the file is not valid UTF-8"
+            let message = match bad.problem {
+                Problem::Nul => "the file is not UTF-8 text: it holds a NUL byte (UTF-16 without a byte order mark?)",
+                Problem::InvalidUtf8 => "the file is not valid UTF-8",
+                Problem::InvalidUtf16 => "the file is not valid UTF-16",
             };
+            let src = SourceFile::new(path.to_path_buf(), display, bad.text);
             Err(Diagnostic::new(Kind::Encoding, message)
-                .at(&src, bad..bad + 1)
+                .at(&src, bad.span)
                 .hint("save the file as UTF-8 (UTF-16 files need a byte order mark)"))
         }
     }
 }
 
-/// Decodes file bytes; `Err` holds the offset of the first invalid UTF-8 byte.
-pub fn decode(bytes: &[u8]) -> Result<String, usize> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(str::to_string)
-            .map_err(|e| e.valid_up_to());
+/// The finding for a file that was not read.
+pub fn read_error(e: ReadError, display: String) -> Diagnostic {
+    let d = Diagnostic::new(Kind::Io, e.to_string()).in_file(display);
+    match e {
+        ReadError::Io(_) => d,
+        ReadError::NotRegular(_) => d.hint(
+            "only regular files are read: replace it with a file, or move it out of the site",
+        ),
+        ReadError::TooLarge { .. } => {
+            d.hint("split the file, or raise `max_file_size` in helpsite.yml")
+        }
     }
-    let utf16 = |rest: &[u8], le: bool| -> Result<String, usize> {
-        let units = rest.chunks(2).map(|c| {
-            let pair = [c[0], *c.get(1).unwrap_or(&0)];
-            if le {
-                u16::from_le_bytes(pair)
-            } else {
-                u16::from_be_bytes(pair)
-            }
-        });
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|_| 0)
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false);
-    }
-    // UTF-16 without a byte order mark is valid UTF-8 byte for byte (every other byte NUL), and
-    // no text file holds NUL: the first one is reported.
-    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
-        return Err(nul);
-    }
-    std::str::from_utf8(bytes)
-        .map(str::to_string)
-        .map_err(|e| e.valid_up_to())
 }
+
+pub use crate::source::decode;
 
 /// Include files and TOCs live beside articles but are not pages.
 pub fn is_article(rel: &str, front: &Parsed) -> bool {
@@ -603,14 +598,6 @@ pub(crate) fn title_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decoding() {
-        assert_eq!(decode(b"\xEF\xBB\xBFhi").unwrap(), "hi");
-        assert_eq!(decode(b"\xFF\xFEh\0i\0").unwrap(), "hi");
-        assert_eq!(decode(b"\xFE\xFF\0h\0i").unwrap(), "hi");
-        assert_eq!(decode(b"ab\xFFc"), Err(2));
-    }
 
     #[test]
     fn crlf_hash_ignores_line_ending_style() {

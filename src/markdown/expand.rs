@@ -776,7 +776,11 @@ impl State<'_, '_> {
             Some(s) => s.clone(),
             None => {
                 let disk = loc.assets.get(&rel).cloned().unwrap_or_default();
-                match crate::load::read_source(&disk, rel.clone()) {
+                match crate::load::read_source(
+                    &disk,
+                    rel.clone(),
+                    self.ctx.site.config.max_file_size(),
+                ) {
                     Ok(s) => s,
                     Err(d) => {
                         ex.diags.push(d);

@@ -116,7 +116,11 @@ fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
         h.update(&(*l as u64).to_le_bytes());
         if let Some(src) = loc.markdown.get(rel) {
             feed(&mut h, &src.text);
-        } else if let Some(bytes) = loc.assets.get(rel).and_then(|p| std::fs::read(p).ok()) {
+        } else if let Some(bytes) = loc
+            .assets
+            .get(rel)
+            .and_then(|p| crate::source::read_regular(p, Some(site.config.max_file_size())).ok())
+        {
             h.update(&(bytes.len() as u64).to_le_bytes());
             h.update(&bytes);
         } else {

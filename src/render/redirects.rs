@@ -202,10 +202,15 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
 
 fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>) {
     let path = site.config.root.join(REDIRECTION_FILE);
-    if !path.is_file() {
+    // Present but not a regular file (a FIFO, a device) is reported by `read_source`.
+    if std::fs::symlink_metadata(&path).is_err() {
         return;
     }
-    let source = match crate::load::read_source(&path, REDIRECTION_FILE.to_string()) {
+    let source = match crate::load::read_source(
+        &path,
+        REDIRECTION_FILE.to_string(),
+        site.config.max_file_size(),
+    ) {
         Ok(s) => s,
         Err(d) => return diags.push(d),
     };

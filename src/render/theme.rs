@@ -59,14 +59,16 @@ fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
-pub fn load(dir: Option<&Path>, site_root: &Path) -> Result<Theme, Diagnostic> {
+pub fn load(dir: Option<&Path>, site_root: &Path, max_file_size: u64) -> Result<Theme, Diagnostic> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let origin;
     match dir {
         Some(d) if d.is_dir() => {
             origin = d.strip_prefix(site_root).unwrap_or(d).display().to_string();
             for (rel, path) in read_dir_files(d) {
-                let bytes = std::fs::read(&path).map_err(|e| {
+                // Templates and UI strings are parsed: bounded like other text inputs.
+                let max = (!rel.starts_with("static/")).then_some(max_file_size);
+                let bytes = crate::source::read_regular(&path, max).map_err(|e| {
                     Diagnostic::new(Kind::Io, format!("cannot read theme file: {e}"))
                         .in_file(path.display().to_string())
                 })?;
@@ -120,16 +122,15 @@ pub fn load(dir: Option<&Path>, site_root: &Path) -> Result<Theme, Diagnostic> {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let map: BTreeMap<String, serde_json::Value> =
-                serde_yaml::from_str(&text).map_err(|e| {
+            let map: BTreeMap<String, serde_json::Value> = crate::load::yaml::from_str(&text)
+                .map_err(|e| {
                     let src = crate::source::SourceFile::new(
                         PathBuf::from(&rel),
                         format!("{origin}/{rel}"),
                         text.clone(),
                     );
-                    let at = e.location().map(|l| l.index()).unwrap_or(0);
-                    Diagnostic::new(Kind::Config, format!("invalid UI strings: {e}"))
-                        .at(&src, at..at + 1)
+                    Diagnostic::new(Kind::Config, format!("invalid UI strings: {}", e.message))
+                        .at(&src, e.offset..e.offset + 1)
                 })?;
             strings.insert(code.to_ascii_lowercase(), map);
         }

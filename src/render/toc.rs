@@ -154,7 +154,7 @@ fn load_toc(
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        match crate::load::read_source(path, display) {
+        match crate::load::read_source(path, display, site.config.max_file_size()) {
             Ok(s) => s,
             Err(d) => {
                 if report {
@@ -169,15 +169,11 @@ fn load_toc(
     } else if source.text.trim().is_empty() {
         Vec::new()
     } else {
-        match serde_yaml::from_str::<Vec<RawEntry>>(&source.text) {
+        match crate::load::yaml::from_str::<Vec<RawEntry>>(&source.text) {
             Ok(e) => e,
             Err(e) => {
                 if report {
-                    let at = e.location().map(|l| l.index()).unwrap_or(0);
-                    let mut msg = e.to_string();
-                    if let Some(i) = msg.find(" at line ") {
-                        msg.truncate(i);
-                    }
+                    let (at, msg) = (e.offset, e.message);
                     diags.push(
                         Diagnostic::new(Kind::Toc, format!("invalid table of contents: {msg}"))
                             .at(&source, at..at + 1)

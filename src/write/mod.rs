@@ -278,8 +278,12 @@ pub fn write_new(path: &Path, content: &Content) -> io::Result<FileStat> {
             Ok(FileStat::of(&f.metadata()?))
         }
         Content::Copy(from) => {
-            fs::copy(from, path)?;
-            Ok(FileStat::of(&fs::metadata(path)?))
+            // From the handle checked to be a regular file: a FIFO or device put in place of
+            // a media file after loading is refused, not read forever.
+            let (mut src, _) = crate::source::open_regular(from)?;
+            let mut f = fs::File::create(path)?;
+            io::copy(&mut src, &mut f)?;
+            Ok(FileStat::of(&f.metadata()?))
         }
     }
 }
