@@ -991,27 +991,18 @@ fn resolve_in_output(shared: &Shared, segs: &[String], slash: bool) -> Resolved 
     open_file(&file)
 }
 
-/// Opens a regular file; anything else (a FIFO, a device, a socket) is refused. The file is
-/// opened without waiting (`O_NONBLOCK`), so that a FIFO without a writer cannot hold the
-/// request; its type is then read from the opened file, not from the path, which may have
-/// changed meanwhile. For a regular file, `O_NONBLOCK` changes nothing.
+/// Opens a regular file through the one regular-file opener ([`crate::source::open_regular`]):
+/// a FIFO, a device or a socket is refused without waiting, so it cannot hold the request.
 fn open_file(path: &Path) -> Resolved {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let Ok(f) = options.open(path) else {
-        return Resolved::Missing;
-    };
-    match f.metadata() {
-        Ok(m) if m.is_file() => Resolved::File(
+    match crate::source::open_regular(path) {
+        Ok((f, len)) => Resolved::File(
             f,
-            m.len(),
+            len,
             path.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         ),
-        Ok(_) => Resolved::Forbidden,
+        Err(crate::source::ReadError::NotRegular(_)) => Resolved::Forbidden,
         Err(_) => Resolved::Missing,
     }
 }
