@@ -160,11 +160,19 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let source = SourceFile::new(path, display, text);
     let config: Config = serde_yaml::from_str(&source.text).map_err(|e| {
+        let message = e.to_string();
         let span = e
             .location()
-            .map(|l| l.index()..l.index() + 1)
+            .map(|l| {
+                // A repeated key is reported at the start of its mapping: point at the repeat.
+                let at = message
+                    .split_once("duplicate field `")
+                    .and_then(|(_, rest)| rest.split_once('`'))
+                    .and_then(|(key, _)| repeated_key_at(&source.text, l.index(), key))
+                    .unwrap_or(l.index());
+                at..at + 1
+            })
             .unwrap_or(0..0);
-        let message = e.to_string();
         // serde_yaml appends " at line N column M"; the location says it already.
         let message = match message.find(" at line ") {
             Some(i) => message[..i].to_string(),
@@ -184,6 +192,32 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
     };
     validate(&loaded)?;
     Ok(loaded)
+}
+
+/// The offset of the second `key:` of the mapping that starts at `start` (keys of one mapping
+/// stand at its column; a nested mapping's keys further in, and the mapping ends at the first
+/// line that starts before its column).
+fn repeated_key_at(text: &str, start: usize, key: &str) -> Option<usize> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let col = start - line_start;
+    let needle = format!("{key}:");
+    let mut seen = 0;
+    let mut offset = line_start;
+    for (n, line) in text[line_start..].split_inclusive('\n').enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        if n > 0 && !blank && indent < col {
+            break;
+        }
+        if indent == col && line[col..].starts_with(&needle) {
+            seen += 1;
+            if seen == 2 {
+                return Some(offset + col);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn key_span(source: &Source, key: &str) -> std::ops::Range<usize> {
@@ -305,6 +339,30 @@ mod tests {
             e.message
         );
         assert_eq!(e.line_col().unwrap().0, 9);
+    }
+
+    /// A repeated key is reported at its own line, not at the start of its mapping (1:1).
+    #[test]
+    fn duplicate_key_names_its_own_line() {
+        let e = parse(&format!("{OK}title: Again\n")).unwrap_err();
+        assert!(
+            e.message.contains("duplicate field `title`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col().unwrap(), (9, 1));
+        // In a locale's entry: the second `name` (line 7), column 5.
+        let nested = OK.replace(
+            "    name: English\n",
+            "    name: English\n    name: Engelska\n",
+        );
+        let e = parse(&nested).unwrap_err();
+        assert!(
+            e.message.contains("duplicate field `name`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col().unwrap(), (7, 5));
     }
 
     #[test]
