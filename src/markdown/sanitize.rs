@@ -20,6 +20,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
             "iframe",
             "mark",
             "input",
+            "label",
             "sup",
             "sub",
             "time",
@@ -80,5 +81,19 @@ mod tests {
         assert!(out.contains("<img src=\"a.png\" alt=\"a\">"), "{out}");
         let iframe = clean("<iframe src=\"http://x.example\"></iframe><iframe src=\"https://v.example/e\" loading=\"lazy\"></iframe>");
         assert_eq!(iframe.matches("src=").count(), 1, "{iframe}");
+    }
+
+    /// The accessibility markup (task-list labels, scroll regions, footnotes) survives.
+    #[test]
+    fn keeps_accessibility_markup() {
+        let html = "<ul><li><label class=\"task-list-item\"><input type=\"checkbox\" disabled checked> done</label></li></ul><div class=\"table-scroll\" role=\"group\" tabindex=\"0\" aria-label=\"Table\"><table></table></div><section class=\"footnotes\" aria-labelledby=\"footnotes-title\"></section>";
+        let out = clean(html);
+        for part in [
+            "<label class=\"task-list-item\"><input",
+            "role=\"group\" tabindex=\"0\" aria-label=\"Table\"",
+            "<section class=\"footnotes\" aria-labelledby=\"footnotes-title\">",
+        ] {
+            assert!(out.contains(part), "{part} in {out}");
+        }
     }
 }
