@@ -425,6 +425,30 @@ mod tests {
         assert_eq!(e.line_col().unwrap().0, 9);
     }
 
+    /// A repeated key is reported at its own line, not at the start of its mapping (1:1).
+    #[test]
+    fn duplicate_key_names_its_own_line() {
+        let e = parse(&format!("{OK}title: Again\n")).unwrap_err();
+        assert!(
+            e.message.contains("duplicate field `title`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col().unwrap(), (9, 1));
+        // In a locale's entry: the second `name` (line 7), column 5.
+        let nested = OK.replace(
+            "    name: English\n",
+            "    name: English\n    name: Engelska\n",
+        );
+        let e = parse(&nested).unwrap_err();
+        assert!(
+            e.message.contains("duplicate field `name`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line_col().unwrap(), (7, 5));
+    }
+
     #[test]
     fn url_schemes_must_be_schemes_and_not_script_ones() {
         let c = parse(&format!("{OK}urls:\n  schemes: [ms-settings]\n")).unwrap();

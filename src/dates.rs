@@ -9,7 +9,7 @@ pub fn parse_us_date(value: &str) -> Option<(u32, u32, u32)> {
     if it.next().is_some() || !(1..=12).contains(&m) || !(1000..=9999).contains(&y) {
         return None;
     }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = [
         31,
         if leap { 29 } else { 28 },

@@ -65,6 +65,7 @@ pub fn init(dir: &Path) -> io::Result<()> {
     fs::write(content.join("index.md"), HOME)?;
     fs::write(content.join("get-started.md"), START)?;
     fs::write(content.join("toc.yml"), TOC)?;
-    fs::write(dir.join(".gitignore"), "/public\n")?;
+    // The output and the build cache are made by every build: neither belongs in git.
+    fs::write(dir.join(".gitignore"), "/public\n/.helpsite-cache/\n")?;
     Ok(())
 }

@@ -57,14 +57,16 @@ enum Command {
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
     Check {
+        /// The site folder (holding helpsite.yml).
         #[arg(long, default_value = ".")]
         site: PathBuf,
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
-        /// Output format.
+        /// Output format: text for people, json (a stable, versioned document) for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Show informational findings and per-phase timings.
         #[arg(long, short)]
         verbose: bool,
         /// Also check every http(s) link over the network (cached for a day in
@@ -127,11 +129,13 @@ enum L10nCommand {
     /// Per locale: up-to-date, stale, machine-translated and missing pages, and which.
     #[command(after_help = "Example:\n  helpsite l10n status --locale sv-SE --format json")]
     Status {
+        /// The site folder (holding helpsite.yml).
         #[arg(long, default_value = ".")]
         site: PathBuf,
         /// Only these locales (repeatable).
-        #[arg(long = "locale")]
+        #[arg(long = "locale", value_name = "CODE")]
         locales: Vec<String>,
+        /// Output format: a table for people, json for tools.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
@@ -139,6 +143,7 @@ enum L10nCommand {
     /// in translations that were brought up to date. Other lines are kept byte for byte.
     #[command(after_help = "Example:\n  helpsite l10n stamp content/sv-se/delisting/delist-ip.md")]
     Stamp {
+        /// The site folder (holding helpsite.yml).
         #[arg(long, default_value = ".")]
         site: PathBuf,
         /// Translation files to stamp.
@@ -411,4 +416,32 @@ fn json_report(diags: &[Diagnostic]) -> String {
         "findings": diags.iter().filter(|d| d.level != Level::Info).map(Diagnostic::to_json).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `--help` describes every option and argument of every command.
+    #[test]
+    fn every_option_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {}: no description", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "helpsite", &mut missing);
+        assert_eq!(missing, Vec::<String>::new());
+    }
 }

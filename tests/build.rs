@@ -30,6 +30,7 @@ fn basic_site_writes_every_page_asset_and_static_file() {
         list_files(&site.path().join("public")),
         [
             "404.html",
+            "_static/favicon.svg",
             "_static/helpsite.css",
             "_static/helpsite.js",
             "_static/highlight.css",
@@ -89,11 +90,26 @@ fn features_page_gfm_extensions_render() {
         "{content}"
     );
     assert!(content.contains("<del>struck</del>"));
-    assert!(content.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"));
-    assert!(content.contains("<input disabled=\"\" type=\"checkbox\"/>"));
-    // Footnote reference and definition point at each other.
-    assert!(content.contains("<sup class=\"footnote-reference\"><a href=\"#note\">1</a></sup>"));
-    assert!(content.contains("<div class=\"footnote-definition\" id=\"note\">"));
+    // Task-list checkboxes are labelled by their item's text.
+    assert!(content.contains("<label class=\"task-list-item\"><input type=\"checkbox\" disabled checked> done task</label>"));
+    assert!(content.contains(
+        "<label class=\"task-list-item\"><input type=\"checkbox\" disabled> open task</label>"
+    ));
+    // Footnote reference and note point at each other; the notes come at the end, after the
+    // last section, not where they were written.
+    assert!(content.contains(
+        "<sup class=\"footnote-reference\" id=\"fnref-note\"><a href=\"#note\">1</a></sup>"
+    ));
+    assert!(content.contains("<li id=\"note\">\n<p>The footnote text. <a class=\"footnote-back\" href=\"#fnref-note\""), "{content}");
+    assert!(
+        content.find("<section class=\"footnotes\"").unwrap()
+            > content.find("id=\"code\"").unwrap()
+    );
+    // Wide blocks scroll in a named region that takes the keyboard focus.
+    assert!(content.contains(
+        "<div class=\"table-scroll\" role=\"group\" tabindex=\"0\" aria-label=\"Table\"><table>"
+    ));
+    assert!(content.contains("<pre tabindex=\"0\" role=\"group\" aria-label=\"Code\">"));
 }
 
 #[test]

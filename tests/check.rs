@@ -205,14 +205,14 @@ fn cross_links_and_related_articles_render() {
     let orphan =
         std::fs::read_to_string(site.path().join("public/en-us/guide/orphan/index.html")).unwrap();
     assert!(orphan.contains("<h2 id=\"related-title\">Related articles</h2>"));
-    assert!(orphan.contains("<li><a href=\"/en-us/guide/setup/\">Setup</a></li>"));
+    assert!(orphan.contains("<li><a href=\"/en-us/guide/setup/\"><bdi>Setup</bdi></a></li>"));
     let home = std::fs::read_to_string(site.path().join("public/en-us/index.html")).unwrap();
     assert!(home.contains("<h2 id=\"linked-from-title\">Pages that link here</h2>"));
-    assert!(home.contains("<a href=\"/en-us/guide/orphan/\">Orphan</a>"));
-    assert!(home.contains("<a href=\"/en-us/guide/setup/\">Setup</a>"));
+    assert!(home.contains("<a href=\"/en-us/guide/orphan/\"><bdi>Orphan</bdi></a>"));
+    assert!(home.contains("<a href=\"/en-us/guide/setup/\"><bdi>Setup</bdi></a>"));
     // Per locale: the Swedish home lists the Swedish setup page.
     let sv_home = std::fs::read_to_string(site.path().join("public/sv-se/index.html")).unwrap();
-    assert!(sv_home.contains("<a href=\"/sv-se/guide/setup/\">Installation</a>"));
+    assert!(sv_home.contains("<a href=\"/sv-se/guide/setup/\"><bdi>Installation</bdi></a>"));
 }
 
 #[test]
@@ -230,6 +230,6 @@ fn markdown_toc_is_read() {
     run_in(site.path(), &["build"]);
     let page =
         std::fs::read_to_string(site.path().join("public/en-us/guide/orphan/index.html")).unwrap();
-    assert!(page.contains("aria-current=\"page\">Orphan no more</a>"));
-    assert!(page.contains("<span class=\"nav-group\">Guide</span>"));
+    assert!(page.contains("aria-current=\"page\"><bdi>Orphan no more</bdi></a>"));
+    assert!(page.contains("<span class=\"nav-group\"><bdi>Guide</bdi></span>"));
 }

@@ -124,6 +124,14 @@ fn init_creates_a_site_that_builds() {
     assert!(site.join("public/en-us/get-started/index.html").is_file());
     assert!(site.join("public/index.html").is_file());
 
+    // What a build makes, the output and the build cache, is ignored by git.
+    assert!(site.join(".helpsite-cache").is_dir());
+    let ignore = read(site.join(".gitignore"));
+    assert_eq!(
+        ignore.lines().collect::<Vec<_>>(),
+        ["/public", "/.helpsite-cache/"]
+    );
+
     // The new site is clean even under --strict.
     let strict = run_in(&site, &["check", "--strict"]);
     strict.expect_code(0);

@@ -63,7 +63,7 @@ fn site() -> Fixture {
     write(
         r,
         "content/sv-se/stale.md",
-        &format!("---\ntitle: Inaktuell\n{}---\n# Inaktuell\n\n## <a name=\"details\"></a>Detaljer\n\nGammal text.\n", loc(&sha1_crlf("an older source"), "HT")),
+        &format!("---\ntitle: Inaktuell\nms.date: 11/02/2026\n{}---\n# Inaktuell\n\n## <a name=\"details\"></a>Detaljer\n\nGammal text.\n", loc(&sha1_crlf("an older source"), "HT")),
     );
     write(
         r,
@@ -134,6 +134,12 @@ fn translation_states_render_with_their_notices() {
     assert!(
         stale.contains("href=\"/help/en-us/stale/\""),
         "link to the original"
+    );
+    // Its `ms.date` (copied from the source, 2 November) is the update it lacks: not shown as
+    // "Updated" above "translated on 20 September".
+    assert!(
+        !stale.contains("2 november 2026") && !stale.contains("<time"),
+        "no contradictory date: {stale}"
     );
 
     let mt = page(d, "sv-se/machine");

@@ -26,8 +26,16 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         });
     }
     serde_yaml::from_str(text).map_err(|e| {
-        let offset = e.location().map_or(0, |l| char_offset(text, l.index()));
+        let mut offset = e.location().map_or(0, |l| char_offset(text, l.index()));
         let mut message = e.to_string();
+        // A repeated field is reported at the start of its mapping: point at the repeat.
+        if let Some(at) = message
+            .split_once("duplicate field `")
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .and_then(|(key, _)| repeated_key_at(text, offset, key))
+        {
+            offset = at;
+        }
         if let Some(i) = message.find(" at line ") {
             message.truncate(i);
         }
@@ -36,6 +44,32 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         }
         YamlError { message, offset }
     })
+}
+
+/// The offset of the second `key:` of the mapping that starts at `start` (keys of one mapping
+/// stand at its column; a nested mapping's keys further in, and the mapping ends at the first
+/// line that starts before its column).
+fn repeated_key_at(text: &str, start: usize, key: &str) -> Option<usize> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let col = start - line_start;
+    let needle = format!("{key}:");
+    let mut seen = 0;
+    let mut offset = line_start;
+    for (n, line) in text[line_start..].split_inclusive('\n').enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        if n > 0 && !blank && indent < col {
+            break;
+        }
+        if indent == col && line[col..].starts_with(&needle) {
+            seen += 1;
+            if seen == 2 {
+                return Some(offset + col);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn too_deep_message() -> String {

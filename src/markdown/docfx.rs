@@ -348,12 +348,12 @@ pub fn tabs<'a>(events: Vec<Ev<'a>>) -> Vec<Ev<'a>> {
         for (i, (id, cond, label, body)) in group.drain(..).enumerate() {
             out.push((
                 Event::Html(CowStr::from(format!(
-                    "<section role=\"tabpanel\" class=\"tab-panel\" id=\"tabpanel-{g}-{i}\" aria-labelledby=\"tab-{g}-{i}\" data-tab=\"{id}\" data-condition=\"{cond}\">\n<p class=\"tab-label\">{label}</p>\n"
+                    "<div role=\"tabpanel\" class=\"tab-panel\" id=\"tabpanel-{g}-{i}\" aria-labelledby=\"tab-{g}-{i}\" data-tab=\"{id}\" data-condition=\"{cond}\">\n<p class=\"tab-label\">{label}</p>\n"
                 ))),
                 0..0,
             ));
             out.extend(body);
-            out.push((Event::Html(CowStr::from("</section>\n")), 0..0));
+            out.push((Event::Html(CowStr::from("</div>\n")), 0..0));
         }
         out.push((Event::Html(CowStr::from("</div>\n")), 0..0));
     };

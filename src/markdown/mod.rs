@@ -3,6 +3,7 @@
 //! carries everything later stages need: headings, anchors, outgoing links, plain text for
 //! search, include dependencies and diagnostics.
 
+mod a11y;
 pub mod docfx;
 pub mod expand;
 pub mod highlight;
@@ -41,6 +42,12 @@ pub struct Labels {
     pub image_description: String,
     pub version: String,
     pub video: String,
+    /// Accessible names of code blocks and table scroll regions.
+    pub code_block: String,
+    pub table: String,
+    /// Heading of the footnotes section and the name of each footnote's link back to the text.
+    pub footnotes: String,
+    pub footnote_back: String,
 }
 
 pub struct MarkdownCtx<'a> {
@@ -159,7 +166,7 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     };
     let events = pass.first_pass();
     let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped, &policy);
-    let mut events = docfx::tabs(events);
+    let mut events = a11y::structure(docfx::tabs(events), labels);
     // A leading `# Title` moves to the page header, above the description and outline.
     if let Some((
         Event::Start(Tag::Heading {
@@ -403,10 +410,19 @@ impl<'b> Pass<'_, 'b> {
                 escape_html(&lang.to_ascii_lowercase())
             )
         };
+        // The block scrolls sideways when wide, so it takes the keyboard focus; a focusable
+        // element needs a name: its title, else "Code".
+        let locale = self.ctx.site.pages[self.page_id].locale;
+        let name = escape_html(
+            title
+                .as_deref()
+                .unwrap_or(&self.ctx.labels[locale].code_block),
+        );
         let label = title
-            .map(|t| format!("<div class=\"code-title\">{}</div>", escape_html(&t)))
+            .as_ref()
+            .map(|t| format!("<div class=\"code-title\">{}</div>", escape_html(t)))
             .unwrap_or_default();
-        format!("<div class=\"code-block\">{label}<pre tabindex=\"0\"><code{lang_class}>{body}</code></pre></div>\n")
+        format!("<div class=\"code-block\">{label}<pre tabindex=\"0\" role=\"group\" aria-label=\"{name}\"><code{lang_class}>{body}</code></pre></div>\n")
     }
 
     /// Links, images and raw HTML; everything else passes through and feeds the plain text.

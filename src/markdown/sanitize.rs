@@ -45,6 +45,7 @@ fn make(urls: UrlsConfig) -> ammonia::Builder<'static> {
         "iframe",
         "mark",
         "input",
+        "label",
         "sup",
         "sub",
         "time",
@@ -145,5 +146,19 @@ mod tests {
         let out = clean(png, &UrlPolicy::with(&on, true));
         assert_eq!(out.matches("data:").count(), 1, "{out}");
         assert!(out.contains("<img src=\"data:"), "{out}");
+    }
+
+    /// The accessibility markup (task-list labels, scroll regions, footnotes) survives.
+    #[test]
+    fn keeps_accessibility_markup() {
+        let html = "<ul><li><label class=\"task-list-item\"><input type=\"checkbox\" disabled checked> done</label></li></ul><div class=\"table-scroll\" role=\"group\" tabindex=\"0\" aria-label=\"Table\"><table></table></div><section class=\"footnotes\" aria-labelledby=\"footnotes-title\"></section>";
+        let out = clean(html, &UrlPolicy::with(&UrlsConfig::default(), true));
+        for part in [
+            "<label class=\"task-list-item\"><input",
+            "role=\"group\" tabindex=\"0\" aria-label=\"Table\"",
+            "<section class=\"footnotes\" aria-labelledby=\"footnotes-title\">",
+        ] {
+            assert!(out.contains(part), "{part} in {out}");
+        }
     }
 }

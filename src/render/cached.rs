@@ -85,7 +85,16 @@ pub fn keys(
             alerts.sort();
             feed(
                 &mut h,
-                &format!("{alerts:?}{}{}{}", l.image_description, l.version, l.video),
+                &format!(
+                    "{alerts:?}{}{}{}{}{}{}{}",
+                    l.image_description,
+                    l.version,
+                    l.video,
+                    l.code_block,
+                    l.table,
+                    l.footnotes,
+                    l.footnote_back
+                ),
             );
             key_of(&h)
         })

@@ -80,6 +80,10 @@ pub fn labels_for(site: &Site, strings: &BTreeMap<String, Value>) -> Labels {
         image_description: s("image_description"),
         version: s("version"),
         video: s("video"),
+        code_block: s("code_block"),
+        table: s("table"),
+        footnotes: s("footnotes"),
+        footnote_back: s("footnote_back"),
     }
 }
 
@@ -546,7 +550,6 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
 
     let content_locale = &site.locales[page.content_locale(site)];
     let date = page.meta_str("ms.date").filter(|d| !d.trim().is_empty());
-    let date_display = date.as_deref().and_then(|d| format_date(d, s));
     let handoff = page
         .meta_str("ms.lasthandoff")
         .and_then(|d| format_date(&d, s));
@@ -554,6 +557,13 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
         PageState::Translated { machine, stale } => (machine, stale),
         _ => (false, false),
     };
+    // A translation carries its source's `ms.date`. On a stale one that date is the source's
+    // update the translation lacks: "Updated" above "translated on <earlier date>" would
+    // contradict itself, so the page shows only the notice's date.
+    let date_display = date
+        .as_deref()
+        .filter(|_| !(stale && handoff.is_some()))
+        .and_then(|d| format_date(d, s));
     let source_href = page.source_page.map(|p| site.href(p));
     merge(
         bases[lid].clone(),

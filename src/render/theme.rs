@@ -21,6 +21,7 @@ pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/redirect.html",
     "static/helpsite.css",
     "static/helpsite.js",
+    "static/favicon.svg",
     "i18n/en-US.yml",
     "i18n/sv-SE.yml",
     "i18n/ar-SA.yml",

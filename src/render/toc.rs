@@ -639,14 +639,16 @@ impl Toc {
                     if is_current {
                         out.push_str(" aria-current=\"page\"");
                     }
-                    out.push('>');
+                    // `<bdi>`: a title in the other direction (an English title on an Arabic
+                    // page) keeps its own order, punctuation included.
+                    out.push_str("><bdi>");
                     esc(out, &node.name);
-                    out.push_str("</a>");
+                    out.push_str("</bdi></a>");
                 }
                 None => {
-                    out.push_str("<span class=\"nav-group\">");
+                    out.push_str("<span class=\"nav-group\"><bdi>");
                     esc(out, &node.name);
-                    out.push_str("</span>");
+                    out.push_str("</bdi></span>");
                 }
             }
             if shows_children(node, on_path, depth) && !node.children.is_empty() {
