@@ -1,9 +1,7 @@
 //! `raw_html:` policy: `allow` passes raw HTML through, `sanitize` keeps safe markup (and
 //! everything helpsite writes) but drops scripts, `deny` reports each use at its location.
 
-mod common;
-
-use common::{run_in, write};
+use crate::support::{run_in, write};
 
 fn site(policy: Option<&str>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -1,12 +1,12 @@
 //! `helpsite build` over small fixture sites: the HTML it writes, the files it copies, the
 //! findings it reports (with `file:line:col`), and the output it leaves alone when it fails.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{content_region, copy_fixture, list_files, read, run_in, snapshot_tree, write};
+use crate::support::{
+    content_region, copy_fixture, list_files, read, run_in, snapshot_tree, write,
+};
 
 /// Copies the `basic` fixture, builds it with default options and returns the site folder.
 fn built_basic() -> tempfile::TempDir {
@@ -459,7 +459,7 @@ fn accepted_in_page_links_point_at_existing_ids() {
     run.expect_code(0);
     let html = page(site.path(), "en-us/footnotes");
     let content = content_region(&html);
-    for href in common::attr_values(content, "href") {
+    for href in crate::support::attr_values(content, "href") {
         if let Some(id) = href.strip_prefix('#') {
             assert!(
                 html.contains(&format!(" id=\"{id}\"")),

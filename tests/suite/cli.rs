@@ -1,12 +1,10 @@
 //! The command line: version and help, `init`, configuration errors (exit code 2, with
 //! `helpsite.yml:line:col`), and the JSON shape of `check --format json`.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{copy_fixture, read, run_in, write};
+use crate::support::{copy_fixture, read, run_in, write};
 
 const GOOD_CONFIG: &str = "title: T
 base_url: https://help.example.com/
@@ -410,7 +408,7 @@ fn check_text_summarises_and_exits_by_level() {
 #[test]
 fn an_output_folder_over_the_sources_is_refused() {
     let site = copy_fixture("basic");
-    let before = common::snapshot_tree(site.path());
+    let before = crate::support::snapshot_tree(site.path());
     for out in [".", "..", "content", "content/en-us/out"] {
         let run = run_in(site.path(), &["build", "--out", out]);
         run.expect_code(2);
@@ -428,7 +426,7 @@ fn an_output_folder_over_the_sources_is_refused() {
     help: choose an output folder of its own, such as `--out public`
     ");
     assert_eq!(
-        common::snapshot_tree(site.path()),
+        crate::support::snapshot_tree(site.path()),
         before,
         "nothing written"
     );
@@ -484,23 +482,29 @@ fn output_into_a_closed_pipe_ends_quietly() {
 #[test]
 fn an_output_that_helpsite_did_not_make_is_refused_unless_forced() {
     let site = copy_fixture("basic");
-    let config = common::read(site.path().join("helpsite.yml"));
+    let config = crate::support::read(site.path().join("helpsite.yml"));
     let run = run_in(site.path(), &["build", "--out", "helpsite.yml"]);
     run.expect_code(2);
     insta::assert_snapshot!(run.stderr, @r"
     error: the output helpsite.yml exists and is not a folder; a build would replace it with the site [config]
     help: choose another `--out`, remove it, or pass `--force` to replace it
     ");
-    assert_eq!(common::read(site.path().join("helpsite.yml")), config);
+    assert_eq!(
+        crate::support::read(site.path().join("helpsite.yml")),
+        config
+    );
 
-    common::write(site.path(), "mine/notes.txt", "my notes");
+    crate::support::write(site.path(), "mine/notes.txt", "my notes");
     let run = run_in(site.path(), &["build", "--out", "mine"]);
     run.expect_code(2);
     insta::assert_snapshot!(run.stderr, @r"
     error: the output mine is a folder that helpsite did not make; a build would replace its files with the site [config]
     help: choose another `--out`, remove it, or pass `--force` to replace it
     ");
-    assert_eq!(common::read(site.path().join("mine/notes.txt")), "my notes");
+    assert_eq!(
+        crate::support::read(site.path().join("mine/notes.txt")),
+        "my notes"
+    );
 
     // An empty folder, a folder helpsite built (with or without the cache) and --force are fine.
     fs::create_dir_all(site.path().join("empty")).unwrap();
@@ -510,7 +514,7 @@ fn an_output_that_helpsite_did_not_make_is_refused_unless_forced() {
     run_in(site.path(), &["build", "--out", "mine", "--force"]).expect_code(0);
     assert!(!site.path().join("mine/notes.txt").exists());
     assert!(site.path().join("mine/en-us/index.html").is_file());
-    common::write(site.path(), "a-file", "x");
+    crate::support::write(site.path(), "a-file", "x");
     run_in(site.path(), &["build", "--out", "a-file", "--force"]).expect_code(0);
     assert!(site.path().join("a-file/en-us/index.html").is_file());
 }
@@ -522,7 +526,7 @@ fn an_output_of_an_earlier_helpsite_still_counts_as_helpsites() {
     let site = copy_fixture("basic");
     run_in(site.path(), &["build"]).expect_code(0);
     fs::remove_dir_all(site.path().join(".helpsite-cache")).unwrap();
-    common::write(
+    crate::support::write(
         site.path(),
         "public/en-us/old-page/index.html",
         "from an older build",

@@ -2,12 +2,10 @@
 //! so locales built on separate machines merge (by copying the folders together) into
 //! exactly the full site, each finding reported by one shard.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{copy_dir, run_in, snapshot_tree, write};
+use crate::support::{copy_dir, run_in, snapshot_tree, write};
 
 const CONFIG: &str = "title: Shards\nbase_url: https://docs.example.com/help/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n  - code: sv-SE\n    name: Svenska\n  - code: ar-SA\n    name: العربية\n";
 
@@ -59,7 +57,7 @@ fn findings(stderr: &str) -> Vec<String> {
     v
 }
 
-fn build(site: &Path, out: &Path, locales: &[&str]) -> common::Run {
+fn build(site: &Path, out: &Path, locales: &[&str]) -> crate::support::Run {
     let mut args = vec!["build", "--out", out.to_str().unwrap()];
     for l in locales {
         args.extend(["--locale", l]);
@@ -93,7 +91,7 @@ fn shards_merge_into_the_full_site_and_share_out_the_findings() {
     );
 
     // A shard holds only its locales' pages and assets, with the shared files.
-    let b: Vec<String> = common::list_files(&o.join("b"));
+    let b: Vec<String> = crate::support::list_files(&o.join("b"));
     assert!(b.iter().all(|f| !f.starts_with("en-us/")), "{b:?}");
     assert!(b.contains(&"sv-se/media/logo.svg".to_string()));
     assert!(b.contains(&"sv-se/sitemap.xml".to_string()));

@@ -2,12 +2,10 @@
 //! temporary folder: it builds clean under `--strict`, every article is published in every
 //! locale, and every site-internal link, image and `#fragment` in the output resolves.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::{attr_values, list_files, read, redact_path, run_in};
+use crate::support::{attr_values, list_files, read, redact_path, run_in};
 
 const BASE_URL: &str = "https://help.example.com/";
 

@@ -1,9 +1,7 @@
 //! `helpsite check` on a site with planted faults: exactly those findings, each at its
 //! `file:line:col`, in text and JSON; levels from `checks:`; `--strict`; redirects.
 
-mod common;
-
-use common::{copy_fixture, run_in, write};
+use crate::support::{copy_fixture, run_in, write};
 
 /// The planted faults: (kind, file:line:col).
 const PLANTED: &[(&str, &str)] = &[

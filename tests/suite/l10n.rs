@@ -4,16 +4,11 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
+
+use crate::support::{run_in, write};
 
 fn sha1_crlf(text: &str) -> String {
     helpsite::load::crlf_sha1(text)
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
 }
 
 const FRESH_SRC: &str = "---\ntitle: Fresh\nms.date: 11/02/2026\n---\n# Fresh\n\n## Set up\n\n[!INCLUDE [n](includes/note.md)]\n\nSee [stale](stale.md#details).\n";
@@ -84,18 +79,10 @@ fn site() -> Fixture {
     Fixture { _tmp: tmp, root }
 }
 
+/// `(exit code or -1, stdout, stderr)` of `helpsite <args>` in `dir`.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_helpsite"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let run = run_in(dir, args);
+    (run.code.unwrap_or(-1), run.stdout, run.stderr)
 }
 
 fn page(dir: &Path, url: &str) -> String {

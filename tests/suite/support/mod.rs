@@ -1,8 +1,14 @@
-//! Helpers shared by the integration tests: copy a fixture site into a temporary folder, run
-//! the `helpsite` binary in it, and read what it wrote.
+//! The suite's one fixture builder and its helpers: a site in a temporary folder made from a
+//! fixture under `tests/fixtures` and files written inline ([`Site`]), a run of the `helpsite`
+//! binary in it with colours off and the temporary path redacted ([`run_in`], [`Run`]), a build
+//! of a folder left untouched ([`build_elsewhere`]), and readers of what a build wrote.
 
-// Each test crate uses a different subset of these helpers.
+// Each module uses a different subset of these helpers.
 #![allow(dead_code)]
+
+// The corpus generator of the benchmarks, so the suite checks it builds (module `corpus`).
+#[path = "../../../benches/corpus/mod.rs"]
+pub mod corpus;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -41,11 +47,58 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Writes `text` to `root/rel`, creating parent folders.
 pub fn write(root: &Path, rel: &str, text: &str) {
+    write_bytes(root, rel, text.as_bytes());
+}
+
+/// Writes `bytes` to `root/rel`, creating parent folders (for inputs that are not UTF-8).
+pub fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) {
     let path = root.join(rel);
     if let Some(p) = path.parent() {
         fs::create_dir_all(p).expect("create parent folder");
     }
-    fs::write(path, text).expect("write file");
+    fs::write(path, bytes).expect("write file");
+}
+
+/// A site in a temporary folder (its `helpsite.yml` at the top), deleted when dropped.
+pub struct Site {
+    dir: TempDir,
+}
+
+impl Site {
+    /// An empty folder; add files with [`Site::file`].
+    pub fn empty() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("create a temporary folder"),
+        }
+    }
+
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        Site {
+            dir: copy_fixture(name),
+        }
+    }
+
+    /// Adds (or replaces) the file `rel` with `text`.
+    pub fn file(self, rel: &str, text: &str) -> Site {
+        write(self.path(), rel, text);
+        self
+    }
+
+    /// The site's folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `helpsite <args>` in the site (see [`run_in`]).
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+
+    /// The temporary folder, for tests that keep using it as a `TempDir`.
+    pub fn into_temp_dir(self) -> TempDir {
+        self.dir
+    }
 }
 
 /// What a run of the binary produced.
@@ -59,6 +112,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// Panics, showing standard error, unless the exit code is 0.
+    pub fn expect_ok(&self) -> &Self {
+        self.expect_code(0)
+    }
+
     /// Panics, showing both streams, unless the exit code is `code`.
     pub fn expect_code(&self, code: i32) -> &Self {
         assert_eq!(
@@ -87,6 +145,41 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         code: out.status.code(),
         stdout: redact(&out.stdout),
         stderr: redact(&out.stderr),
+    }
+}
+
+/// A build of `site` that leaves the folder untouched (fixtures are built where they are): the
+/// output and the build cache go to a temporary folder that lives as long as the result.
+pub struct Built {
+    pub run: Run,
+    /// `TMP/out`, the output folder.
+    pub out: PathBuf,
+    _tmp: TempDir,
+}
+
+/// `helpsite build --site SITE --out TMP/out --cache-dir TMP/cache`, run in `TMP` (see
+/// [`run_in`]: colours off, `TMP` redacted).
+pub fn build_elsewhere(site: &Path) -> Built {
+    let tmp = tempfile::tempdir().expect("create a temporary folder");
+    let out = tmp.path().join("out");
+    let cache = tmp.path().join("cache");
+    let path = |p: &Path| p.to_str().expect("UTF-8 path").to_owned();
+    let run = run_in(
+        tmp.path(),
+        &[
+            "build",
+            "--site",
+            &path(site),
+            "--out",
+            &path(&out),
+            "--cache-dir",
+            &path(&cache),
+        ],
+    );
+    Built {
+        run,
+        out,
+        _tmp: tmp,
     }
 }
 
@@ -141,6 +234,31 @@ pub fn content_region(html: &str) -> &str {
             }
         }
     }
+}
+
+/// The article HTML inside `<div class="content">` (up to the `</div>` before `</article>`),
+/// trimmed: what the DocFX snapshots record. [`content_region`] keeps the element itself.
+pub fn content_inner(html: &str) -> String {
+    let open = "<div class=\"content\">";
+    let start = html
+        .find(open)
+        .expect("no <div class=\"content\"> in the page")
+        + open.len();
+    let end = start
+        + html[start..]
+            .find("</article>")
+            .expect("no </article> after the content");
+    let region = html[start..end].trim_end();
+    region
+        .strip_suffix("</div>")
+        .expect("content region does not end with </div>")
+        .trim()
+        .to_string()
+}
+
+/// Whether `needle` occurs in `hay`.
+pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Every file under `root`, as `/`-separated paths relative to it, sorted.

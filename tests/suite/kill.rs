@@ -6,14 +6,12 @@
 //! stopped in `/proc`, checks the output and kills it. No timing is involved, so the test
 //! behaves the same on a loaded 2-core machine.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{snapshot_tree, write};
+use crate::support::{snapshot_tree, write};
 
 const CONFIG: &str = "title: Kill Test
 base_url: https://help.example.com/

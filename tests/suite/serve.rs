@@ -7,8 +7,6 @@
 //! and the deadlines ([`PATIENCE`], socket timeouts) are only safety nets against a hang, far
 //! longer than anything takes on a busy machine; none is what a test asserts.
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -17,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::write;
+use crate::support::write;
 
 const CONFIG: &str = "title: Serve Test
 base_url: https://help.example.com/
@@ -593,7 +591,7 @@ fn event_stream_announces_rebuilds_and_css_changes() {
     let dir = site();
     let root = dir.path();
     // A theme of its own, so that a stylesheet can change.
-    common::copy_dir(
+    crate::support::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
         &root.join("themes/default"),
     );

@@ -5,11 +5,9 @@
 //! `raw_html` policy. Redirect entries with control characters or another host without a
 //! scheme are left out of every output, and long redirect chains resolve.
 
-mod common;
-
 use std::path::Path;
 
-use common::{content_region, read, run_in, write, Run};
+use crate::support::{content_region, read, run_in, write, Run};
 use proptest::prelude::*;
 
 fn config(extra: &str) -> String {

@@ -7,15 +7,13 @@
 //! times out however fast or slow the machine is. Requests are recorded before they are
 //! answered, so once a check has exited, every request it made is counted.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{run_in, write};
+use crate::support::{run_in, write};
 
 /// Method, path and arrival of one request.
 type Hit = (String, String, Instant);

@@ -6,13 +6,13 @@
 //! the whole standard error (colours off, the temporary path replaced by `[SITE]`).
 //! docs/bad-input.md lists the cases and what the user sees.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{copy_fixture, list_files, read, run_in, write, Run};
+use crate::support::{
+    contains_bytes, copy_fixture, read, run_in, snapshot_tree, write, write_bytes, Run,
+};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
@@ -111,27 +111,6 @@ fn temp_site() -> TempDir {
     write(dir.path(), "helpsite.yml", CONFIG);
     write(dir.path(), "content/en-us/index.md", HOME);
     dir
-}
-
-fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
-
-/// Every file under `dir` (as bytes), for "nothing leaked" checks.
-fn all_output(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    list_files(dir)
-        .into_iter()
-        .map(|rel| {
-            let bytes = fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,9 +436,9 @@ fn links_to_etc_passwd_are_reported_and_nothing_is_copied() {
     assert!(f.message.contains("outside the site"), "{f:?}");
     expect_finding(&run, "warning", "broken_link", &format!("{page}:6:31"));
     expect_finding(&run, "warning", "missing_image", &format!("{page}:6:55"));
-    for (rel, bytes) in all_output(&dir.path().join("public")) {
+    for (rel, bytes) in snapshot_tree(&dir.path().join("public")) {
         assert!(
-            !contains(&bytes, b"root:x:0"),
+            !contains_bytes(&bytes, b"root:x:0"),
             "/etc/passwd leaked into {rel}"
         );
         assert!(!rel.contains("passwd"), "{rel}");
@@ -475,7 +454,7 @@ fn links_to_etc_passwd_are_reported_and_nothing_is_copied() {
 fn script_and_quotes_in_title_description_and_toc_are_escaped() {
     let (dir, run) = build_fixture("script-escaping", 0);
     let out = dir.path().join("public");
-    for (rel, bytes) in all_output(&out) {
+    for (rel, bytes) in snapshot_tree(&out) {
         let text = String::from_utf8_lossy(&bytes);
         for needle in [
             "<script>alert(",
@@ -593,7 +572,7 @@ fn file_names_with_spaces_and_non_ascii_letters_build_and_link() {
     for page in ["my-page", "kom-igång", "getting-started/first-steps"] {
         assert!(out.join(page).join("index.html").is_file(), "{page}");
     }
-    let home = common::content_region(&read(out.join("index.html"))).to_string();
+    let home = crate::support::content_region(&read(out.join("index.html"))).to_string();
     // Markdown links come out percent-encoded (`kom-ig%C3%A5ng`), the navigation keeps the
     // letters: both name the same folder.
     let kom = |html: &str| {
@@ -607,7 +586,7 @@ fn file_names_with_spaces_and_non_ascii_letters_build_and_link() {
         assert!(home.contains(href), "{href} in {home}");
     }
     assert!(kom(&home), "{home}");
-    let my = common::content_region(&read(out.join("my-page/index.html"))).to_string();
+    let my = crate::support::content_region(&read(out.join("my-page/index.html"))).to_string();
     assert!(kom(&my), "{my}");
     insta::assert_snapshot!("file_names", run.stderr);
 }
@@ -642,7 +621,7 @@ fn run_bounded(site: &Path, args: &[&str], code: i32) -> Run {
             panic!("helpsite {args:?} did not finish: it hangs on the input");
         }
     };
-    let redact = |s: &[u8]| common::redact_path(&String::from_utf8_lossy(s), site);
+    let redact = |s: &[u8]| crate::support::redact_path(&String::from_utf8_lossy(s), site);
     let run = Run {
         code: out.status.code(),
         stdout: redact(&out.stdout),

@@ -4,25 +4,26 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::support::{
+    build_elsewhere, contains_bytes, content_inner, copy_dir, fixtures_dir, Built,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    fixtures_dir().join(name)
 }
 
-/// The result of one `helpsite build`.
+/// The result of one `helpsite build` (the suite's [`Built`], with this module's readers).
 struct Build {
     code: i32,
     stderr: String,
-    /// Keeps the output folder alive for the test.
-    _tmp: tempfile::TempDir,
     out: PathBuf,
+    /// Keeps the output folder alive for the test.
+    _built: Built,
 }
 
 impl Build {
@@ -57,26 +58,14 @@ impl Build {
     }
 }
 
+/// Builds `site` in place, output and cache in a temporary folder.
 fn build(site: &Path) -> Build {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = tmp.path().join("out");
-    let output = Command::new(env!("CARGO_BIN_EXE_helpsite"))
-        .arg("build")
-        .arg("--site")
-        .arg(site)
-        .arg("--out")
-        .arg(&out)
-        // Fixtures are built where they are: the cache goes beside the output.
-        .arg("--cache-dir")
-        .arg(tmp.path().join("cache"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run helpsite");
+    let built = build_elsewhere(site);
     Build {
-        code: output.status.code().expect("exit code"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        _tmp: tmp,
-        out,
+        code: built.run.code.expect("exit code"),
+        stderr: built.run.stderr.clone(),
+        out: built.out.clone(),
+        _built: built,
     }
 }
 
@@ -84,22 +73,9 @@ fn build_fixture(name: &str) -> Build {
     build(&fixture(name))
 }
 
+/// The inside of `<div class="content">`, as the snapshots record it.
 fn content_region(html: &str) -> String {
-    let open = "<div class=\"content\">";
-    let start = html
-        .find(open)
-        .expect("no <div class=\"content\"> in the page")
-        + open.len();
-    let end = start
-        + html[start..]
-            .find("</article>")
-            .expect("no </article> after the content");
-    let region = html[start..end].trim_end();
-    region
-        .strip_suffix("</div>")
-        .expect("content region does not end with </div>")
-        .trim()
-        .to_string()
+    content_inner(html)
 }
 
 /// Splits stderr into diagnostics: each starts at a line beginning `error:` or `warning:`.
@@ -195,19 +171,6 @@ fn assert_no_markers(what: &str, html: &str) {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Every `index.html` under the output, relative path and text.
 fn all_pages(out: &Path) -> Vec<(String, String)> {
     let mut pages = Vec::new();
@@ -242,10 +205,6 @@ fn all_files_text(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         }
     }
     files
-}
-
-fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,12 +2,10 @@
 //! files whose content changed, and its output is always byte for byte what a build without
 //! the cache makes. Damaged, deleted or foreign cache contents only cost a full build.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{copy_fixture, run_in, snapshot_tree, write, Run};
+use crate::support::{copy_fixture, run_in, snapshot_tree, write, Run};
 
 /// `(reused, pages, unchanged, written)` from the `cache:` line of `build -v`.
 fn cache_line(run: &Run) -> (usize, usize, usize, usize) {
@@ -104,7 +102,7 @@ fn edits_rerender_exactly_the_pages_that_read_the_changed_file() {
     assert!(reused < pages && reused >= pages - 3, "{}", run.stderr);
     assert!((1..=3).contains(&written), "{}", run.stderr);
     assert!(
-        common::read(site.join("public/en-us/include-demo/index.html"))
+        crate::support::read(site.join("public/en-us/include-demo/index.html"))
             .contains("A sentence added to the step.")
     );
     assert_same_as_reference(site);
@@ -119,7 +117,9 @@ fn edits_rerender_exactly_the_pages_that_read_the_changed_file() {
     .unwrap();
     let run = build(site);
     assert_eq!(cache_line(&run).0, pages - 1, "{}", run.stderr);
-    assert!(common::read(site.join("public/en-us/snippets/index.html")).contains("cache test"));
+    assert!(
+        crate::support::read(site.join("public/en-us/snippets/index.html")).contains("cache test")
+    );
     assert_same_as_reference(site);
 
     // A page's title is shown by links elsewhere: every body renders again.
@@ -262,7 +262,9 @@ fn a_changed_toc_rewrites_the_pages_whose_navigation_shows_it() {
     assert_eq!(reused, pages, "{}", run.stderr);
     assert_eq!(unchanged, 0, "{}", run.stderr);
     assert!(written >= pages, "{}", run.stderr);
-    assert!(common::read(site.join("public/en-us/index.html")).contains("Everything it does"));
+    assert!(
+        crate::support::read(site.join("public/en-us/index.html")).contains("Everything it does")
+    );
     assert_same_as_reference(site);
 }
 
@@ -284,7 +286,7 @@ fn flipped_bytes_in_the_packs_and_the_manifest_are_cache_misses() {
     build(site);
     let cache = site.join(".helpsite-cache");
     let pristine = tempfile::tempdir().unwrap();
-    common::copy_dir(&cache, pristine.path());
+    crate::support::copy_dir(&cache, pristine.path());
     let manifest = fs::read_dir(&cache)
         .unwrap()
         .flatten()
@@ -296,7 +298,7 @@ fn flipped_bytes_in_the_packs_and_the_manifest_are_cache_misses() {
         // In the header, in the first record's header, in the middle, near the end.
         for at in [12, 60, len / 2, len - 3] {
             fs::remove_dir_all(&cache).unwrap();
-            common::copy_dir(pristine.path(), &cache);
+            crate::support::copy_dir(pristine.path(), &cache);
             let path = cache.join(name);
             let mut bytes = fs::read(&path).unwrap();
             bytes[at] ^= 0x04;

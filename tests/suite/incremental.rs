@@ -8,11 +8,7 @@ use std::path::{Path, PathBuf};
 use helpsite::session::Session;
 use helpsite::BuildOptions;
 
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
+use crate::support::write;
 
 fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
