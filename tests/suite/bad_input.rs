@@ -10,10 +10,7 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::{
-    contains_bytes, copy_fixture, read, run_in, snapshot_tree, write, write_bytes, Run,
-};
-use tempfile::TempDir;
+use crate::support::{contains_bytes, read, run_in, snapshot_tree, write, write_bytes, Run, Site};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -99,15 +96,15 @@ fn build(site: &Path, code: i32) -> Run {
 }
 
 /// Copies fixture `bad-<name>` and builds it.
-fn build_fixture(name: &str, code: i32) -> (TempDir, Run) {
-    let dir = copy_fixture(&format!("bad-{name}"));
+fn build_fixture(name: &str, code: i32) -> (Site, Run) {
+    let dir = Site::fixture(&format!("bad-{name}"));
     let run = build(dir.path(), code);
     (dir, run)
 }
 
 /// A site in a temporary folder with the one-locale config and a home page.
-fn temp_site() -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn temp_site() -> Site {
+    let dir = Site::empty();
     write(dir.path(), "helpsite.yml", CONFIG);
     write(dir.path(), "content/en-us/index.md", HOME);
     dir

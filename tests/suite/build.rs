@@ -4,13 +4,11 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{
-    content_region, copy_fixture, list_files, read, run_in, snapshot_tree, write,
-};
+use crate::support::{content_region, list_files, read, run_in, snapshot_tree, write, Site};
 
 /// Copies the `basic` fixture, builds it with default options and returns the site folder.
-fn built_basic() -> tempfile::TempDir {
-    let site = copy_fixture("basic");
+fn built_basic() -> Site {
+    let site = Site::fixture("basic");
     let run = run_in(site.path(), &["build"]);
     run.expect_code(0);
     assert_eq!(run.stdout, "");
@@ -327,7 +325,7 @@ fn language_chooser_and_404_pages() {
 
 #[test]
 fn broken_links_and_missing_anchors_are_warnings_with_positions() {
-    let site = copy_fixture("build-broken-links");
+    let site = Site::fixture("build-broken-links");
     let run = run_in(site.path(), &["build"]);
     run.expect_code(0);
     for pos in [
@@ -352,7 +350,7 @@ fn broken_links_and_missing_anchors_are_warnings_with_positions() {
 
 #[test]
 fn strict_turns_link_warnings_into_errors_and_writes_nothing() {
-    let site = copy_fixture("build-broken-links");
+    let site = Site::fixture("build-broken-links");
     let run = run_in(site.path(), &["build", "--strict"]);
     run.expect_code(1);
     assert!(run
@@ -422,7 +420,7 @@ fn article_without_title_fails_and_keeps_previous_output() {
 
 #[test]
 fn out_option_writes_elsewhere_and_leaves_site_alone() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("www");
     let run = run_in(
@@ -439,7 +437,7 @@ fn out_option_writes_elsewhere_and_leaves_site_alone() {
 /// as anchors by the checker, so they must exist in the output too.
 #[test]
 fn accepted_in_page_links_point_at_existing_ids() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     write(
         site.path(),
         "content/en-us/footnotes.md",

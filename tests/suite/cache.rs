@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_fixture, run_in, snapshot_tree, write, Run};
+use crate::support::{run_in, snapshot_tree, write, Run, Site};
 
 /// `(reused, pages, unchanged, written)` from the `cache:` line of `build -v`.
 fn cache_line(run: &Run) -> (usize, usize, usize, usize) {
@@ -56,7 +56,7 @@ fn mtime(p: &Path) -> std::time::SystemTime {
 
 #[test]
 fn a_rebuild_without_changes_reuses_everything_and_writes_nothing() {
-    let dir = copy_fixture("docfx");
+    let dir = Site::fixture("docfx");
     let site = dir.path();
     let first = build(site);
     let (reused, pages, _, written) = cache_line(&first);
@@ -89,7 +89,7 @@ fn a_rebuild_without_changes_reuses_everything_and_writes_nothing() {
 
 #[test]
 fn edits_rerender_exactly_the_pages_that_read_the_changed_file() {
-    let dir = copy_fixture("docfx");
+    let dir = Site::fixture("docfx");
     let site = dir.path();
     let (_, pages, _, _) = cache_line(&build(site));
 
@@ -176,7 +176,7 @@ fn deleted_articles_leave_no_file_or_empty_folder_behind() {
 
 #[test]
 fn damaged_deleted_or_bypassed_caches_and_hand_edited_output_still_give_the_same_site() {
-    let dir = copy_fixture("docfx");
+    let dir = Site::fixture("docfx");
     let site = dir.path();
     let (_, pages, _, _) = cache_line(&build(site));
 
@@ -218,7 +218,7 @@ fn damaged_deleted_or_bypassed_caches_and_hand_edited_output_still_give_the_same
 
 #[test]
 fn findings_are_reported_on_every_build_and_a_failed_build_changes_nothing() {
-    let dir = copy_fixture("build-broken-links");
+    let dir = Site::fixture("build-broken-links");
     let site = dir.path();
     let first = build(site);
     let second = build(site);
@@ -243,7 +243,7 @@ fn findings_are_reported_on_every_build_and_a_failed_build_changes_nothing() {
 
 #[test]
 fn a_changed_toc_rewrites_the_pages_whose_navigation_shows_it() {
-    let dir = copy_fixture("basic");
+    let dir = Site::fixture("basic");
     let site = dir.path();
     let (_, pages, _, _) = cache_line(&build(site));
     let run = build(site);
@@ -281,7 +281,7 @@ fn notes(run: &Run) -> Vec<&str> {
 /// `class="langua=e-csharp"` on every later build.)
 #[test]
 fn flipped_bytes_in_the_packs_and_the_manifest_are_cache_misses() {
-    let dir = copy_fixture("docfx");
+    let dir = Site::fixture("docfx");
     let site = dir.path();
     build(site);
     let cache = site.join(".helpsite-cache");
@@ -324,7 +324,7 @@ fn flipped_bytes_in_the_packs_and_the_manifest_are_cache_misses() {
 #[cfg(unix)]
 #[test]
 fn cache_files_that_are_not_regular_files_are_misses() {
-    let dir = copy_fixture("docfx");
+    let dir = Site::fixture("docfx");
     let site = dir.path();
     build(site);
     let pack = site.join(".helpsite-cache/bodies.pack");
@@ -351,7 +351,7 @@ fn cache_files_that_are_not_regular_files_are_misses() {
 /// Temp files of packs that killed builds left in the cache folder are removed.
 #[test]
 fn temp_files_of_killed_builds_are_removed_from_the_cache() {
-    let dir = copy_fixture("basic");
+    let dir = Site::fixture("basic");
     let site = dir.path();
     build(site);
     let leftover = site.join(".helpsite-cache/.bodies.pack.tmp-4000000");
@@ -364,7 +364,7 @@ fn temp_files_of_killed_builds_are_removed_from_the_cache() {
 /// succeeds with the same output.
 #[test]
 fn a_cache_that_cannot_be_written_is_a_note_not_an_error() {
-    let dir = copy_fixture("basic");
+    let dir = Site::fixture("basic");
     let site = dir.path();
     write(site, "not-a-folder", "x");
     let run = run_in(site, &["build", "-v", "--cache-dir", "not-a-folder"]);
@@ -385,7 +385,7 @@ fn a_cache_that_cannot_be_written_is_a_note_not_an_error() {
 /// the file and its folder go.
 #[test]
 fn an_update_that_only_removes_files() {
-    let dir = copy_fixture("basic");
+    let dir = Site::fixture("basic");
     let site = dir.path();
     write(site, "content/en-us/extra/unused.svg", "<svg/>");
     build(site);

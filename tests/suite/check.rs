@@ -1,7 +1,7 @@
 //! `helpsite check` on a site with planted faults: exactly those findings, each at its
 //! `file:line:col`, in text and JSON; levels from `checks:`; `--strict`; redirects.
 
-use crate::support::{copy_fixture, run_in, write};
+use crate::support::{run_in, write, Site};
 
 /// The planted faults: (kind, file:line:col).
 const PLANTED: &[(&str, &str)] = &[
@@ -17,8 +17,8 @@ const PLANTED: &[(&str, &str)] = &[
 ];
 
 /// The fault fixture with its two errors (redirect loop, missing include) fixed, so it builds.
-fn faults_without_errors() -> tempfile::TempDir {
-    let site = copy_fixture("check-faults");
+fn faults_without_errors() -> Site {
+    let site = Site::fixture("check-faults");
     write(
         site.path(),
         ".openpublishing.redirection.json",
@@ -34,7 +34,7 @@ fn faults_without_errors() -> tempfile::TempDir {
 
 #[test]
 fn reports_exactly_the_planted_faults_in_json() {
-    let site = copy_fixture("check-faults");
+    let site = Site::fixture("check-faults");
     let run = run_in(site.path(), &["check", "--format", "json"]);
     run.expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
@@ -68,7 +68,7 @@ fn reports_exactly_the_planted_faults_in_json() {
 
 #[test]
 fn text_output_groups_and_counts() {
-    let site = copy_fixture("check-faults");
+    let site = Site::fixture("check-faults");
     let run = run_in(site.path(), &["check"]);
     run.expect_code(1);
     assert!(run.stderr.contains(
@@ -124,7 +124,7 @@ fn levels_come_from_the_config_and_strict() {
 
 #[test]
 fn redirects_become_pages_in_every_locale() {
-    let site = copy_fixture("check-faults");
+    let site = Site::fixture("check-faults");
     // Turn the loop into a chain a -> b -> setup, with non-breaking spaces as indentation.
     write(
         site.path(),

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_fixture, read, run_in, write};
+use crate::support::{read, run_in, write, Site};
 
 const GOOD_CONFIG: &str = "title: T
 base_url: https://help.example.com/
@@ -15,8 +15,8 @@ locales:
 ";
 
 /// A site folder holding only `helpsite.yml` with `config` and one article.
-fn site_with_config(config: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn site_with_config(config: &str) -> Site {
+    let dir = Site::empty();
     write(dir.path(), "helpsite.yml", config);
     write(
         dir.path(),
@@ -302,7 +302,7 @@ fn check_json(site: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value, S
 
 #[test]
 fn check_json_has_the_documented_shape() {
-    let site = copy_fixture("build-broken-links");
+    let site = Site::fixture("build-broken-links");
     let (code, v, stderr) = check_json(site.path(), &[]);
     assert_eq!(code, Some(0), "warnings only: {v}");
     assert_eq!(stderr, "", "JSON mode prints findings only as JSON");
@@ -367,7 +367,7 @@ fn check_json_has_the_documented_shape() {
 
 #[test]
 fn check_json_strict_reports_errors_and_exits_1() {
-    let site = copy_fixture("build-broken-links");
+    let site = Site::fixture("build-broken-links");
     let (code, v, _) = check_json(site.path(), &["--strict"]);
     assert_eq!(code, Some(1));
     assert_eq!(v["summary"]["errors"], 5);
@@ -381,7 +381,7 @@ fn check_json_strict_reports_errors_and_exits_1() {
 
 #[test]
 fn check_text_summarises_and_exits_by_level() {
-    let site = copy_fixture("build-broken-links");
+    let site = Site::fixture("build-broken-links");
     let run = run_in(site.path(), &["check"]);
     run.expect_code(0);
     assert!(
@@ -407,7 +407,7 @@ fn check_text_summarises_and_exits_by_level() {
 /// before anything is written, and the sources are untouched.
 #[test]
 fn an_output_folder_over_the_sources_is_refused() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     let before = crate::support::snapshot_tree(site.path());
     for out in [".", "..", "content", "content/en-us/out"] {
         let run = run_in(site.path(), &["build", "--out", out]);
@@ -444,7 +444,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
     use std::os::fd::{FromRawFd, OwnedFd};
     use std::os::unix::process::ExitStatusExt;
 
-    let dir = copy_fixture("basic");
+    let dir = Site::fixture("basic");
     for args in [
         &["l10n", "status"][..],
         &["l10n", "status", "--format", "json"],
@@ -481,7 +481,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
 /// files is refused (exit 2) and left as it was, unless `--force`.
 #[test]
 fn an_output_that_helpsite_did_not_make_is_refused_unless_forced() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     let config = crate::support::read(site.path().join("helpsite.yml"));
     let run = run_in(site.path(), &["build", "--out", "helpsite.yml"]);
     run.expect_code(2);
@@ -523,7 +523,7 @@ fn an_output_that_helpsite_did_not_make_is_refused_unless_forced() {
 /// every version writes at its top: `sitemap.xml` and `_static/highlight.css`.
 #[test]
 fn an_output_of_an_earlier_helpsite_still_counts_as_helpsites() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     run_in(site.path(), &["build"]).expect_code(0);
     fs::remove_dir_all(site.path().join(".helpsite-cache")).unwrap();
     crate::support::write(
@@ -539,7 +539,7 @@ fn an_output_of_an_earlier_helpsite_still_counts_as_helpsites() {
 #[cfg(unix)]
 #[test]
 fn an_output_that_is_a_symlink_to_a_folder_is_kept_and_built_into() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     let target = tempfile::tempdir().unwrap();
     let real = target.path().join("www");
     fs::create_dir_all(&real).unwrap();
@@ -561,7 +561,7 @@ fn an_output_that_is_a_symlink_to_a_folder_is_kept_and_built_into() {
 /// published (and removed by the next build): refused.
 #[test]
 fn a_cache_dir_inside_the_content_or_the_output_is_refused() {
-    let site = copy_fixture("basic");
+    let site = Site::fixture("basic");
     for dir in ["content/cache", "public/.cache", "content/en-us/media/c"] {
         let run = run_in(site.path(), &["build", "--cache-dir", dir]);
         run.expect_code(2);

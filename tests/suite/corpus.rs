@@ -3,7 +3,7 @@
 //! between benchmark runs.
 
 use crate::support::corpus::{generate, linked_site, Corpus};
-use crate::support::{run_in, snapshot_tree};
+use crate::support::{snapshot_tree, Site};
 
 #[test]
 fn scale_corpus_is_deterministic_and_builds() {
@@ -11,19 +11,19 @@ fn scale_corpus_is_deterministic_and_builds() {
         articles: 30,
         locales: 2,
     };
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
+    let a = Site::empty();
+    let b = Site::empty();
     generate(&corpus, a.path(), None).unwrap();
     generate(&corpus, b.path(), None).unwrap();
     assert_eq!(snapshot_tree(a.path()), snapshot_tree(b.path()));
-    run_in(a.path(), &["build", "--no-cache"]).expect_code(0);
+    a.run(&["build", "--no-cache"]).expect_ok();
     assert!(a.path().join("public/en-us/index.html").is_file());
 }
 
 #[test]
 fn serve_latency_site_builds() {
-    let site = tempfile::tempdir().unwrap();
+    let site = Site::empty();
     linked_site(site.path(), 12);
-    run_in(site.path(), &["build", "--no-cache"]).expect_code(0);
+    site.run(&["build", "--no-cache"]).expect_ok();
     assert!(site.path().join("public/en-us/d0/a11/index.html").is_file());
 }

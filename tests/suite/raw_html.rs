@@ -1,12 +1,12 @@
 //! `raw_html:` policy: `allow` passes raw HTML through, `sanitize` keeps safe markup (and
 //! everything helpsite writes) but drops scripts, `deny` reports each use at its location.
 
-use crate::support::{run_in, write};
+use crate::support::{run_in, write, Site};
 
-fn site(policy: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn site(policy: Option<&str>) -> Site {
+    let dir = Site::empty();
     let d = dir.path();
-    // The `javascript:` link is an `unsafe_url` in every mode (tests/url_policy.rs); as a
+    // The `javascript:` link is an `unsafe_url` in every mode (the `url_policy` module); as a
     // warning here, so the rest of the policy shows in a written page.
     let extra = policy
         .map(|p| format!("raw_html: {p}\n"))
@@ -26,7 +26,7 @@ fn site(policy: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
-fn page(dir: &tempfile::TempDir) -> String {
+fn page(dir: &Site) -> String {
     std::fs::read_to_string(dir.path().join("public/en-us/index.html")).unwrap()
 }
 

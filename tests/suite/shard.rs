@@ -5,12 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{copy_dir, run_in, snapshot_tree, write};
+use crate::support::{copy_dir, run_in, snapshot_tree, write, Site};
 
 const CONFIG: &str = "title: Shards\nbase_url: https://docs.example.com/help/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n  - code: sv-SE\n    name: Svenska\n  - code: ar-SA\n    name: العربية\n";
 
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn site() -> Site {
+    let dir = Site::empty();
     let d = dir.path();
     write(d, "helpsite.yml", CONFIG);
     write(

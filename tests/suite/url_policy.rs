@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::support::{content_region, read, run_in, write, Run};
+use crate::support::{content_region, read, run_in, write, Run, Site};
 use proptest::prelude::*;
 
 fn config(extra: &str) -> String {
@@ -70,8 +70,8 @@ const MARKDOWN_AT: [&str; 8] = [
     "6:1", "8:1", "10:1", "12:1", "16:33", "18:69", "20:3", "22:1",
 ];
 
-fn markdown_site(raw_html: &str, level: Option<&str>) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn markdown_site(raw_html: &str, level: Option<&str>) -> Site {
+    let dir = Site::empty();
     let checks = level
         .map(|l| format!("checks:\n  unsafe_url: {l}\n"))
         .unwrap_or_default();
@@ -337,8 +337,8 @@ fn toc_hrefs_are_held_to_the_policy_in_every_locale() {
 
 /// A site with the given redirection file, unsafe URLs and redirect problems as warnings so
 /// the site is written.
-fn redirect_site(json: &str, front: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+fn redirect_site(json: &str, front: &str) -> Site {
+    let dir = Site::empty();
     write(
         dir.path(),
         "helpsite.yml",
