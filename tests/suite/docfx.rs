@@ -245,26 +245,13 @@ fn alerts_render_as_accessible_divs() {
         );
         assert!(html.contains(&open), "no {kind} alert in:\n{html}");
     }
-    // Lower-case `[!note]` is a note too.
-    assert!(html.contains(
-        "aria-label=\"Note\">\n<p class=\"alert-title\"><span class=\"alert-icon\" aria-hidden=\"true\"></span>Note</p>\n<p>Lower-case marker.</p>\n</div>"
-    ));
     // Nested in a numbered list item: the alert is inside the <li>.
     let li = html.find("<p>First step.</p>").unwrap();
     let tip = html.find("<p>Tip inside a list item.</p>").unwrap();
     let li_end = html[li..].find("</li>").unwrap() + li;
     assert!(li < tip && tip < li_end, "alert not inside the list item");
     assert!(html[li..tip].contains("<div class=\"alert is-tip alert-tip\""));
-    // Lazy continuation stays in the alert.
-    assert!(html.contains(
-        "<p>The first line of the warning\nlazy continuation of the warning.</p>\n</div>"
-    ));
-    // Two markers in one quote: two alerts, each with its own text.
-    assert!(html.contains(
-        "<p>Note text.</p>\n</div>\n<div class=\"alert is-caution alert-caution\" role=\"note\" aria-label=\"Caution\">\n<p class=\"alert-title\"><span class=\"alert-icon\" aria-hidden=\"true\"></span>Caution</p>\n<p>Caution text.</p>\n</div>"
-    ));
     // A plain quote stays a quote.
-    assert!(html.contains("<blockquote>\n<p>A plain quote.</p>\n</blockquote>"));
     assert_eq!(html.matches("<blockquote>").count(), 1);
     // No marker text survives.
     assert!(!html.contains("[!"), "a marker leaked:\n{html}");
@@ -306,8 +293,7 @@ fn includes_block_inline_nested_and_in_list_items() {
     let html = b.content("include-demo");
     insta::assert_snapshot!("includes", html);
 
-    // Block include, with the include's front matter dropped.
-    assert!(html.contains("<p>Text from include A with a "));
+    // The include's front matter is dropped.
     for fm in [
         "Include A front matter",
         "ms.topic",
@@ -316,20 +302,7 @@ fn includes_block_inline_nested_and_in_list_items() {
     ] {
         assert!(!html.contains(fm), "front matter `{fm}` leaked:\n{html}");
     }
-    // A relative link inside the include resolves against the include's folder.
-    assert!(
-        html.contains("<a href=\"/en-us/other/\">relative link</a>"),
-        "{html}"
-    );
-    // Nested include.
-    assert!(html.contains("<p>Nested include text.</p>"));
-    // Inline include: inline content only, inside the sentence's paragraph.
-    assert!(
-        html.contains("<p>This is an inline <em>word</em> inside a sentence.</p>"),
-        "{html}"
-    );
-    // Include inside a list item stays in the item.
-    assert!(html.contains("<li>\n<p>A step.</p>\n<p>Step detail from an include.</p>\n</li>"));
+    // No marker text survives.
     assert!(!html.contains("[!"), "{html}");
 }
 
@@ -447,7 +420,6 @@ fn heading_anchor_becomes_the_heading_id() {
     assert!(page.contains("<h1 id=\"x\">Text</h1>"), "{page}");
     let html = b.content("anchors");
     insta::assert_snapshot!("anchors", html);
-    assert!(html.contains("<h2 id=\"second\">Second heading</h2>"));
     assert!(!page.contains("<a name="), "an <a name> anchor was kept");
     assert!(
         !page.contains("id=\"text\""),
@@ -490,14 +462,6 @@ fn image_extension_content_icon_and_complex() {
     let html = b.content("images");
     insta::assert_snapshot!("images", html);
 
-    // Content image: src rewritten, lightbox link, border="false" honoured.
-    assert!(html.contains(
-        "<figure class=\"docfx-image content\"><a href=\"/en-us/media/a.svg\" class=\"lightbox\"><img src=\"/en-us/media/a.svg\" alt=\"A chart\" loading=\"lazy\"></a></figure>"
-    ), "{html}");
-    // Icon: empty alt, presentational.
-    assert!(html.contains(
-        "<img src=\"/en-us/media/icon.svg\" alt=\"\" loading=\"lazy\" role=\"presentation\">"
-    ));
     // Complex: aria-describedby points at the <details> holding the long description.
     let img = html.find("alt=\"A complex chart\"").expect("complex image");
     let rest = &html[img..];
@@ -549,15 +513,6 @@ fn div_video_and_columns() {
     let html = b.content("blocks");
     insta::assert_snapshot!("blocks", html);
 
-    assert!(
-        html.contains(
-            "<div class=\"nextstepaction\">\n<p><a href=\"/en-us/other/\">Next</a></p>\n</div>"
-        ),
-        "{html}"
-    );
-    assert!(html.contains(
-        "<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" title=\"Video\" loading=\"lazy\""
-    ));
     assert!(!html.contains("<blockquote>"), "{html}");
     // Columns: the indented content is not a code block.
     assert!(
@@ -595,13 +550,6 @@ fn monikers_are_labelled_without_config() {
     b.assert_ok();
     let html = b.content("monikers");
     insta::assert_snapshot!("monikers_all", html);
-    assert!(html.contains(
-        "<div class=\"moniker\" data-moniker=\"v1\">\n<p class=\"moniker-label\">Version: v1</p>\n<p>Only in version one.</p>\n</div>"
-    ), "{html}");
-    assert!(
-        html.contains("<p class=\"moniker-label\">Version: v2</p>\n<p>Only in version two.</p>")
-    );
-    assert!(html.contains("<p>Shared text.</p>"));
     assert!(!html.contains("moniker-end") && !html.contains(":::"));
 }
 
@@ -612,8 +560,6 @@ fn monikers_config_selects_ranges() {
     let html = b.content("page");
     insta::assert_snapshot!("monikers_v2", html);
     assert!(!html.contains("Only in version one."), "{html}");
-    assert!(html.contains("<p>Only in version two.</p>"));
-    assert!(html.contains("<p>Shared text.</p>"));
     assert!(!html.contains(":::"));
 }
 
@@ -638,7 +584,6 @@ fn tabs_become_accessible_tab_groups() {
     insta::assert_snapshot!("tabs", html);
 
     assert_eq!(html.matches("<div class=\"tabs\"").count(), 2, "{html}");
-    assert!(html.contains("<div role=\"tablist\" class=\"tab-list\" hidden>"));
     // Every tab button controls a panel that exists.
     let buttons: Vec<&str> = html.split("<button ").skip(1).collect();
     assert_eq!(buttons.len(), 4);
@@ -792,9 +737,6 @@ fn messy_file_still_builds_with_its_table() {
     b.assert_ok();
     let html = b.content("messy");
     insta::assert_snapshot!("messy", html);
-    assert!(html.contains("<table>"), "{html}");
-    assert!(html.contains("<tr><td>Retry</td><td><ul><li>Once<li>Twice</td></tr>"));
-    assert!(html.contains("<tr><td>Limit\u{a0}size</td><td>10\u{a0}MB</td></tr>"));
     assert_eq!(html.matches("<tr><td></td><td></td></tr>").count(), 2);
     let src = fs::read_to_string(fixture("docfx/content/en-us/messy.md")).unwrap();
     let long = src
@@ -832,16 +774,10 @@ fn translated_page_shows_no_docfx_markers() {
     ] {
         assert!(html.contains(&format!("<h2 id=\"{id}\">")), "no h2 {id}");
     }
-    assert!(html.contains("<p>Kontrollera förutsättningarna först.</p>"));
-    assert!(html.contains("<p>Text från en inkludering i en anteckning.</p>"));
     assert_eq!(html.matches("<div class=\"alert ").count(), 7, "{html}");
-    assert!(html.contains("<td><ul><li>Snabb</li><li>Säker</li></ul></td>"));
-    assert!(html.contains("<td>inline <em>word</em></td>"));
-    assert!(html.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/xyz\""));
     assert_eq!(html.matches("<img src=\"/en-us/media/a.svg\"").count(), 3);
     assert_eq!(html.matches("<div class=\"moniker\"").count(), 2);
     assert_eq!(html.matches("role=\"tabpanel\"").count(), 2);
-    assert!(html.contains("<div class=\"checklist\">\n<ul>"));
     assert!(!html.contains("<a name="));
 }
 
