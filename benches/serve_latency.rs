@@ -13,6 +13,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod corpus;
+
 use helpsite::session::Session;
 use helpsite::BuildOptions;
 
@@ -41,45 +43,6 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A site of `n` articles in 100-article folders, each linking to its neighbours and
-/// including a shared file, with a Swedish translation of every other article.
-fn generate(root: &Path, n: usize) {
-    let w = |rel: &str, text: &str| {
-        let p = root.join(rel);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    };
-    w("helpsite.yml", "title: Bench\nbase_url: https://docs.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n  - code: sv-SE\n    name: Svenska\n");
-    w(
-        "content/en-us/includes/note.md",
-        "> [!NOTE]\n> A shared note.\n",
-    );
-    let mut toc = String::from("- name: Home\n  href: index.md\n");
-    w(
-        "content/en-us/index.md",
-        "---\ntitle: Home\n---\n# Home\n\nStart at [the first article](d0/a0.md).\n",
-    );
-    for i in 0..n {
-        let (d, next, prev) = (i / 100, (i + 1) % n, (i + n - 1) % n);
-        let body = format!(
-            "---\ntitle: Article {i}\nms.date: 11/02/2026\n---\n# Article {i}\n\n## Overview\n\nThis article explains topic {i}. See [the next one](../d{}/a{next}.md#overview) and [the previous one](../d{}/a{prev}.md).\n\n[!INCLUDE [note](../includes/note.md)]\n\n## Steps\n\n1. Check the record.\n2. Publish it.\n\n```powershell\nResolve-DnsName -Type TXT example.com\n```\n\n| Code | Meaning |\n|---|---|\n| 5.7.1 | Rejected |\n",
-            next / 100,
-            prev / 100
-        );
-        w(&format!("content/en-us/d{d}/a{i}.md"), &body);
-        if i % 2 == 0 {
-            w(
-                &format!("content/sv-se/d{d}/a{i}.md"),
-                &body
-                    .replace("title: Article", "title: Artikel")
-                    .replace("## Overview", "## <a name=\"overview\"></a>Översikt"),
-            );
-        }
-        toc.push_str(&format!("- name: Article {i}\n  href: d{d}/a{i}.md\n"));
-    }
-    w("content/en-us/toc.yml", &toc);
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx]
@@ -101,7 +64,7 @@ fn main() {
     let site = tmp.path().join("site");
     let (label, article) = if let Some(n) = arg("--generate").and_then(|v| v.parse::<usize>().ok())
     {
-        generate(&site, n);
+        corpus::linked_site(&site, n);
         (
             format!("generated site, {n} articles x 2 locales"),
             PathBuf::from("content/en-us/d0/a1.md"),

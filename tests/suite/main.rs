@@ -1,0 +1,27 @@
+//! helpsite's integration tests, as one test crate (`cargo test --test suite`): one link of the
+//! library and the test harness instead of one per file, which on a 2-core machine was most of
+//! `cargo test`'s time after an edit. Each module is one feature; all of them build sites with
+//! the helpers of [`support`] and run the `helpsite` binary (`CARGO_BIN_EXE_helpsite`) or the
+//! library. Snapshots live in `snapshots/`, named `suite__<module>__<name>.snap` by insta.
+//!
+//! Run one feature with a filter: `cargo test --test suite docfx::` (or `serve::`, `kill::`).
+
+mod support;
+
+mod bad_input;
+mod build;
+mod cache;
+mod check;
+mod cli;
+mod corpus;
+mod docfx;
+mod external;
+mod incremental;
+mod kill;
+mod l10n;
+mod properties;
+mod raw_html;
+mod sample_site;
+mod serve;
+mod shard;
+mod url_policy;
