@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::build::{BuildOptions, BuildReport, Built, Fatal, Timings};
 use crate::diagnostics::{self, Diagnostic, Kind};
 use crate::load::{self, frontmatter};
 use crate::render::{self, Env};
 use crate::site::{PageId, PageState};
-use crate::{BuildOptions, BuildReport, Built, Fatal, Timings};
 
 pub struct Session {
     opts: BuildOptions,
@@ -106,7 +106,7 @@ impl Session {
         self.state = None;
         self.dirty.clear();
         self.graph_diags = None;
-        let (report, built) = crate::build_full(&self.opts)?;
+        let (report, built) = crate::build::run(&self.opts)?;
         let pages = report.pages;
         // A failed full build wrote nothing: the next rebuild must be full again.
         if report.written {
@@ -447,7 +447,7 @@ impl Session {
                 )
             };
             for o in &outputs {
-                let h = crate::text_hash(&o.html);
+                let h = crate::build::text_hash(&o.html);
                 if st.output_hashes.get(&o.path) != Some(&h) {
                     if let Err(e) = crate::write::replace_file(&st.out, &o.path, o.html.as_bytes())
                     {
@@ -481,7 +481,7 @@ impl Session {
                 Vec::new()
             };
             for (path, xml) in sitemaps {
-                let h = crate::text_hash(&xml);
+                let h = crate::build::text_hash(&xml);
                 if st.output_hashes.get(&path) != Some(&h) {
                     if let Err(e) = crate::write::replace_file(&st.out, &path, xml.as_bytes()) {
                         return Some(Err(io(e)));

@@ -19,8 +19,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 mod update;
+mod writer;
 
 pub use update::{recover, Update};
+pub use writer::{small_change, small_change_limit, Committed, Mode, Page, Writer};
 
 use crate::cache::{temp_beside, FileStat, Key, OutputFile};
 use crate::render::Output;
