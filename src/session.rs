@@ -10,16 +10,18 @@
 //! (files added, deleted or renamed, configuration, templates, UI strings, TOC, redirects)
 //! runs a full build.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::build::{BuildOptions, BuildReport, Built, Fatal, Timings};
+use crate::build::{self, BuildOptions, BuildReport, Built, Fatal, Timings};
+use crate::cache::OutputFile;
 use crate::diagnostics::{self, Diagnostic, Kind};
 use crate::load::{self, frontmatter};
-use crate::render::{self, Env};
+use crate::render;
 use crate::site::{PageId, PageState};
+use crate::write;
 
 pub struct Session {
     opts: BuildOptions,
@@ -201,6 +203,8 @@ impl Session {
     /// The fast path; `None` when the change needs a full build after all.
     fn incremental(&mut self, changes: Vec<Change>, t: Instant) -> Option<Result<Rebuild, Fatal>> {
         let st = self.state.as_mut()?;
+        // Without the build cache there is no manifest of the output to update.
+        let cache = st.cache.as_ref()?;
         let t_load = Instant::now();
         let mut markdown_pages: BTreeSet<PageId> = BTreeSet::new();
         let mut template_pages: BTreeSet<PageId> = BTreeSet::new();
@@ -392,22 +396,20 @@ impl Session {
             }
         }
 
-        // Findings: load (with the changed files' replaced), static, bodies, site-wide.
+        // Findings: load (with the changed files' replaced), then the render's, as a build
+        // assembles them.
         for (file, new) in file_diags {
             st.load_diags
                 .retain(|d| d.file.as_deref() != Some(file.as_str()));
             st.load_diags.extend(new);
         }
-        let mut diags: Vec<Diagnostic> = st.render.body_diags.iter().flatten().cloned().collect();
-        diags.extend(content_diags);
-        render::dedup(&mut diags);
-        diags.extend(st.render.static_diags.iter().cloned());
         let mut all = st.load_diags.clone();
-        all.extend(diags);
-        for d in &mut all {
-            st.policy.apply(d);
-        }
-        diagnostics::sort(&mut all);
+        all.extend(render::findings(
+            &st.render.body_diags,
+            content_diags,
+            &st.render.static_diags,
+        ));
+        let mut all = build::findings(all, &st.policy);
         let failed = diagnostics::has_errors(&all);
 
         let mut to_render: BTreeSet<PageId> = template_pages;
@@ -419,75 +421,73 @@ impl Session {
             to_render.extend(std::mem::take(&mut self.dirty));
         }
         let list: Vec<PageId> = to_render.into_iter().collect();
-        let env = Env {
-            site: &st.site,
-            theme: &st.theme,
-            strings: &st.render.prep.strings,
-            bases: &st.render.prep.bases,
-            tocs: &st.render.tocs,
-            bodies: &st.render.bodies,
-            graph: &st.render.graph,
-        };
-        let (outputs, template_diags) = render::render_pages(&env, &list);
+        let env = st.render.env(&st.site, &st.theme);
+        let mut plan = build::Plan::keyed(Some(build::Keyer::new(cache, &st.theme)));
+        let rendered = build::pages(&env, &mut plan, &list);
         let render_time = t_render.elapsed();
-        if !template_diags.is_empty() {
-            all.extend(template_diags);
+        if !rendered.diags.is_empty() {
+            all.extend(rendered.diags);
             // A template error while only content changed: let a full build sort it out.
             return None;
         }
 
+        // Written as a build writes an update: the manifest of the output says which files
+        // are as their keys say, and lists every file the output keeps.
         let t_write = Instant::now();
         let mut files_written = 0;
         if !failed {
-            let out = st.out.clone();
-            let io = |e: std::io::Error| {
-                Fatal::Io(
-                    Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
-                        .in_file(out.display().to_string()),
-                )
-            };
-            for o in &outputs {
-                let h = crate::build::text_hash(&o.html);
-                if st.output_hashes.get(&o.path) != Some(&h) {
-                    if let Err(e) = crate::write::replace_file(&st.out, &o.path, o.html.as_bytes())
-                    {
-                        return Some(Err(io(e)));
-                    }
-                    st.output_hashes.insert(o.path.clone(), h);
-                    files_written += 1;
-                }
-            }
-            for (rel, bytes) in &statics {
-                if let Err(e) = crate::write::replace_file(&st.out, rel, bytes) {
-                    return Some(Err(io(e)));
-                }
-                files_written += 1;
-            }
-            for (rel, from) in &copies {
-                match crate::source::read_regular(from, None) {
-                    Ok(bytes) => {
-                        if let Err(e) = crate::write::replace_file(&st.out, rel, &bytes) {
-                            return Some(Err(io(e)));
-                        }
-                        files_written += 1;
-                    }
-                    Err(e) => return Some(Err(io(e.into()))),
-                }
-            }
+            let prior: HashMap<String, OutputFile> = cache
+                .read_manifest(&st.out)?
+                .files
+                .into_iter()
+                .map(|f| (f.path.clone(), f))
+                .collect();
+            let mut jobs: Vec<write::Job> = statics
+                .into_iter()
+                .map(|(rel, bytes)| write::bytes_job(rel, bytes))
+                .collect();
+            jobs.extend(
+                copies
+                    .iter()
+                    .map(|(rel, from)| write::copy_job(rel.clone(), from)),
+            );
             // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
-            let sitemaps = if sitemap_changed || !st.output_hashes.contains_key("sitemap.xml") {
-                crate::write::sitemaps(&st.site)
-            } else {
-                Vec::new()
-            };
-            for (path, xml) in sitemaps {
-                let h = crate::build::text_hash(&xml);
-                if st.output_hashes.get(&path) != Some(&h) {
-                    if let Err(e) = crate::write::replace_file(&st.out, &path, xml.as_bytes()) {
-                        return Some(Err(io(e)));
-                    }
-                    st.output_hashes.insert(path, h);
-                    files_written += 1;
+            if sitemap_changed {
+                jobs.extend(
+                    write::sitemaps(&st.site)
+                        .into_iter()
+                        .map(|(path, xml)| write::bytes_job(path, xml.into_bytes())),
+                );
+            }
+            let pages: Vec<write::Page> = rendered
+                .pages
+                .into_iter()
+                .filter(|p| !write::unchanged(&st.out, &p.path, &p.key, prior.get(&p.path)))
+                .collect();
+            let touched: HashSet<&str> = jobs
+                .iter()
+                .map(|j| j.path.as_str())
+                .chain(pages.iter().map(|p| p.path.as_str()))
+                .collect();
+            let others: Vec<String> = prior
+                .keys()
+                .filter(|p| !touched.contains(p.as_str()))
+                .cloned()
+                .collect();
+            let done =
+                write::Writer::open(&st.out, write::Mode::Update(prior)).and_then(|mut w| {
+                    w.pages(pages);
+                    // The key of the contexts' inputs is left unknown: the next build keys
+                    // every page (its bodies were not saved to the build cache).
+                    w.commit(jobs, &others, Some(cache), [0; 16])
+                });
+            match done {
+                Ok(c) => files_written = c.files_written,
+                Err(e) => {
+                    return Some(Err(Fatal::Io(
+                        Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+                            .in_file(st.out.display().to_string()),
+                    )))
                 }
             }
         }

@@ -26,7 +26,7 @@ use crate::{config, external, markdown, render, site, write};
 pub(crate) use bodies::{bodies, Bodies};
 pub(crate) use load::{load, Loaded};
 pub(crate) use pages::pages;
-pub(crate) use plan::{plan, Plan};
+pub(crate) use plan::{plan, Keyer, Plan};
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]
@@ -147,16 +147,7 @@ pub(crate) struct Built {
     pub load_diags: Vec<Diagnostic>,
     pub policy: Policy,
     pub out: PathBuf,
-    /// Hash of every file written from `render.outputs` (empty when nothing was written).
-    pub output_hashes: std::collections::HashMap<String, u64>,
-}
-
-/// A hash of output text, to skip writing files that did not change.
-pub(crate) fn text_hash(s: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+    pub cache: Option<crate::cache::Cache>,
 }
 
 /// Article pages are rendered and handed to the writer in runs of this many, so a big site
@@ -182,18 +173,12 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let mut writer = timed(&mut t.write, || write::Writer::open(&loaded.out, mode))
         .map_err(|e| io_error(&loaded.out, e))?;
     let mut diags = std::mem::take(&mut b.diags);
-    let mut output_hashes = std::collections::HashMap::new();
     let list = std::mem::take(&mut plan.render);
     std::thread::scope(|scope| {
         b.save(scope, &loaded);
         for run in list.chunks(RUN) {
             let done = timed(&mut t.pages, || pages(&env, &mut plan, run));
             diags.extend(done.diags);
-            if writer.writes() {
-                for p in &done.pages {
-                    output_hashes.insert(p.path.clone(), text_hash(&p.html));
-                }
-            }
             timed(&mut t.write, || writer.pages(done.pages));
         }
     });
@@ -209,12 +194,8 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let outputs = std::mem::take(&mut result.outputs);
     let written = ok && writer.writes();
     let committed = if written {
-        for o in &outputs {
-            output_hashes.insert(o.path.clone(), text_hash(&o.html));
-        }
         timed(&mut t.write, || commit(&loaded, &plan, writer, outputs))?
     } else {
-        output_hashes.clear();
         write::Committed::default()
     };
     t.render = t.bodies + t.plan + t.pages;
@@ -249,7 +230,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
             load_diags,
             policy,
             out,
-            output_hashes,
+            cache,
         },
     ))
 }

@@ -22,6 +22,12 @@ pub(crate) struct Keyer {
 }
 
 impl Keyer {
+    pub(crate) fn new(cache: &cache::Cache, theme: &render::theme::Theme) -> Keyer {
+        let mut salt = cache.hasher();
+        salt.update(&theme.fingerprint);
+        Keyer { salt }
+    }
+
     pub(crate) fn key(&self, ctx: &Value) -> Key {
         // Flattened first, then hashed in one call: BLAKE3 is many times faster on one long
         // input than on many small ones.
@@ -51,6 +57,21 @@ pub(crate) struct Plan {
     pub inputs: Option<Key>,
 }
 
+impl Plan {
+    /// A plan that knows no key or context: each page rendered is keyed by `keyer`.
+    pub(crate) fn keyed(keyer: Option<Keyer>) -> Plan {
+        Plan {
+            mode: write::Mode::Check,
+            render: Vec::new(),
+            unchanged: Vec::new(),
+            keys: Vec::new(),
+            contexts: Vec::new(),
+            keyer,
+            inputs: None,
+        }
+    }
+}
+
 pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &Env) -> Plan {
     let site = &loaded.site;
     let all: Vec<PageId> = (0..site.pages.len()).filter(|&p| site.builds(p)).collect();
@@ -70,13 +91,7 @@ pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &
     let Some(c) = &loaded.cache else {
         return plan;
     };
-    let keyer = Keyer {
-        salt: {
-            let mut h = c.hasher();
-            h.update(&loaded.theme.fingerprint);
-            h
-        },
-    };
+    let keyer = Keyer::new(c, &loaded.theme);
     plan.inputs = context_inputs(site, &bodies.render, &keyer.salt);
     plan.keyer = Some(keyer);
     let prior = match loaded.out.is_dir() {

@@ -290,14 +290,10 @@ pub fn render_site(
     let tocs: Vec<toc::Toc> = (0..site.locales.len())
         .map(|l| toc::build(site, l, &mut static_diags))
         .collect();
-    let mut diags: Vec<Diagnostic> = body_diags.iter().flatten().cloned().collect();
     let (graph, found) = content_findings(site, &tocs, &bodies);
-    diags.extend(found);
-    // Fallback pages repeat the source text: report each finding once.
-    dedup(&mut diags);
     let (outputs, extra_diags) = site_pages(site, theme, &prep);
     static_diags.extend(extra_diags);
-    diags.extend(static_diags.iter().cloned());
+    let diags = findings(&body_diags, found, &static_diags);
     RenderResult {
         outputs,
         body_keys,
@@ -406,6 +402,21 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
         });
     }
     (outputs, diags)
+}
+
+/// Every finding of a render: the pages' own, those of the pages together (`content`), then
+/// those of the theme, TOCs and redirects (`static_diags`).
+pub fn findings(
+    body_diags: &[Vec<Diagnostic>],
+    content: Vec<Diagnostic>,
+    static_diags: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = body_diags.iter().flatten().cloned().collect();
+    diags.extend(content);
+    // Fallback pages repeat the source text: report each finding once.
+    dedup(&mut diags);
+    diags.extend(static_diags.iter().cloned());
+    diags
 }
 
 pub fn dedup(diags: &mut Vec<Diagnostic>) {

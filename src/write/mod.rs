@@ -224,11 +224,6 @@ pub enum Content {
 /// The non-article files of a build: pages (404s, language chooser, redirects), static files,
 /// copied assets and the sitemap.
 pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) -> Vec<Job> {
-    let bytes_job = |path: String, bytes: Vec<u8>| Job {
-        key: crate::cache::content_key(&bytes),
-        path,
-        content: Content::Bytes(bytes),
-    };
     let mut jobs: Vec<Job> = outputs
         .into_iter()
         .map(|o| bytes_job(o.path, o.html.into_bytes()))
@@ -250,22 +245,36 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
                 continue;
             }
-            // A copy is keyed by its source's path and `stat`, not its bytes, so unchanged
-            // images are never read.
-            let mut h = blake3::Hasher::new();
-            crate::cache::feed(&mut h, &path.to_string_lossy());
-            crate::cache::feed_stat(&mut h, path);
-            jobs.push(Job {
-                path: format!("{}/{rel}", l.slug),
-                key: crate::cache::key_of(&h),
-                content: Content::Copy(path.clone()),
-            });
+            jobs.push(copy_job(format!("{}/{rel}", l.slug), path));
         }
     }
     for (path, xml) in sitemaps(site) {
         jobs.push(bytes_job(path, xml.into_bytes()));
     }
     jobs
+}
+
+/// The job that writes `bytes` at `path`.
+pub fn bytes_job(path: String, bytes: Vec<u8>) -> Job {
+    Job {
+        key: crate::cache::content_key(&bytes),
+        path,
+        content: Content::Bytes(bytes),
+    }
+}
+
+/// The job that copies the file `from` to `path`.
+pub fn copy_job(path: String, from: &Path) -> Job {
+    // A copy is keyed by its source's path and `stat`, not its bytes, so unchanged images
+    // are never read.
+    let mut h = blake3::Hasher::new();
+    crate::cache::feed(&mut h, &from.to_string_lossy());
+    crate::cache::feed_stat(&mut h, from);
+    Job {
+        path,
+        key: crate::cache::key_of(&h),
+        content: Content::Copy(from.to_path_buf()),
+    }
 }
 
 /// Writes a new file at `path` (its folder created as needed) and returns its `stat`.
