@@ -85,6 +85,11 @@ impl Session {
             .unwrap_or_else(|| self.opts.site.join("public"))
     }
 
+    /// The configuration the last full build read (`None` until a full build succeeds).
+    pub fn config(&self) -> Option<&crate::config::LoadedConfig> {
+        self.state.as_ref().map(|s| &s.site.config)
+    }
+
     pub fn site_dir(&self) -> &Path {
         &self.opts.site
     }

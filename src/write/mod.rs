@@ -178,6 +178,15 @@ pub(crate) fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
+/// Whether `name` (one component of a path) is a folder that writing the output `target`
+/// makes beside it for a while: a staging folder, an old site being removed, or an update's.
+pub fn is_scratch(target: &Path, name: &str) -> bool {
+    let (_, out_name) = parent_and_name(target);
+    ["staging", "old", "update"]
+        .iter()
+        .any(|kind| name.starts_with(&format!(".{out_name}.{kind}-")))
+}
+
 /// The folder holding `target` (`.` for a bare name) and `target`'s name.
 pub(crate) fn parent_and_name(target: &Path) -> (PathBuf, String) {
     let parent = target
