@@ -9,6 +9,11 @@
 //! changed title re-renders its locale's pages, whose navigation may show it. Anything else
 //! (files added, deleted or renamed, configuration, templates, UI strings, TOC, redirects)
 //! runs a full build.
+//!
+//! The steps after reloading are the build's ([`crate::build`]): findings assembled as a
+//! build assembles them, pages rendered and keyed by the `pages` step, and written by
+//! [`crate::write::Writer`] as an in-place update against the build cache's manifest, which is
+//! the only record of what the output holds.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,8 @@
 //! Write: everything goes into a staging folder beside the output, which replaces the output
 //! only when the whole build succeeded; or, when few files changed, an in-place [`Update`]
 //! through a journal. A failed or killed build leaves the last good site (or, for an update
-//! killed while committing, the new one once the next build has [`recover`]ed it).
+//! killed while committing, the new one once the next build has [`recover`]ed it). A build
+//! (and `serve`'s rebuild) goes through one entry point, [`Writer`], which owns both modes.
 //!
 //! Test-only fault injection: when the environment variable `HELPSITE_TEST_STOP_AT` names a
 //! step ([`stop_point`]), the process stops itself there (SIGSTOP), so `tests/kill.rs` can
