@@ -12,10 +12,10 @@
 //!
 //! The steps after reloading are the build's ([`crate::build`]): findings assembled as a
 //! build assembles them, pages rendered and keyed by the `pages` step, and written by
-//! [`crate::write::Writer`] as an in-place update against the build cache's manifest, which is
-//! the only record of what the output holds.
+//! [`crate::write::replace`] file by file against the build cache's manifest, which is the
+//! only record of what the output holds.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -37,6 +37,9 @@ pub struct Session {
     /// Findings of the link graph (orphans, related articles) as of the last time it was
     /// built; `None` until a rebuild builds it.
     graph_diags: Option<Vec<Diagnostic>>,
+    /// The output's files as the build cache's manifest records them, kept up to date by
+    /// rebuilds; read after a full build when a rebuild first writes.
+    files: Option<HashMap<String, OutputFile>>,
 }
 
 /// What one rebuild did, for the server's log line and live reload.
@@ -78,6 +81,7 @@ impl Session {
             state: None,
             dirty: BTreeSet::new(),
             graph_diags: None,
+            files: None,
         };
         let r = s.full(Instant::now())?;
         Ok((s, r))
@@ -118,6 +122,7 @@ impl Session {
         self.state = None;
         self.dirty.clear();
         self.graph_diags = None;
+        self.files = None;
         let (report, built) = crate::build::run(&self.opts)?;
         let pages = report.pages;
         // A failed full build wrote nothing: the next rebuild must be full again.
@@ -260,7 +265,7 @@ impl Session {
         let t_write = Instant::now();
         let mut files_written = 0;
         if !failed {
-            match commit(st, r, rendered.pages)? {
+            match commit(st, &mut self.files, r, rendered.pages)? {
                 Ok(n) => files_written = n,
                 Err(e) => {
                     return Some(Err(Fatal::Io(
@@ -523,59 +528,37 @@ fn bodies(
     content_diags
 }
 
-/// Step `commit` for an edit: the rendered pages whose key is not the manifest's, and the
-/// changed theme files, assets and sitemaps, written as a build writes an update (the
-/// manifest lists every file the output keeps). `None` without a manifest.
-fn commit(st: &Built, r: Reloaded, rendered: Vec<write::Page>) -> Option<std::io::Result<usize>> {
-    let cache = st.cache.as_ref()?;
-    let Reloaded {
-        statics,
-        copies,
-        sitemap_changed,
-        ..
-    } = r;
-    let prior: HashMap<String, OutputFile> = cache
-        .read_manifest(&st.out)?
-        .files
-        .into_iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
-    let mut jobs: Vec<write::Job> = statics
+/// Step `commit` for an edit: the rendered pages and the changed theme files, assets and
+/// sitemaps, each written when its key or file is not what the output's manifest (`files`,
+/// read once after a full build) records. `None` without a manifest.
+fn commit(
+    st: &Built,
+    files: &mut Option<HashMap<String, OutputFile>>,
+    r: Reloaded,
+    pages: Vec<write::Page>,
+) -> Option<std::io::Result<usize>> {
+    if files.is_none() {
+        let m = st.cache.as_ref()?.read_manifest(&st.out)?;
+        *files = Some(m.files.into_iter().map(|f| (f.path.clone(), f)).collect());
+    }
+    let files = files.as_mut()?;
+    let mut jobs: Vec<write::Job> = r
+        .statics
         .into_iter()
         .map(|(rel, bytes)| write::bytes_job(rel, bytes))
         .collect();
     jobs.extend(
-        copies
+        r.copies
             .iter()
             .map(|(rel, from)| write::copy_job(rel.clone(), from)),
     );
     // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
-    if sitemap_changed {
+    if r.sitemap_changed {
         jobs.extend(
             write::sitemaps(&st.site)
                 .into_iter()
                 .map(|(path, xml)| write::bytes_job(path, xml.into_bytes())),
         );
     }
-    let pages: Vec<write::Page> = rendered
-        .into_iter()
-        .filter(|p| !write::unchanged(&st.out, &p.path, &p.key, prior.get(&p.path)))
-        .collect();
-    let touched: HashSet<&str> = jobs
-        .iter()
-        .map(|j| j.path.as_str())
-        .chain(pages.iter().map(|p| p.path.as_str()))
-        .collect();
-    let others: Vec<String> = prior
-        .keys()
-        .filter(|p| !touched.contains(p.as_str()))
-        .cloned()
-        .collect();
-    let done = write::Writer::open(&st.out, write::Mode::Update(prior)).and_then(|mut w| {
-        w.pages(pages);
-        // The key of the contexts' inputs is left unknown: the next build keys
-        // every page (its bodies were not saved to the build cache).
-        w.commit(jobs, &others, Some(cache), [0; 16])
-    });
-    Some(done.map(|c| c.files_written))
+    Some(write::replace(&st.out, files, jobs, pages))
 }

@@ -23,7 +23,7 @@ mod update;
 mod writer;
 
 pub use update::{recover, Update};
-pub use writer::{small_change, small_change_limit, Committed, Mode, Page, Writer};
+pub use writer::{replace, small_change, small_change_limit, Committed, Mode, Page, Writer};
 
 use crate::cache::{temp_beside, FileStat, Key, OutputFile};
 use crate::render::Output;
@@ -206,15 +206,18 @@ pub(crate) fn process_alive(pid: u32) -> bool {
 }
 
 /// Replaces one file of a live output folder: written beside it, then renamed over it, so a
-/// reader (or a killed process) never sees half a file. For incremental rebuilds.
-pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+/// reader (or a killed process) never sees half a file. Returns its `stat`.
+pub fn replace_file(root: &Path, rel: &str, content: &Content) -> io::Result<FileStat> {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap_or(root))?;
     let tmp = temp_beside(&path);
-    fs::write(&tmp, bytes)?;
+    let stat = write_new(&tmp, content).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
     fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
-    })
+    })?;
+    Ok(stat)
 }
 
 /// A file of the output other than an article page, and what it is made from.

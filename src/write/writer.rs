@@ -1,7 +1,8 @@
 //! The one entry point through which a build reaches its output folder: a [`Writer`] opened
 //! in the [`Mode`] the build's plan chose takes the article pages as they are rendered and
 //! then, in [`Writer::commit`], the other files, and puts the result in place (staging swap
-//! or in-place update) with the build cache's manifest of it.
+//! or in-place update) with the build cache's manifest of it. [`replace`] is `serve`'s way
+//! for an edit's few files: each replaced in one step, known by the same keys.
 
 use std::collections::HashMap;
 use std::io;
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{unchanged, write_jobs, write_new, Content, Job, Staging, Update};
+use super::{replace_file, unchanged, write_jobs, write_new, Content, Job, Staging, Update};
 use crate::cache::{Cache, Key, Manifest, OutputFile};
 
 /// How the article pages reach the output folder.
@@ -207,4 +208,32 @@ impl Writer {
             }
         }
     }
+}
+
+/// `serve`'s edits: each file whose key or `stat` is not what `files` (the output's manifest
+/// as last known) records is replaced in one step ([`replace_file`]), and recorded in
+/// `files`. Returns how many were written. Nothing else changes: no journal, and the manifest
+/// on disk stays as the last build wrote it (the files replaced since no longer match its
+/// `stat`s, so the next build writes them again).
+pub fn replace(
+    out: &Path,
+    files: &mut HashMap<String, OutputFile>,
+    jobs: Vec<Job>,
+    pages: Vec<Page>,
+) -> io::Result<usize> {
+    let all = jobs.into_iter().map(|j| (j.path, j.key, j.content)).chain(
+        pages
+            .into_iter()
+            .map(|p| (p.path, p.key, Content::Bytes(p.html.into_bytes()))),
+    );
+    let mut written = 0;
+    for (path, key, content) in all {
+        if unchanged(out, &path, &key, files.get(&path)) {
+            continue;
+        }
+        let stat = replace_file(out, &path, &content)?;
+        files.insert(path.clone(), OutputFile { path, key, stat });
+        written += 1;
+    }
+    Ok(written)
 }
