@@ -235,21 +235,6 @@ pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Templates of the given pages, in parallel.
-pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic>) {
-    let results: Vec<Result<Output, Diagnostic>> =
-        pages.par_iter().map(|&p| render_page(env, p)).collect();
-    let mut outputs = Vec::with_capacity(results.len());
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
-        }
-    }
-    (outputs, diags)
-}
-
 /// Renders the Markdown of every page (reusing the build cache's bodies where their inputs
 /// did not change), checks the pages together and renders the pages that are not articles.
 pub fn render_site(
@@ -467,10 +452,6 @@ pub struct Env<'a> {
     pub tocs: &'a [toc::Toc],
     pub bodies: &'a [Rendered],
     pub graph: &'a graph::Graph,
-}
-
-pub fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
-    render_template(env, pid, page_context(env, pid))
 }
 
 /// Renders `page.html` for page `pid` with its context.
