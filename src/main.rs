@@ -257,10 +257,9 @@ fn main() -> ExitCode {
                 port,
                 poll,
                 open,
-                color,
                 request_timeout: std::time::Duration::from_secs(request_timeout),
             };
-            match helpsite::serve::run(opts) {
+            match helpsite::serve::run(opts, serve_printer(color)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -338,6 +337,19 @@ fn print_diags(diags: &[Diagnostic], verbose: bool, color: bool) {
         }
         eprintln!("{}\n", d.render(color));
     }
+}
+
+/// Prints what `serve` reports: the address on standard output, the rest on standard error.
+fn serve_printer(color: bool) -> helpsite::serve::Reporter {
+    use helpsite::serve::Message;
+    std::sync::Arc::new(move |m| match m {
+        Message::Serving(url) => {
+            println!("serving {url}");
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        }
+        Message::Log(line) => eprintln!("{line}"),
+        Message::Finding(d) => eprintln!("{}\n", d.render(color)),
+    })
 }
 
 fn finish(

@@ -9,17 +9,24 @@
 //! changed title re-renders its locale's pages, whose navigation may show it. Anything else
 //! (files added, deleted or renamed, configuration, templates, UI strings, TOC, redirects)
 //! runs a full build.
+//!
+//! The steps after reloading are the build's ([`crate::build`]): findings assembled as a
+//! build assembles them, pages rendered and keyed by the `pages` step, and written by
+//! [`crate::write::replace`] file by file against the build cache's manifest, which is the
+//! only record of what the output holds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::build::{self, BuildOptions, BuildReport, Built, Fatal, Timings};
+use crate::cache::OutputFile;
 use crate::diagnostics::{self, Diagnostic, Kind};
 use crate::load::{self, frontmatter};
-use crate::render::{self, Env};
+use crate::render;
 use crate::site::{PageId, PageState};
-use crate::{BuildOptions, BuildReport, Built, Fatal, Timings};
+use crate::write;
 
 pub struct Session {
     opts: BuildOptions,
@@ -30,6 +37,9 @@ pub struct Session {
     /// Findings of the link graph (orphans, related articles) as of the last time it was
     /// built; `None` until a rebuild builds it.
     graph_diags: Option<Vec<Diagnostic>>,
+    /// The output's files as the build cache's manifest records them, kept up to date by
+    /// rebuilds; read after a full build when a rebuild first writes.
+    files: Option<HashMap<String, OutputFile>>,
 }
 
 /// What one rebuild did, for the server's log line and live reload.
@@ -71,6 +81,7 @@ impl Session {
             state: None,
             dirty: BTreeSet::new(),
             graph_diags: None,
+            files: None,
         };
         let r = s.full(Instant::now())?;
         Ok((s, r))
@@ -81,6 +92,11 @@ impl Session {
             .out
             .clone()
             .unwrap_or_else(|| self.opts.site.join("public"))
+    }
+
+    /// The configuration the last full build read (`None` until a full build succeeds).
+    pub fn config(&self) -> Option<&crate::config::LoadedConfig> {
+        self.state.as_ref().map(|s| &s.site.config)
     }
 
     pub fn site_dir(&self) -> &Path {
@@ -106,7 +122,8 @@ impl Session {
         self.state = None;
         self.dirty.clear();
         self.graph_diags = None;
-        let (report, built) = crate::build_full(&self.opts)?;
+        self.files = None;
+        let (report, built) = crate::build::run(&self.opts)?;
         let pages = report.pages;
         // A failed full build wrote nothing: the next rebuild must be full again.
         if report.written {
@@ -198,219 +215,35 @@ impl Session {
         Some(out_changes)
     }
 
-    /// The fast path; `None` when the change needs a full build after all.
+    /// The fast path: reload the changed files, then the build's steps for the pages they
+    /// touch; `None` when the change needs a full build after all.
     fn incremental(&mut self, changes: Vec<Change>, t: Instant) -> Option<Result<Rebuild, Fatal>> {
         let st = self.state.as_mut()?;
+        // Without the build cache there is no manifest of the output to update.
+        st.cache.as_ref()?;
         let t_load = Instant::now();
-        let mut markdown_pages: BTreeSet<PageId> = BTreeSet::new();
-        let mut template_pages: BTreeSet<PageId> = BTreeSet::new();
-        let mut title_locales: BTreeSet<usize> = BTreeSet::new();
-        // Whether the link graph or the sitemap can have changed.
-        let mut graph_fields_changed = false;
-        let mut sitemap_changed = false;
-        // Load findings to replace, per file.
-        let mut file_diags: Vec<(String, Vec<Diagnostic>)> = Vec::new();
-        let mut copies: Vec<(String, PathBuf)> = Vec::new();
-        let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
-
-        for change in changes {
-            match change {
-                Change::Unrelated => {}
-                Change::ThemeStatic { rel, path } => {
-                    let bytes = crate::source::read_regular(&path, None).ok()?;
-                    st.theme.statics.insert(rel.clone(), bytes.clone());
-                    statics.push((format!("_static/{rel}"), bytes));
-                }
-                Change::Asset { locale, rel, path } => {
-                    copies.push((format!("{}/{rel}", st.site.locales[locale].slug), path));
-                }
-                Change::Markdown { locale, rel, path } => {
-                    let old = st.site.locales[locale].markdown.get(&rel)?.clone();
-                    let display = old.display.clone();
-                    let mut diags = Vec::new();
-                    let new_src = match load::read_source(
-                        &path,
-                        display.clone(),
-                        st.site.config.max_file_size(),
-                    ) {
-                        Ok(s) => s,
-                        Err(d) => {
-                            file_diags.push((display, vec![d]));
-                            continue;
-                        }
-                    };
-                    st.site.locales[locale]
-                        .markdown
-                        .insert(rel.clone(), new_src.clone());
-                    let using: Vec<PageId> = st
-                        .site
-                        .pages
-                        .iter()
-                        .enumerate()
-                        // By file, not by pointer: a page may still hold a version older
-                        // than `old` when an earlier edit of the file had errors.
-                        .filter(|(_, p)| {
-                            Arc::ptr_eq(&p.source, &old) || p.source.display == old.display
-                        })
-                        .map(|(i, _)| i)
-                        .collect();
-                    if !using.is_empty() {
-                        let front = match frontmatter::parse(&new_src) {
-                            Ok(f) => f,
-                            Err(d) => {
-                                file_diags.push((display, vec![d]));
-                                continue;
-                            }
-                        };
-                        let old_front = &st.site.pages[using[0]].front;
-                        if !load::is_article(&rel, &front)
-                            || frontmatter::string_field(&front.fields, "uid")
-                                != frontmatter::string_field(&old_front.fields, "uid")
-                        {
-                            return None;
-                        }
-                        let title = load::title_of(&new_src, &front, &mut diags)?;
-                        let is_source_locale = locale == st.site.source_locale;
-                        for &p in &using {
-                            let page = &mut st.site.pages[p];
-                            let field = |f: &frontmatter::Parsed, k: &str| f.fields.get(k).cloned();
-                            for k in ["related", "ms.collection"] {
-                                graph_fields_changed |= field(&page.front, k) != field(&front, k);
-                            }
-                            sitemap_changed |=
-                                field(&page.front, "ms.date") != field(&front, "ms.date");
-                            if page.title != title {
-                                title_locales.insert(page.locale);
-                                // Pages whose text shows the title (xref links) render again.
-                                markdown_pages.extend(st.render.graph.incoming[p].iter().copied());
-                            }
-                            page.source = new_src.clone();
-                            page.front = front.clone();
-                            page.title = title.clone();
-                            markdown_pages.insert(p);
-                            template_pages.insert(p);
-                        }
-                        // Translations: their freshness depends on the source file.
-                        let translations: Vec<PageId> = if is_source_locale {
-                            st.site
-                                .pages
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, q)| {
-                                    q.source_page.is_some_and(|s| using.contains(&s))
-                                        && matches!(q.state, PageState::Translated { .. })
-                                })
-                                .map(|(i, _)| i)
-                                .collect()
-                        } else {
-                            using.clone()
-                        };
-                        for q in translations {
-                            let src_text = match st.site.pages[q].source_page {
-                                Some(sp) => st.site.pages[sp].source.clone(),
-                                None => continue,
-                            };
-                            let page = &st.site.pages[q];
-                            let pf = load::Parsedfile {
-                                rel: page.rel.clone(),
-                                source: page.source.clone(),
-                                front: page.front.clone(),
-                            };
-                            let mut tdiags = Vec::new();
-                            let loc = &st.site.locales[page.locale];
-                            let state = load::translation_state(
-                                &src_text,
-                                &load::crlf_sha1(&src_text.text),
-                                &pf,
-                                loc,
-                                &mut tdiags,
-                            );
-                            let tdisplay = pf.source.display.clone();
-                            st.site.pages[q].state = state;
-                            template_pages.insert(q);
-                            if tdisplay == display {
-                                diags.extend(tdiags);
-                            } else {
-                                let mut d2 = Vec::new();
-                                load::check_dates(&pf.source, &pf.front, &mut d2);
-                                d2.extend(tdiags);
-                                file_diags.push((tdisplay, d2));
-                            }
-                        }
-                    }
-                    // Pages that include the file.
-                    for (p, b) in st.render.bodies.iter().enumerate() {
-                        if b.deps.iter().any(|(l, r)| *l == locale && *r == rel) {
-                            markdown_pages.insert(p);
-                            template_pages.insert(p);
-                        }
-                    }
-                    file_diags.push((display, diags));
-                }
-            }
-        }
+        let mut r = reload(st, changes)?;
         let load_time = t_load.elapsed();
 
-        // Markdown of the touched pages, then the site-wide findings and graph.
         let t_render = Instant::now();
-        let list: Vec<PageId> = markdown_pages.iter().copied().collect();
-        let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
-        let targets = |b: &crate::markdown::Rendered| {
-            let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        };
-        for (p, mut b) in list.iter().copied().zip(new_bodies) {
-            graph_fields_changed |= targets(&b) != targets(&st.render.bodies[p]);
-            st.render.body_diags[p] = std::mem::take(&mut b.diags);
-            st.render.bodies[p] = b;
-        }
-        // Anchors are checked every time (cheap); the graph is rebuilt only when a page's
-        // outgoing links or its related/collection fields changed.
-        let mut content_diags = render::anchor_findings(&st.site, &st.render.bodies);
-        if graph_fields_changed || self.graph_diags.is_none() {
-            let mut gd = Vec::new();
-            render::graph::orphans(&st.site, &st.render.tocs, &mut gd);
-            let graph = render::graph::build(&st.site, &st.render.bodies, &mut gd);
-            for p in 0..st.site.pages.len() {
-                if graph.incoming[p] != st.render.graph.incoming[p]
-                    || graph.related[p] != st.render.graph.related[p]
-                {
-                    template_pages.insert(p);
-                }
-            }
-            st.render.graph = graph;
-            self.graph_diags = Some(gd);
-        }
-        content_diags.extend(self.graph_diags.iter().flatten().cloned());
-        if !title_locales.is_empty() {
-            for (p, page) in st.site.pages.iter().enumerate() {
-                if title_locales.contains(&page.locale) {
-                    template_pages.insert(p);
-                }
-            }
-        }
-
-        // Findings: load (with the changed files' replaced), static, bodies, site-wide.
-        for (file, new) in file_diags {
+        let content_diags = bodies(st, &mut self.graph_diags, &mut r);
+        // Findings: load (with the changed files' replaced), then the render's, as a build
+        // assembles them.
+        for (file, new) in std::mem::take(&mut r.file_diags) {
             st.load_diags
                 .retain(|d| d.file.as_deref() != Some(file.as_str()));
             st.load_diags.extend(new);
         }
-        let mut diags: Vec<Diagnostic> = st.render.body_diags.iter().flatten().cloned().collect();
-        diags.extend(content_diags);
-        render::dedup(&mut diags);
-        diags.extend(st.render.static_diags.iter().cloned());
         let mut all = st.load_diags.clone();
-        all.extend(diags);
-        for d in &mut all {
-            st.policy.apply(d);
-        }
-        diagnostics::sort(&mut all);
+        all.extend(render::findings(
+            &st.render.body_diags,
+            content_diags,
+            &st.render.static_diags,
+        ));
+        let all = build::findings(all, &st.policy);
         let failed = diagnostics::has_errors(&all);
 
-        let mut to_render: BTreeSet<PageId> = template_pages;
+        let mut to_render = std::mem::take(&mut r.template_pages);
         if failed {
             // Keep the last good output; write these once the errors are fixed.
             self.dirty.extend(to_render.iter().copied());
@@ -419,19 +252,12 @@ impl Session {
             to_render.extend(std::mem::take(&mut self.dirty));
         }
         let list: Vec<PageId> = to_render.into_iter().collect();
-        let env = Env {
-            site: &st.site,
-            theme: &st.theme,
-            strings: &st.render.prep.strings,
-            bases: &st.render.prep.bases,
-            tocs: &st.render.tocs,
-            bodies: &st.render.bodies,
-            graph: &st.render.graph,
-        };
-        let (outputs, template_diags) = render::render_pages(&env, &list);
+        let cache = st.cache.as_ref()?;
+        let env = st.render.env(&st.site, &st.theme);
+        let mut plan = build::Plan::keyed(Some(build::Keyer::new(cache, &st.theme)));
+        let rendered = build::pages(&env, &mut plan, &list);
         let render_time = t_render.elapsed();
-        if !template_diags.is_empty() {
-            all.extend(template_diags);
+        if !rendered.diags.is_empty() {
             // A template error while only content changed: let a full build sort it out.
             return None;
         }
@@ -439,55 +265,13 @@ impl Session {
         let t_write = Instant::now();
         let mut files_written = 0;
         if !failed {
-            let out = st.out.clone();
-            let io = |e: std::io::Error| {
-                Fatal::Io(
-                    Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
-                        .in_file(out.display().to_string()),
-                )
-            };
-            for o in &outputs {
-                let h = crate::text_hash(&o.html);
-                if st.output_hashes.get(&o.path) != Some(&h) {
-                    if let Err(e) = crate::write::replace_file(&st.out, &o.path, o.html.as_bytes())
-                    {
-                        return Some(Err(io(e)));
-                    }
-                    st.output_hashes.insert(o.path.clone(), h);
-                    files_written += 1;
-                }
-            }
-            for (rel, bytes) in &statics {
-                if let Err(e) = crate::write::replace_file(&st.out, rel, bytes) {
-                    return Some(Err(io(e)));
-                }
-                files_written += 1;
-            }
-            for (rel, from) in &copies {
-                match crate::source::read_regular(from, None) {
-                    Ok(bytes) => {
-                        if let Err(e) = crate::write::replace_file(&st.out, rel, &bytes) {
-                            return Some(Err(io(e)));
-                        }
-                        files_written += 1;
-                    }
-                    Err(e) => return Some(Err(io(e.into()))),
-                }
-            }
-            // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
-            let sitemaps = if sitemap_changed || !st.output_hashes.contains_key("sitemap.xml") {
-                crate::write::sitemaps(&st.site)
-            } else {
-                Vec::new()
-            };
-            for (path, xml) in sitemaps {
-                let h = crate::text_hash(&xml);
-                if st.output_hashes.get(&path) != Some(&h) {
-                    if let Err(e) = crate::write::replace_file(&st.out, &path, xml.as_bytes()) {
-                        return Some(Err(io(e)));
-                    }
-                    st.output_hashes.insert(path, h);
-                    files_written += 1;
+            match commit(st, &mut self.files, r, rendered.pages)? {
+                Ok(n) => files_written = n,
+                Err(e) => {
+                    return Some(Err(Fatal::Io(
+                        Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+                            .in_file(st.out.display().to_string()),
+                    )))
                 }
             }
         }
@@ -514,4 +298,267 @@ impl Session {
             full: false,
         }))
     }
+}
+
+/// What reloading the changed files found: which pages render again, and what else changed.
+#[derive(Default)]
+struct Reloaded {
+    /// Pages whose Markdown renders again.
+    markdown_pages: BTreeSet<PageId>,
+    /// Pages whose template renders again.
+    template_pages: BTreeSet<PageId>,
+    /// Locales with a changed title (their navigation shows it).
+    title_locales: BTreeSet<usize>,
+    /// Whether the link graph or the sitemap can have changed.
+    graph_fields_changed: bool,
+    sitemap_changed: bool,
+    /// Load findings to replace, per file.
+    file_diags: Vec<(String, Vec<Diagnostic>)>,
+    /// Assets to copy again (output path, source).
+    copies: Vec<(String, PathBuf)>,
+    /// Theme static files, changed (output path, bytes).
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+/// Step `load` for an edit: reads the changed files into the site; `None` when the change
+/// needs a full build (a page's uid changed, an article became an include...).
+fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
+    let mut r = Reloaded::default();
+    let Reloaded {
+        markdown_pages,
+        template_pages,
+        title_locales,
+        graph_fields_changed,
+        sitemap_changed,
+        file_diags,
+        copies,
+        statics,
+    } = &mut r;
+    for change in changes {
+        match change {
+            Change::Unrelated => {}
+            Change::ThemeStatic { rel, path } => {
+                let bytes = crate::source::read_regular(&path, None).ok()?;
+                st.theme.statics.insert(rel.clone(), bytes.clone());
+                statics.push((format!("_static/{rel}"), bytes));
+            }
+            Change::Asset { locale, rel, path } => {
+                copies.push((format!("{}/{rel}", st.site.locales[locale].slug), path));
+            }
+            Change::Markdown { locale, rel, path } => {
+                let old = st.site.locales[locale].markdown.get(&rel)?.clone();
+                let display = old.display.clone();
+                let mut diags = Vec::new();
+                let new_src =
+                    match load::read_source(&path, display.clone(), st.site.config.max_file_size())
+                    {
+                        Ok(s) => s,
+                        Err(d) => {
+                            file_diags.push((display, vec![d]));
+                            continue;
+                        }
+                    };
+                st.site.locales[locale]
+                    .markdown
+                    .insert(rel.clone(), new_src.clone());
+                let using: Vec<PageId> = st
+                    .site
+                    .pages
+                    .iter()
+                    .enumerate()
+                    // By file, not by pointer: a page may still hold a version older
+                    // than `old` when an earlier edit of the file had errors.
+                    .filter(|(_, p)| {
+                        Arc::ptr_eq(&p.source, &old) || p.source.display == old.display
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if !using.is_empty() {
+                    let front = match frontmatter::parse(&new_src) {
+                        Ok(f) => f,
+                        Err(d) => {
+                            file_diags.push((display, vec![d]));
+                            continue;
+                        }
+                    };
+                    let old_front = &st.site.pages[using[0]].front;
+                    if !load::is_article(&rel, &front)
+                        || frontmatter::string_field(&front.fields, "uid")
+                            != frontmatter::string_field(&old_front.fields, "uid")
+                    {
+                        return None;
+                    }
+                    let title = load::title_of(&new_src, &front, &mut diags)?;
+                    let is_source_locale = locale == st.site.source_locale;
+                    for &p in &using {
+                        let page = &mut st.site.pages[p];
+                        let field = |f: &frontmatter::Parsed, k: &str| f.fields.get(k).cloned();
+                        for k in ["related", "ms.collection"] {
+                            *graph_fields_changed |= field(&page.front, k) != field(&front, k);
+                        }
+                        *sitemap_changed |=
+                            field(&page.front, "ms.date") != field(&front, "ms.date");
+                        if page.title != title {
+                            title_locales.insert(page.locale);
+                            // Pages whose text shows the title (xref links) render again.
+                            markdown_pages.extend(st.render.graph.incoming[p].iter().copied());
+                        }
+                        page.source = new_src.clone();
+                        page.front = front.clone();
+                        page.title = title.clone();
+                        markdown_pages.insert(p);
+                        template_pages.insert(p);
+                    }
+                    // Translations: their freshness depends on the source file.
+                    let translations: Vec<PageId> = if is_source_locale {
+                        st.site
+                            .pages
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, q)| {
+                                q.source_page.is_some_and(|s| using.contains(&s))
+                                    && matches!(q.state, PageState::Translated { .. })
+                            })
+                            .map(|(i, _)| i)
+                            .collect()
+                    } else {
+                        using.clone()
+                    };
+                    for q in translations {
+                        let src_text = match st.site.pages[q].source_page {
+                            Some(sp) => st.site.pages[sp].source.clone(),
+                            None => continue,
+                        };
+                        let page = &st.site.pages[q];
+                        let pf = load::Parsedfile {
+                            rel: page.rel.clone(),
+                            source: page.source.clone(),
+                            front: page.front.clone(),
+                        };
+                        let mut tdiags = Vec::new();
+                        let loc = &st.site.locales[page.locale];
+                        let state = load::translation_state(
+                            &src_text,
+                            &load::crlf_sha1(&src_text.text),
+                            &pf,
+                            loc,
+                            &mut tdiags,
+                        );
+                        let tdisplay = pf.source.display.clone();
+                        st.site.pages[q].state = state;
+                        template_pages.insert(q);
+                        if tdisplay == display {
+                            diags.extend(tdiags);
+                        } else {
+                            let mut d2 = Vec::new();
+                            load::check_dates(&pf.source, &pf.front, &mut d2);
+                            d2.extend(tdiags);
+                            file_diags.push((tdisplay, d2));
+                        }
+                    }
+                }
+                // Pages that include the file.
+                for (p, b) in st.render.bodies.iter().enumerate() {
+                    if b.deps.iter().any(|(l, r)| *l == locale && *r == rel) {
+                        markdown_pages.insert(p);
+                        template_pages.insert(p);
+                    }
+                }
+                file_diags.push((display, diags));
+            }
+        }
+    }
+    Some(r)
+}
+
+/// Step `bodies` for an edit: the Markdown of the touched pages, then the findings across
+/// pages and, when links or related fields changed, the link graph. Returns the findings
+/// across pages; adds the pages whose template must render again to `r`.
+fn bodies(
+    st: &mut Built,
+    graph_diags: &mut Option<Vec<Diagnostic>>,
+    r: &mut Reloaded,
+) -> Vec<Diagnostic> {
+    let Reloaded {
+        markdown_pages,
+        template_pages,
+        title_locales,
+        graph_fields_changed,
+        ..
+    } = r;
+    let list: Vec<PageId> = markdown_pages.iter().copied().collect();
+    let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
+    let targets = |b: &crate::markdown::Rendered| {
+        let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    };
+    for (p, mut b) in list.iter().copied().zip(new_bodies) {
+        *graph_fields_changed |= targets(&b) != targets(&st.render.bodies[p]);
+        st.render.body_diags[p] = std::mem::take(&mut b.diags);
+        st.render.bodies[p] = b;
+    }
+    // Anchors are checked every time (cheap); the graph is rebuilt only when a page's
+    // outgoing links or its related/collection fields changed.
+    let mut content_diags = render::anchor_findings(&st.site, &st.render.bodies);
+    if *graph_fields_changed || graph_diags.is_none() {
+        let mut gd = Vec::new();
+        render::graph::orphans(&st.site, &st.render.tocs, &mut gd);
+        let graph = render::graph::build(&st.site, &st.render.bodies, &mut gd);
+        for p in 0..st.site.pages.len() {
+            if graph.incoming[p] != st.render.graph.incoming[p]
+                || graph.related[p] != st.render.graph.related[p]
+            {
+                template_pages.insert(p);
+            }
+        }
+        st.render.graph = graph;
+        *graph_diags = Some(gd);
+    }
+    content_diags.extend(graph_diags.iter().flatten().cloned());
+    if !title_locales.is_empty() {
+        for (p, page) in st.site.pages.iter().enumerate() {
+            if title_locales.contains(&page.locale) {
+                template_pages.insert(p);
+            }
+        }
+    }
+
+    content_diags
+}
+
+/// Step `commit` for an edit: the rendered pages and the changed theme files, assets and
+/// sitemaps, each written when its key or file is not what the output's manifest (`files`,
+/// read once after a full build) records. `None` without a manifest.
+fn commit(
+    st: &Built,
+    files: &mut Option<HashMap<String, OutputFile>>,
+    r: Reloaded,
+    pages: Vec<write::Page>,
+) -> Option<std::io::Result<usize>> {
+    if files.is_none() {
+        let m = st.cache.as_ref()?.read_manifest(&st.out)?;
+        *files = Some(m.files.into_iter().map(|f| (f.path.clone(), f)).collect());
+    }
+    let files = files.as_mut()?;
+    let mut jobs: Vec<write::Job> = r
+        .statics
+        .into_iter()
+        .map(|(rel, bytes)| write::bytes_job(rel, bytes))
+        .collect();
+    jobs.extend(
+        r.copies
+            .iter()
+            .map(|(rel, from)| write::copy_job(rel.clone(), from)),
+    );
+    // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
+    if r.sitemap_changed {
+        jobs.extend(
+            write::sitemaps(&st.site)
+                .into_iter()
+                .map(|(path, xml)| write::bytes_job(path, xml.into_bytes())),
+        );
+    }
+    Some(write::replace(&st.out, files, jobs, pages))
 }

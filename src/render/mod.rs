@@ -235,21 +235,6 @@ pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Templates of the given pages, in parallel.
-pub fn render_pages(env: &Env, pages: &[PageId]) -> (Vec<Output>, Vec<Diagnostic>) {
-    let results: Vec<Result<Output, Diagnostic>> =
-        pages.par_iter().map(|&p| render_page(env, p)).collect();
-    let mut outputs = Vec::with_capacity(results.len());
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
-        }
-    }
-    (outputs, diags)
-}
-
 /// Renders the Markdown of every page (reusing the build cache's bodies where their inputs
 /// did not change), checks the pages together and renders the pages that are not articles.
 pub fn render_site(
@@ -290,14 +275,10 @@ pub fn render_site(
     let tocs: Vec<toc::Toc> = (0..site.locales.len())
         .map(|l| toc::build(site, l, &mut static_diags))
         .collect();
-    let mut diags: Vec<Diagnostic> = body_diags.iter().flatten().cloned().collect();
     let (graph, found) = content_findings(site, &tocs, &bodies);
-    diags.extend(found);
-    // Fallback pages repeat the source text: report each finding once.
-    dedup(&mut diags);
     let (outputs, extra_diags) = site_pages(site, theme, &prep);
     static_diags.extend(extra_diags);
-    diags.extend(static_diags.iter().cloned());
+    let diags = findings(&body_diags, found, &static_diags);
     RenderResult {
         outputs,
         body_keys,
@@ -408,6 +389,21 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
     (outputs, diags)
 }
 
+/// Every finding of a render: the pages' own, those of the pages together (`content`), then
+/// those of the theme, TOCs and redirects (`static_diags`).
+pub fn findings(
+    body_diags: &[Vec<Diagnostic>],
+    content: Vec<Diagnostic>,
+    static_diags: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = body_diags.iter().flatten().cloned().collect();
+    diags.extend(content);
+    // Fallback pages repeat the source text: report each finding once.
+    dedup(&mut diags);
+    diags.extend(static_diags.iter().cloned());
+    diags
+}
+
 pub fn dedup(diags: &mut Vec<Diagnostic>) {
     let mut seen = std::collections::HashSet::new();
     diags.retain(|d| seen.insert((d.kind, d.position(), d.message.clone())));
@@ -456,10 +452,6 @@ pub struct Env<'a> {
     pub tocs: &'a [toc::Toc],
     pub bodies: &'a [Rendered],
     pub graph: &'a graph::Graph,
-}
-
-pub fn render_page(env: &Env, pid: PageId) -> Result<Output, Diagnostic> {
-    render_template(env, pid, page_context(env, pid))
 }
 
 /// Renders `page.html` for page `pid` with its context.

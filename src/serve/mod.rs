@@ -2,6 +2,11 @@
 //! that rebuilds (through [`crate::session::Session`]) when content, theme or configuration
 //! change, live reload over server-sent events, and an error overlay while a rebuild fails.
 //!
+//! This file is the run loop: the first build, then one rebuild per batch of changes, each
+//! reading the configuration once (the build's, through the session). `watch` is the file
+//! watcher, `handler` the HTTP side. The library prints nothing: what the user should see goes
+//! to the caller's [`Reporter`] as [`Message`]s.
+//!
 //! Threads: the main thread rebuilds; one thread accepts connections and hands each to a thread
 //! of its own ([`http`] keeps every request bounded in size and time); notify's debouncer runs
 //! its own. The output folder is swapped by every rebuild, so each request resolves its path
@@ -16,8 +21,10 @@
 //! never take the places of page requests, and a listener whose tab closed frees its place at
 //! once (a thread waits on its socket for the close).
 
+mod handler;
 pub mod http;
 pub mod inject;
+mod watch;
 
 use std::collections::BTreeSet;
 use std::fs::{self, File};
@@ -29,14 +36,14 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode};
-
 use crate::diagnostics::{Diagnostic, Kind, Level};
 use crate::session::{Rebuild, Session};
 use crate::{BuildOptions, Fatal};
 
+use handler::accept_loop;
 use http::{Method, Response};
 use inject::ErrorInfo;
+use watch::{watch_roots, Roots, Watcher};
 
 /// How `helpsite serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -49,11 +56,24 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Open the site in a browser once it is served.
     pub open: bool,
-    /// Colours in diagnostics on standard error.
-    pub color: bool,
     /// The time a client has for one request: sending it and receiving the answer.
     pub request_timeout: Duration,
 }
+
+/// What `serve` tells its user, as it happens; the caller prints it (the library prints
+/// nothing).
+#[derive(Debug)]
+pub enum Message {
+    /// The address the site is served at (for standard output).
+    Serving(String),
+    /// A line of the log: builds, warnings (for standard error).
+    Log(String),
+    /// A finding of a build, to show in full.
+    Finding(Diagnostic),
+}
+
+/// Where `serve` sends its [`Message`]s (from any of its threads).
+pub type Reporter = Arc<dyn Fn(Message) + Send + Sync>;
 
 /// How many ports after a busy `--port` are tried.
 const PORT_TRIES: u16 = 20;
@@ -184,7 +204,7 @@ impl Shared {
 
 /// Runs the server until the process is stopped. Errors are start-up failures (the address
 /// cannot be bound, the watcher cannot start): the caller exits with code 2.
-pub fn run(opts: ServeOptions) -> Result<(), String> {
+pub fn run(opts: ServeOptions, report: Reporter) -> Result<(), String> {
     let site = fs::canonicalize(&opts.build.site).map_err(|e| {
         format!(
             "cannot open the site folder {}: {e}",
@@ -204,7 +224,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
 
     let shared = Arc::new(Shared {
         out: out.clone(),
-        base: RwLock::new(base_path(&site)),
+        base: RwLock::new("/".into()),
         state: Mutex::new(State::default()),
         idle: Condvar::new(),
         subscribers: Mutex::new(Vec::new()),
@@ -240,27 +260,28 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     if first.is_err() {
         session = None;
     }
-    finish_build(&shared, diagnostics_of(first), false, first_log, opts.color);
+    finish_build(&shared, diagnostics_of(first), false, first_log, &report);
+    let mut roots = configure(&shared, session.as_ref(), &site, &out);
 
     let listener = bind(opts.bind, opts.port)?;
     let addr = listener
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     if opts.port != 0 && addr.port() != opts.port {
-        eprintln!(
+        report(Message::Log(format!(
             "port {} is busy; using port {} instead",
             opts.port,
             addr.port()
-        );
+        )));
     }
     if !opts.bind.is_loopback() {
-        eprintln!(
+        report(Message::Log(format!(
             "warning: listening on {}, not only on this computer: anyone who can reach this \
              address can read the site, its build errors and the source lines they show. \
              `helpsite serve` is a development server, not meant to be exposed; serve the \
              output of `helpsite build` with a web server to publish it",
             SocketAddr::new(addr.ip(), addr.port())
-        );
+        )));
     }
     let url = format!(
         "http://{}{}",
@@ -269,8 +290,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
     );
 
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
-    let mut watcher = Watcher::start(opts.poll, tx)?;
-    let mut roots = watch_roots(&site, &out);
+    let mut watcher = Watcher::start(opts.poll, tx, report.clone())?;
     watcher.update(&roots.watched);
 
     {
@@ -280,9 +300,8 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             .spawn(move || accept_loop(listener, shared))
             .map_err(|e| format!("cannot start the server thread: {e}"))?;
     }
-    println!("serving {url}");
-    let _ = io::stdout().flush();
-    eprintln!(
+    report(Message::Serving(url.clone()));
+    report(Message::Log(format!(
         "watching {} for changes{}; press Ctrl+C to stop",
         roots
             .watched
@@ -291,7 +310,7 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(", "),
         if opts.poll { " (polling)" } else { "" }
-    );
+    )));
     if opts.open {
         open_browser(&url);
     }
@@ -360,12 +379,9 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
                 "rebuild failed in {ms} ms: {what}, configuration error; serving the last good build"
             ),
         };
-        finish_build(&shared, diagnostics_of(result), css_only, log, opts.color);
-        if let Ok(b) = shared.base.write().as_deref_mut() {
-            *b = base_path(&site);
-        }
+        finish_build(&shared, diagnostics_of(result), css_only, log, &report);
         // A configuration change may name other folders.
-        let new_roots = watch_roots(&site, &out);
+        let new_roots = configure(&shared, session.as_ref(), &site, &out);
         if new_roots.watched != roots.watched {
             watcher.update(&new_roots.watched);
             roots = new_roots;
@@ -382,17 +398,23 @@ fn diagnostics_of(result: Result<Result<Rebuild, Fatal>, Diagnostic>) -> Vec<Dia
     }
 }
 
-/// Records a build's outcome, prints its diagnostics and log line, and tells open pages.
-fn finish_build(shared: &Shared, diags: Vec<Diagnostic>, css_only: bool, log: String, color: bool) {
+/// Records a build's outcome, reports its diagnostics and log line, and tells open pages.
+fn finish_build(
+    shared: &Shared,
+    diags: Vec<Diagnostic>,
+    css_only: bool,
+    log: String,
+    report: &Reporter,
+) {
     for d in diags.iter().filter(|d| d.level != Level::Info) {
-        eprintln!("{}\n", d.render(color));
+        report(Message::Finding(d.clone()));
     }
     let errors: Vec<ErrorInfo> = diags
         .iter()
         .filter(|d| d.level == Level::Error)
         .map(ErrorInfo::from_diagnostic)
         .collect();
-    eprintln!("{log}");
+    report(Message::Log(log.clone()));
     let event = {
         let mut s = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         let had_errors = !s.errors.is_empty();
@@ -504,10 +526,23 @@ fn display_path(site: &Path, p: &Path) -> String {
     }
 }
 
-fn base_path(site: &Path) -> String {
-    crate::config::load(site)
-        .map(|c| c.config.base_path())
-        .unwrap_or_else(|_| "/".into())
+/// Sets the path the site is served under and returns the folders to watch, from the
+/// configuration the last build read (read here only when that build failed).
+fn configure(shared: &Shared, session: Option<&Session>, site: &Path, out: &Path) -> Roots {
+    let loaded;
+    let config = match session.and_then(Session::config) {
+        Some(c) => Some(c),
+        None => {
+            loaded = crate::config::load(site).ok();
+            loaded.as_ref()
+        }
+    };
+    if let Ok(b) = shared.base.write().as_deref_mut() {
+        *b = config
+            .map(|c| c.config.base_path())
+            .unwrap_or_else(|| "/".into());
+    }
+    watch_roots(site, out, config)
 }
 
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, String> {
@@ -546,521 +581,6 @@ fn open_browser(url: &str) {
         .spawn();
 }
 
-// ---------------------------------------------------------------------------------------------
-// Watching
-
-/// The folders to watch and the paths that matter inside them.
-#[derive(Debug, PartialEq, Eq)]
-struct Roots {
-    watched: Vec<(PathBuf, bool)>,
-    /// helpsite.yml, the content folder, locale folders and the theme folder.
-    relevant: Vec<PathBuf>,
-}
-
-impl Roots {
-    fn is_relevant(&self, p: &Path, out: &Path) -> bool {
-        if p.starts_with(out) {
-            return false;
-        }
-        let out_name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let staging = format!(".{out_name}.staging-");
-        let old = format!(".{out_name}.old-");
-        for c in p.components() {
-            let c = c.as_os_str().to_string_lossy();
-            if c.starts_with(&staging) || c.starts_with(&old) {
-                return false;
-            }
-        }
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        // Editors' swap and backup files.
-        if name.ends_with('~')
-            || name.starts_with(".#")
-            || [".swp", ".swx", ".swo"].iter().any(|e| name.ends_with(e))
-        {
-            return false;
-        }
-        self.relevant.iter().any(|r| p.starts_with(r))
-    }
-}
-
-fn watch_roots(site: &Path, out: &Path) -> Roots {
-    let mut relevant = vec![site.join(crate::config::CONFIG_FILE)];
-    let mut recursive: Vec<PathBuf> = Vec::new();
-    match crate::config::load(site) {
-        Ok(cfg) => {
-            recursive.push(cfg.content_dir());
-            for l in &cfg.config.locales {
-                recursive.push(cfg.locale_dir(l));
-            }
-            if let Some(t) = cfg.theme_dir() {
-                recursive.push(t);
-            }
-        }
-        Err(_) => {
-            recursive.push(site.join("content"));
-            recursive.push(site.join("themes"));
-        }
-    }
-    let recursive: Vec<PathBuf> = recursive
-        .into_iter()
-        .map(|p| fs::canonicalize(&p).unwrap_or_else(|_| absolute(&p)))
-        .collect();
-    relevant.extend(recursive.iter().cloned());
-    // Watch each existing folder once (not one inside another), and the site folder itself
-    // (not recursively) for helpsite.yml and folders that appear later.
-    let mut watched: Vec<(PathBuf, bool)> = vec![(site.to_path_buf(), false)];
-    let mut dirs: Vec<PathBuf> = recursive.into_iter().filter(|p| p.is_dir()).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        if d == out || out.starts_with(d) && d == site {
-            continue;
-        }
-        if !dirs.iter().any(|o| o != d && d.starts_with(o)) {
-            watched.push((d.clone(), true));
-        }
-    }
-    Roots { watched, relevant }
-}
-
-enum AnyDebouncer {
-    Native(
-        notify_debouncer_full::Debouncer<
-            notify::RecommendedWatcher,
-            notify_debouncer_full::RecommendedCache,
-        >,
-    ),
-    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>),
-}
-
-struct Watcher {
-    debouncer: AnyDebouncer,
-    current: Vec<(PathBuf, bool)>,
-}
-
-impl Watcher {
-    fn start(poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watcher, String> {
-        let handler = move |res: notify_debouncer_full::DebounceEventResult| match res {
-            Ok(events) => {
-                let mut paths = Vec::new();
-                for e in events {
-                    match e.event.kind {
-                        EventKind::Access(_) => continue,
-                        EventKind::Modify(notify::event::ModifyKind::Metadata(
-                            notify::event::MetadataKind::AccessTime,
-                        )) => continue,
-                        _ => paths.extend(e.event.paths.iter().cloned()),
-                    }
-                }
-                if !paths.is_empty() {
-                    let _ = tx.send(paths);
-                }
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: file watcher: {e}");
-                }
-            }
-        };
-        let debouncer = if poll {
-            // notify's PollWatcher compares modification times in whole seconds: without
-            // comparing contents, a second save within the same second would go unseen.
-            let config = notify::Config::default()
-                .with_poll_interval(POLL_INTERVAL)
-                .with_compare_contents(true);
-            AnyDebouncer::Poll(
-                notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
-                    DEBOUNCE,
-                    None,
-                    handler,
-                    notify_debouncer_full::NoCache,
-                    config,
-                )
-                .map_err(|e| format!("cannot start the file watcher: {e}"))?,
-            )
-        } else {
-            AnyDebouncer::Native(
-                notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler)
-                    .map_err(|e| format!("cannot start the file watcher: {e} (try --poll)"))?,
-            )
-        };
-        Ok(Watcher {
-            debouncer,
-            current: Vec::new(),
-        })
-    }
-
-    /// Watches exactly `roots` (path, recursive) from now on.
-    fn update(&mut self, roots: &[(PathBuf, bool)]) {
-        for (p, _) in self.current.iter().filter(|r| !roots.contains(r)) {
-            let _ = match &mut self.debouncer {
-                AnyDebouncer::Native(d) => d.unwatch(p),
-                AnyDebouncer::Poll(d) => d.unwatch(p),
-            };
-        }
-        for (p, rec) in roots.iter().filter(|r| !self.current.contains(r)) {
-            let mode = if *rec {
-                RecursiveMode::Recursive
-            } else {
-                RecursiveMode::NonRecursive
-            };
-            let r = match &mut self.debouncer {
-                AnyDebouncer::Native(d) => d.watch(p, mode),
-                AnyDebouncer::Poll(d) => d.watch(p, mode),
-            };
-            if let Err(e) = r {
-                eprintln!("warning: cannot watch {}: {e}", p.display());
-            }
-        }
-        self.current = roots.to_vec();
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Serving
-
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    // Inherited by every connection's thread.
-    crate::sigpipe::block_in_this_thread();
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            // Out of file descriptors and the like: back off a little.
-            std::thread::sleep(Duration::from_millis(10));
-            continue;
-        };
-        let Some(slot) = Slot::take(&shared, false) else {
-            refuse(&stream, "too many connections at once");
-            continue;
-        };
-        let shared2 = shared.clone();
-        let _ = std::thread::Builder::new()
-            .name("helpsite-conn".into())
-            .spawn(move || {
-                let _ = handle_connection(stream, &shared2, slot);
-            });
-    }
-}
-
-/// 503, written without waiting on the client (the socket's buffer takes it).
-fn refuse(stream: &TcpStream, why: &str) {
-    let _ = stream.set_nonblocking(true);
-    let body = format!("503 Service Unavailable: {why}\n");
-    let _ = (&mut &*stream).write_all(
-        format!(
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    );
-}
-
-fn handle_connection(stream: TcpStream, shared: &Arc<Shared>, slot: Slot) -> io::Result<()> {
-    let _ = stream.set_nodelay(true);
-    let mut io = http::Timed::new(&stream, Instant::now() + shared.request_timeout);
-    let req = match http::read_request(&mut io) {
-        Ok(r) => r,
-        Err(http::HeadError(Some(status))) => {
-            let what = match status {
-                414 => "the request line is longer than 8 KiB",
-                431 => "the request head is too large",
-                408 => "the request was not sent in time",
-                505 => "only HTTP/1.0 and HTTP/1.1 are supported",
-                _ => "malformed request",
-            };
-            return http::send(&mut io, http::Response::text(status, what), false);
-        }
-        Err(http::HeadError(None)) => return Ok(()),
-    };
-    let head_only = req.method == Method::Head;
-    if let Method::Other(_) = req.method {
-        let resp =
-            Response::text(405, "only GET and HEAD are allowed").header("Allow", "GET, HEAD");
-        return http::send(&mut io, resp, false);
-    }
-    let path = req.target.split(['?', '#']).next().unwrap_or("");
-    match path {
-        "/_helpsite/events" if !head_only => {
-            // From the page pool to the listeners' pool.
-            let Some(listener) = Slot::take(shared, true) else {
-                let resp = Response::text(503, "too many live-reload listeners");
-                return http::send(&mut io, resp.header("Retry-After", "5"), false);
-            };
-            drop(slot);
-            return serve_events(stream, shared, listener);
-        }
-        "/_helpsite/events" => {
-            let resp = Response::new(200, "text/event-stream; charset=utf-8", "");
-            return http::send(&mut io, resp, true);
-        }
-        "/_helpsite/status" => {
-            let resp = status_response(shared);
-            return http::send(&mut io, resp, head_only);
-        }
-        _ => {}
-    }
-    let resp = serve_path(shared, &req.target, io.deadline());
-    http::send(&mut io, resp, head_only)
-}
-
-fn status_response(shared: &Shared) -> Response {
-    let s = shared.state.lock().unwrap_or_else(|e| e.into_inner());
-    let v = serde_json::json!({
-        "ok": s.errors.is_empty(),
-        "generation": s.generation,
-        "building": s.building,
-        "last_rebuild": s.last_log,
-        "errors": s.errors,
-        "listeners": shared.listeners.load(Ordering::SeqCst),
-    });
-    Response::new(
-        200,
-        "application/json; charset=utf-8",
-        serde_json::to_string_pretty(&v).unwrap_or_default(),
-    )
-}
-
-/// The server-sent event stream: `hello` with the current generation, then `reload` or `css`
-/// after each build, and a comment every few seconds to keep the stream alive. A second thread
-/// waits on the socket: when the client closes it, the listener ends at once and gives its
-/// place back.
-fn serve_events(stream: TcpStream, shared: &Shared, slot: Slot) -> io::Result<()> {
-    let stream = Arc::new(stream);
-    stream.set_write_timeout(Some(SSE_WRITE_TIMEOUT))?;
-    let (tx, rx): (Sender<Event>, Receiver<Event>) = mpsc::channel();
-    {
-        let (stream, tx) = (stream.clone(), tx.clone());
-        let watch = move || {
-            let _ = stream.set_read_timeout(None);
-            let mut sink = [0u8; 512];
-            // Whatever else the client sends is ignored; the end of its stream ends the listener.
-            loop {
-                match (&mut &*stream).read(&mut sink) {
-                    Ok(0) => break,
-                    Ok(_) => continue,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
-                }
-            }
-            let _ = tx.send(Event::Closed);
-        };
-        std::thread::Builder::new()
-            .name("helpsite-sse-watch".into())
-            .stack_size(64 * 1024)
-            .spawn(watch)?;
-    }
-    let id = Arc::as_ptr(&stream) as usize;
-    let subscribers = || shared.subscribers.lock().unwrap_or_else(|e| e.into_inner());
-    subscribers().push((id, tx));
-    let result = stream_events(&stream, shared, &rx);
-    // Gone at once, not at the next broadcast: tabs that open and close between two builds
-    // leave nothing behind.
-    subscribers().retain(|(i, _)| *i != id);
-    // Ends the watching thread too.
-    let _ = stream.shutdown(std::net::Shutdown::Both);
-    drop(slot);
-    result
-}
-
-fn stream_events(stream: &TcpStream, shared: &Shared, rx: &Receiver<Event>) -> io::Result<()> {
-    let mut w = stream;
-    let (generation, _, _) = shared.snapshot();
-    w.write_all(
-        format!("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\nretry: 500\nevent: hello\ndata: {generation}\n\n")
-            .as_bytes(),
-    )?;
-    loop {
-        let msg = match rx.recv_timeout(SSE_PING) {
-            Ok(Event::Reload(g)) => format!("event: reload\ndata: {g}\n\n"),
-            Ok(Event::Css(g)) => format!("event: css\ndata: {g}\n\n"),
-            Ok(Event::Closed) | Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-        };
-        w.write_all(msg.as_bytes())?;
-    }
-}
-
-/// What a path resolved to.
-enum Resolved {
-    File(File, u64, String),
-    Redirect,
-    Missing,
-    Forbidden,
-}
-
-/// The answer for a path under the output folder; a rebuild that runs is waited for until
-/// `deadline` at most.
-fn serve_path(shared: &Shared, target: &str, deadline: Instant) -> Response {
-    let (segs, slash, query) = match http::split_target(target) {
-        Ok(t) => t,
-        Err(http::PathError::Malformed) => return Response::text(400, "malformed path"),
-        Err(http::PathError::Forbidden) => return Response::text(403, "path not allowed"),
-    };
-    let base = shared
-        .base
-        .read()
-        .map(|b| b.clone())
-        .unwrap_or_else(|_| "/".into());
-    let base_segs: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    let segs: Vec<String> = if segs.len() >= base_segs.len()
-        && segs.iter().zip(&base_segs).all(|(a, b)| a == b)
-    {
-        segs[base_segs.len()..].to_vec()
-    } else if segs.is_empty() {
-        return Response::text(301, "moved").header("Location", base);
-    } else {
-        return not_found(shared, &[], false).unwrap_or_else(|| Response::text(404, "not found"));
-    };
-    // A rebuild swaps the output folder and only then records its errors: what was read while
-    // one runs is read again once it is done, so that a page and its overlay always agree.
-    let mut retry = true;
-    loop {
-        match serve_once(shared, &base, &segs, slash, &query, retry) {
-            Some(resp) => return resp,
-            None => {
-                shared.wait_idle(deadline.saturating_duration_since(Instant::now()));
-                retry = false;
-            }
-        }
-    }
-}
-
-/// One try at answering; `None` (only when `retry`) when a rebuild ran meanwhile.
-fn serve_once(
-    shared: &Shared,
-    base: &str,
-    segs: &[String],
-    slash: bool,
-    query: &str,
-    retry: bool,
-) -> Option<Response> {
-    match resolve_in_output(shared, segs, slash) {
-        Resolved::File(f, len, name) => file_response(shared, f, len, &name, 200, retry),
-        Resolved::Redirect => {
-            let mut loc = base.to_string();
-            for s in segs {
-                loc.push_str(&http::encode_segment(s));
-                loc.push('/');
-            }
-            loc.push_str(query);
-            Some(Response::text(301, "moved").header("Location", loc))
-        }
-        Resolved::Missing if retry && (shared.is_building() || !shared.out.exists()) => None,
-        Resolved::Missing => not_found(shared, segs, retry),
-        Resolved::Forbidden => Some(Response::text(403, "path not allowed")),
-    }
-}
-
-/// Resolves `segs` under the canonical output folder, refusing anything that leaves it.
-fn resolve_in_output(shared: &Shared, segs: &[String], slash: bool) -> Resolved {
-    let Ok(root) = fs::canonicalize(&shared.out) else {
-        return Resolved::Missing;
-    };
-    let mut candidate = root.clone();
-    for s in segs {
-        candidate.push(s);
-    }
-    let Ok(real) = fs::canonicalize(&candidate) else {
-        return Resolved::Missing;
-    };
-    if !real.starts_with(&root) {
-        return Resolved::Forbidden;
-    }
-    let Ok(meta) = fs::metadata(&real) else {
-        return Resolved::Missing;
-    };
-    let file = if meta.is_dir() {
-        if !slash && !segs.is_empty() {
-            return Resolved::Redirect;
-        }
-        let Ok(index) = fs::canonicalize(real.join("index.html")) else {
-            return Resolved::Missing;
-        };
-        if !index.starts_with(&root) {
-            return Resolved::Forbidden;
-        }
-        index
-    } else {
-        real
-    };
-    open_file(&file)
-}
-
-/// Opens a regular file through the one regular-file opener ([`crate::source::open_regular`]):
-/// a FIFO, a device or a socket is refused without waiting, so it cannot hold the request.
-fn open_file(path: &Path) -> Resolved {
-    match crate::source::open_regular(path) {
-        Ok((f, len)) => Resolved::File(
-            f,
-            len,
-            path.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        ),
-        Err(crate::source::ReadError::NotRegular(_)) => Resolved::Forbidden,
-        Err(_) => Resolved::Missing,
-    }
-}
-
-/// The locale's 404 page (`/<locale>/404.html`), else `/404.html`, else a minimal one; status 404.
-fn not_found(shared: &Shared, segs: &[String], retry: bool) -> Option<Response> {
-    let mut tries: Vec<Vec<String>> = Vec::new();
-    if let Some(first) = segs.first() {
-        tries.push(vec![first.clone(), "404.html".into()]);
-    }
-    tries.push(vec!["404.html".into()]);
-    for t in tries {
-        if let Resolved::File(f, len, name) = resolve_in_output(shared, &t, false) {
-            return file_response(shared, f, len, &name, 404, retry);
-        }
-    }
-    let (generation, errors, building) = shared.snapshot();
-    if building && retry {
-        return None;
-    }
-    let html = inject::inject(
-        &inject::fallback_page(404, "Not Found"),
-        generation,
-        &errors,
-    );
-    Some(Response::new(404, "text/html; charset=utf-8", html))
-}
-
-/// The file as it is, or with the live-reload script (and overlay) for HTML. `None` when a
-/// rebuild runs (and `retry`): the page may be newer than the recorded errors.
-fn file_response(
-    shared: &Shared,
-    mut f: File,
-    len: u64,
-    name: &str,
-    status: u16,
-    retry: bool,
-) -> Option<Response> {
-    let ct = http::content_type(name);
-    if ct.starts_with("text/html") {
-        let mut bytes = Vec::with_capacity(len as usize);
-        if io::Read::read_to_end(&mut f, &mut bytes).is_err() {
-            return Some(Response::text(500, "cannot read the file"));
-        }
-        let (generation, errors, building) = shared.snapshot();
-        if building && retry {
-            return None;
-        }
-        let html = inject::inject(&String::from_utf8_lossy(&bytes), generation, &errors);
-        return Some(Response::new(status, ct, html));
-    }
-    Some(Response {
-        status,
-        headers: vec![("Content-Type", ct.to_string())],
-        body: http::Body::File(f, len),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1074,23 +594,5 @@ mod tests {
             describe_changes(&many),
             "0.md, 1.md, 2.md and 4 more changed"
         );
-    }
-
-    #[test]
-    fn relevance_ignores_output_staging_and_swap_files() {
-        let site = PathBuf::from("/s");
-        let out = PathBuf::from("/s/public");
-        let roots = Roots {
-            watched: vec![],
-            relevant: vec![site.join("helpsite.yml"), site.join("content")],
-        };
-        assert!(roots.is_relevant(Path::new("/s/content/en-us/a.md"), &out));
-        assert!(roots.is_relevant(Path::new("/s/helpsite.yml"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/README.md"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/public/en-us/index.html"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/.public.staging-12/a.html"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/.public.old-12"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/content/en-us/.a.md.swp"), &out));
-        assert!(!roots.is_relevant(Path::new("/s/content/en-us/a.md~"), &out));
     }
 }

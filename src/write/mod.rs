@@ -1,7 +1,8 @@
 //! Write: everything goes into a staging folder beside the output, which replaces the output
 //! only when the whole build succeeded; or, when few files changed, an in-place [`Update`]
 //! through a journal. A failed or killed build leaves the last good site (or, for an update
-//! killed while committing, the new one once the next build has [`recover`]ed it).
+//! killed while committing, the new one once the next build has [`recover`]ed it). A build
+//! (and `serve`'s rebuild) goes through one entry point, [`Writer`], which owns both modes.
 //!
 //! Test-only fault injection: when the environment variable `HELPSITE_TEST_STOP_AT` names a
 //! step ([`stop_point`]), the process stops itself there (SIGSTOP), so `tests/kill.rs` can
@@ -19,8 +20,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 mod update;
+mod writer;
 
 pub use update::{recover, Update};
+pub use writer::{replace, small_change, small_change_limit, Committed, Mode, Page, Writer};
 
 use crate::cache::{temp_beside, FileStat, Key, OutputFile};
 use crate::render::Output;
@@ -176,6 +179,15 @@ pub(crate) fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
+/// Whether `name` (one component of a path) is a folder that writing the output `target`
+/// makes beside it for a while: a staging folder, an old site being removed, or an update's.
+pub fn is_scratch(target: &Path, name: &str) -> bool {
+    let (_, out_name) = parent_and_name(target);
+    ["staging", "old", "update"]
+        .iter()
+        .any(|kind| name.starts_with(&format!(".{out_name}.{kind}-")))
+}
+
 /// The folder holding `target` (`.` for a bare name) and `target`'s name.
 pub(crate) fn parent_and_name(target: &Path) -> (PathBuf, String) {
     let parent = target
@@ -194,15 +206,18 @@ pub(crate) fn process_alive(pid: u32) -> bool {
 }
 
 /// Replaces one file of a live output folder: written beside it, then renamed over it, so a
-/// reader (or a killed process) never sees half a file. For incremental rebuilds.
-pub fn replace_file(root: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+/// reader (or a killed process) never sees half a file. Returns its `stat`.
+pub fn replace_file(root: &Path, rel: &str, content: &Content) -> io::Result<FileStat> {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap_or(root))?;
     let tmp = temp_beside(&path);
-    fs::write(&tmp, bytes)?;
+    let stat = write_new(&tmp, content).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
     fs::rename(&tmp, &path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
-    })
+    })?;
+    Ok(stat)
 }
 
 /// A file of the output other than an article page, and what it is made from.
@@ -222,11 +237,6 @@ pub enum Content {
 /// The non-article files of a build: pages (404s, language chooser, redirects), static files,
 /// copied assets and the sitemap.
 pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) -> Vec<Job> {
-    let bytes_job = |path: String, bytes: Vec<u8>| Job {
-        key: crate::cache::content_key(&bytes),
-        path,
-        content: Content::Bytes(bytes),
-    };
     let mut jobs: Vec<Job> = outputs
         .into_iter()
         .map(|o| bytes_job(o.path, o.html.into_bytes()))
@@ -248,22 +258,36 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
                 continue;
             }
-            // A copy is keyed by its source's path and `stat`, not its bytes, so unchanged
-            // images are never read.
-            let mut h = blake3::Hasher::new();
-            crate::cache::feed(&mut h, &path.to_string_lossy());
-            crate::cache::feed_stat(&mut h, path);
-            jobs.push(Job {
-                path: format!("{}/{rel}", l.slug),
-                key: crate::cache::key_of(&h),
-                content: Content::Copy(path.clone()),
-            });
+            jobs.push(copy_job(format!("{}/{rel}", l.slug), path));
         }
     }
     for (path, xml) in sitemaps(site) {
         jobs.push(bytes_job(path, xml.into_bytes()));
     }
     jobs
+}
+
+/// The job that writes `bytes` at `path`.
+pub fn bytes_job(path: String, bytes: Vec<u8>) -> Job {
+    Job {
+        key: crate::cache::content_key(&bytes),
+        path,
+        content: Content::Bytes(bytes),
+    }
+}
+
+/// The job that copies the file `from` to `path`.
+pub fn copy_job(path: String, from: &Path) -> Job {
+    // A copy is keyed by its source's path and `stat`, not its bytes, so unchanged images
+    // are never read.
+    let mut h = blake3::Hasher::new();
+    crate::cache::feed(&mut h, &from.to_string_lossy());
+    crate::cache::feed_stat(&mut h, from);
+    Job {
+        path,
+        key: crate::cache::key_of(&h),
+        content: Content::Copy(from.to_path_buf()),
+    }
 }
 
 /// Writes a new file at `path` (its folder created as needed) and returns its `stat`.

@@ -1,0 +1,284 @@
+//! The build: a list of named, timed steps, each a function with its own input and output:
+//!
+//! ```text
+//! load -> bodies -> plan -> pages -> commit
+//! ```
+//!
+//! [`load()`] reads the configuration, theme and every input file; [`bodies()`] renders the
+//! Markdown (through the build cache) and checks the pages together; [`plan()`] keys the
+//! article pages and picks how the output is written; [`pages()`] renders the article pages'
+//! templates, handed in runs to the [`crate::write::Writer`]; [`commit`] writes the other files
+//! and puts the output in place. `check` runs the same steps but writes nothing.
+//! [`crate::session`] keeps what a build knows ([`Built`]) to re-run steps for a few pages.
+
+mod bodies;
+mod load;
+mod output;
+mod pages;
+mod plan;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{self, Diagnostic, Kind, Policy};
+use crate::{config, external, markdown, render, site, write};
+
+pub(crate) use bodies::{bodies, Bodies};
+pub(crate) use load::{load, Loaded};
+pub(crate) use pages::pages;
+pub(crate) use plan::{plan, Keyer, Plan};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    /// Output folder; `None` means `<site>/public`.
+    pub out: Option<PathBuf>,
+    pub strict: bool,
+    /// Validate only: render everything, write nothing.
+    pub check_only: bool,
+    /// The build cache's folder; `None` means `<site>/.helpsite-cache`.
+    pub cache_dir: Option<PathBuf>,
+    /// Build without reading or writing the build cache.
+    pub no_cache: bool,
+    /// Build only these locales (codes, any case); empty means all. See [`shard`].
+    pub locales: Vec<String>,
+    /// Replace an output that helpsite did not make (a file, a folder of other files).
+    pub force: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            site: PathBuf::from("."),
+            out: None,
+            strict: false,
+            check_only: false,
+            cache_dir: None,
+            no_cache: false,
+            locales: Vec::new(),
+            force: false,
+        }
+    }
+}
+
+/// Wall time of each step; `render` and `write` as `build -v` shows them.
+#[derive(Debug, Default)]
+pub struct Timings {
+    pub load: Duration,
+    /// Steps `bodies`, `plan` and `pages` (templates only).
+    pub render: Duration,
+    /// The writing of pages into the output and step `commit`.
+    pub write: Duration,
+    pub bodies: Duration,
+    pub plan: Duration,
+    pub pages: Duration,
+    /// Pages whose Markdown came from the build cache.
+    pub bodies_reused: usize,
+    /// Article pages left as they were in the output folder (same content key, file untouched).
+    pub pages_unchanged: usize,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+    pub files_written: usize,
+    pub out: PathBuf,
+    pub timings: Timings,
+    /// True when the output folder was replaced.
+    pub written: bool,
+    /// Every `http(s)` link (once per file and place; fallback pages repeat none).
+    pub external_links: Vec<external::ExternalRef>,
+    /// Levels per kind and `--strict`, for findings added later (`check --external`).
+    pub policy: Policy,
+    /// What went wrong with the build cache (damage, files that cannot be read or written):
+    /// never an error; `build -v` shows them.
+    pub notes: Vec<String>,
+}
+
+/// Why a build could not run at all (as opposed to content findings).
+#[derive(Debug)]
+pub enum Fatal {
+    /// Bad or missing configuration or theme: exit code 2.
+    Config(Diagnostic),
+    /// The output could not be written.
+    Io(Diagnostic),
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    run(opts).map(|(report, _)| report)
+}
+
+/// [`build`] for a process that exits right after: the site's data (every page's source and
+/// rendered body) is left for the operating system to reclaim instead of being freed piece by
+/// piece, which takes a noticeable part of a big no-change rebuild.
+pub fn build_then_exit(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    run(opts).map(|(report, built)| {
+        std::mem::forget(built);
+        report
+    })
+}
+
+/// Loads the site (configuration and pages) without rendering: for `l10n` commands.
+pub fn load_site(site: &Path) -> Result<(site::Site, Vec<Diagnostic>), Fatal> {
+    let config = config::load(site).map_err(Fatal::Config)?;
+    Ok(crate::load::load(config))
+}
+
+/// Everything `build` validates, without writing.
+pub fn check(site: &Path, strict: bool) -> Result<BuildReport, Fatal> {
+    build(&BuildOptions {
+        site: site.to_path_buf(),
+        out: None,
+        strict,
+        check_only: true,
+        ..Default::default()
+    })
+}
+
+/// What a full build knows at its end, kept by a [`session::Session`] to rebuild parts later.
+pub(crate) struct Built {
+    pub site: site::Site,
+    pub theme: render::theme::Theme,
+    pub highlighter: markdown::highlight::Highlighter,
+    pub render: render::RenderResult,
+    /// Findings of loading, per file (display path); `None` for findings without a file.
+    pub load_diags: Vec<Diagnostic>,
+    pub policy: Policy,
+    pub out: PathBuf,
+    pub cache: Option<crate::cache::Cache>,
+}
+
+/// Article pages are rendered and handed to the writer in runs of this many, so a big site
+/// never holds every page's HTML at once and rendering is timed apart from writing.
+const RUN: usize = 1024;
+
+/// Runs `f`, adding its wall time to `t`.
+fn timed<T>(t: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let r = f();
+    *t += start.elapsed();
+    r
+}
+
+/// The build: the steps in order (see the module docs).
+pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
+    let mut t = Timings::default();
+    let loaded = timed(&mut t.load, || load(opts))?;
+    let mut b = timed(&mut t.bodies, || bodies(&loaded));
+    let env = b.render.env(&loaded.site, &loaded.theme);
+    let mut plan = timed(&mut t.plan, || plan(opts, &loaded, &b, &env));
+    let mode = std::mem::replace(&mut plan.mode, write::Mode::Check);
+    let mut writer = timed(&mut t.write, || write::Writer::open(&loaded.out, mode))
+        .map_err(|e| io_error(&loaded.out, e))?;
+    let mut diags = std::mem::take(&mut b.diags);
+    let list = std::mem::take(&mut plan.render);
+    std::thread::scope(|scope| {
+        b.save(scope, &loaded);
+        for run in list.chunks(RUN) {
+            let done = timed(&mut t.pages, || pages(&env, &mut plan, run));
+            diags.extend(done.diags);
+            timed(&mut t.write, || writer.pages(done.pages));
+        }
+    });
+    let diags = findings(diags, &loaded.policy);
+    let ok = !diagnostics::has_errors(&diags);
+    let Bodies {
+        highlighter,
+        render: mut result,
+        reused,
+        external_links,
+        ..
+    } = b;
+    let outputs = std::mem::take(&mut result.outputs);
+    let written = ok && writer.writes();
+    let committed = if written {
+        timed(&mut t.write, || commit(&loaded, &plan, writer, outputs))?
+    } else {
+        write::Committed::default()
+    };
+    t.render = t.bodies + t.plan + t.pages;
+    t.bodies_reused = reused;
+    t.pages_unchanged = committed.pages_unchanged;
+    let Loaded {
+        site,
+        theme,
+        policy,
+        out,
+        cache,
+        load_diags,
+    } = loaded;
+    let report = BuildReport {
+        diagnostics: diags,
+        pages: (0..site.pages.len()).filter(|&p| site.builds(p)).count(),
+        files_written: committed.files_written,
+        out: out.clone(),
+        timings: t,
+        written,
+        external_links,
+        policy: policy.clone(),
+        notes: cache.as_ref().map(|c| c.take_notes()).unwrap_or_default(),
+    };
+    Ok((
+        report,
+        Built {
+            site,
+            theme,
+            highlighter,
+            render: result,
+            load_diags,
+            policy,
+            out,
+            cache,
+        },
+    ))
+}
+
+/// Step `commit`: the files other than article pages, then the new output put in place.
+fn commit(
+    loaded: &Loaded,
+    plan: &Plan,
+    writer: write::Writer,
+    outputs: Vec<render::Output>,
+) -> Result<write::Committed, Fatal> {
+    let jobs = write::jobs(&loaded.site, outputs, statics(&loaded.theme));
+    writer
+        .commit(
+            jobs,
+            &plan.unchanged,
+            loaded.cache.as_ref(),
+            plan.inputs.unwrap_or_default(),
+        )
+        .map_err(|e| io_error(&loaded.out, e))
+}
+
+/// A build's findings as reported: each at its level under the policy, in order.
+pub(crate) fn findings(mut diags: Vec<Diagnostic>, policy: &Policy) -> Vec<Diagnostic> {
+    for d in &mut diags {
+        policy.apply(d);
+    }
+    diagnostics::sort(&mut diags);
+    diags
+}
+
+fn io_error(out: &Path, e: std::io::Error) -> Fatal {
+    Fatal::Io(
+        Diagnostic::new(Kind::Io, format!("cannot write the site: {e}"))
+            .in_file(out.display().to_string()),
+    )
+}
+
+/// The theme's static files plus the generated highlighting stylesheet, as written under `_static/`.
+pub(crate) fn statics(theme: &render::theme::Theme) -> Vec<(String, Vec<u8>)> {
+    let mut statics: Vec<(String, Vec<u8>)> = theme
+        .statics
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    statics.push((
+        "highlight.css".into(),
+        markdown::highlight::stylesheet().into_bytes(),
+    ));
+    statics
+}
