@@ -191,7 +191,7 @@ pub fn render_bodies(
 
 /// A test hook: when `HELPSITE_TEST_PANIC_MARKER` is set (and not empty), rendering a page
 /// whose Markdown contains its value panics, in a rayon worker, in full and incremental builds
-/// alike. `tests/serve.rs` uses it to check that `serve` survives a panic in a rebuild, which no
+/// alike. `tests/suite/serve.rs` uses it to check that `serve` survives a panic in a rebuild, which no
 /// real input should cause.
 fn panic_if_marked(text: &str) {
     static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();

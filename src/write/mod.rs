@@ -5,7 +5,7 @@
 //! (and `serve`'s rebuild) goes through one entry point, [`Writer`], which owns both modes.
 //!
 //! Test-only fault injection: when the environment variable `HELPSITE_TEST_STOP_AT` names a
-//! step ([`stop_point`]), the process stops itself there (SIGSTOP), so `tests/kill.rs` can
+//! step ([`stop_point`]), the process stops itself there (SIGSTOP), so `tests/suite/kill.rs` can
 //! look at the output in exactly that state and kill the build. Steps: `staging-created`,
 //! `staging-written`, `swapped` (before the manifest is written), `update-written`,
 //! `update-journal`, `update-rename-N` (after the N-th file is in place), `update-renamed`,
