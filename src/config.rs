@@ -260,7 +260,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
             .hint("save the file as UTF-8")
     })?;
     let source = SourceFile::new(path, display, text);
-    let config: Config = crate::load::yaml::from_str(&source.text).map_err(|e| {
+    let config: Config = crate::source::yaml::from_str(&source.text).map_err(|e| {
         let message = e.message;
         let mut d = Diagnostic::new(Kind::Config, format!("invalid configuration: {message}"))
             .at(&source, e.offset..e.offset + 1);

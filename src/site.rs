@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::config::{LoadedConfig, TextDir};
-use crate::load::frontmatter::Parsed;
+use crate::frontmatter::Parsed;
 use crate::source::Source;
 
 pub type LocaleId = usize;
@@ -77,7 +77,7 @@ impl Page {
     }
 
     pub fn meta_str(&self, key: &str) -> Option<String> {
-        crate::load::frontmatter::string_field(&self.front.fields, key)
+        crate::frontmatter::string_field(&self.front.fields, key)
     }
 
     /// The locale whose language the body is written in.

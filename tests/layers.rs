@@ -21,12 +21,6 @@ const ALLOWED_EDGES: &[(&str, &str)] = &[
     ("cache", "write"),
     // config validates `urls:` through url_policy, which reads config's types.
     ("config", "url_policy"),
-    // config parses YAML through load's parser.
-    ("config", "load"),
-    // load finds a page's title with markdown's H1 scan.
-    ("load", "markdown"),
-    // site's page type holds load's front matter.
-    ("site", "load"),
 ];
 
 /// Files in `markdown` or `render` allowed to access files today (paths relative to the crate root).
@@ -346,6 +340,25 @@ fn no_import_circle_among_modules() {
             }
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The source layer (files, decoding, line index, YAML, title scan) imports nothing from the crate.
+#[test]
+fn source_is_a_leaf() {
+    let root = root();
+    let mods = modules(&root);
+    let g = graph(&root, &mods);
+    let problems: Vec<String> = g
+        .get("source")
+        .into_iter()
+        .flat_map(|tos| tos.iter())
+        .flat_map(|(to, sites)| {
+            sites
+                .iter()
+                .map(move |s| format!("source -> {to}: {}:{}: {}", s.file, s.line, s.text))
+        })
+        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

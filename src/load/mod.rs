@@ -2,8 +2,10 @@
 //! out the pages of every locale (translations, and fallbacks where a translation is missing).
 //! Reading and parsing run in parallel; nothing here renders.
 
-pub mod frontmatter;
-pub mod yaml;
+// Kept under their old names for callers outside the source layer.
+pub use crate::frontmatter;
+pub use crate::paths::is_markdown;
+pub use crate::source::yaml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -201,11 +203,6 @@ fn read_locale(site_root: &Path, root: &Path, max: u64, diags: &mut Vec<Diagnost
         }
     }
     (markdown, assets)
-}
-
-pub fn is_markdown(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
 /// Reads a text file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM, a regular file of at
@@ -584,7 +581,7 @@ pub(crate) fn title_of(
             return Some(t.trim().to_string());
         }
     }
-    if let Some(t) = crate::markdown::first_h1_text(&source.text[front.body_start..]) {
+    if let Some(t) = crate::source::first_h1_text(&source.text[front.body_start..]) {
         return Some(t);
     }
     diags.push(

@@ -671,7 +671,7 @@ impl State<'_, '_> {
             );
             return None;
         }
-        let body_start = match crate::load::frontmatter::parse(&source) {
+        let body_start = match crate::frontmatter::parse(&source) {
             Ok(p) => p.body_start,
             Err(d) => {
                 ex.diags.push(d);

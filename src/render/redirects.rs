@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::load::frontmatter;
+use crate::frontmatter;
 use crate::paths;
 use crate::site::Site;
 use crate::source::Source;
@@ -194,7 +194,7 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
     if p.is_empty() {
         return None;
     }
-    if !crate::load::is_markdown(&p) {
+    if !crate::paths::is_markdown(&p) {
         p = format!("{}.md", p.trim_end_matches('/'));
     }
     Some(p)

@@ -123,7 +123,7 @@ pub fn load(dir: Option<&Path>, site_root: &Path, max_file_size: u64) -> Result<
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let map: BTreeMap<String, serde_json::Value> = crate::load::yaml::from_str(&text)
+            let map: BTreeMap<String, serde_json::Value> = crate::source::yaml::from_str(&text)
                 .map_err(|e| {
                     let src = crate::source::SourceFile::new(
                         PathBuf::from(&rel),

@@ -169,7 +169,7 @@ fn load_toc(
     } else if source.text.trim().is_empty() {
         Vec::new()
     } else {
-        match crate::load::yaml::from_str::<Vec<RawEntry>>(&source.text) {
+        match crate::source::yaml::from_str::<Vec<RawEntry>>(&source.text) {
             Ok(e) => e,
             Err(e) => {
                 if report {

@@ -3,6 +3,16 @@
 //! Also the one place that reads input files from disk ([`read_regular`]): regular files only,
 //! bounded in size, so a FIFO, a device or a huge file is a finding rather than a hang; and the
 //! one decoder of their bytes ([`decode`]), whose error positions are in the text as shown.
+//!
+//! This is the leaf layer: it imports nothing from the rest of the crate. Besides the files
+//! themselves it holds the one YAML parser ([`yaml`]) and the page-title scan ([`title`]);
+//! front matter, which reports [`crate::diagnostics`] findings, sits just above in
+//! [`crate::frontmatter`].
+
+pub mod title;
+pub mod yaml;
+
+pub use title::{first_h1_text, markdown_options};
 
 use std::io::Read;
 use std::ops::Range;

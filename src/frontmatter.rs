@@ -1,4 +1,6 @@
 //! Splits a Markdown file into YAML front matter and body, and parses the front matter.
+//! Part of the source layer: it needs only [`crate::source`] and [`crate::diagnostics`], so `site`,
+//! `load`, `markdown` and `render` can all use it without importing each other.
 //! Accepts what real DocFX repositories contain: a BOM (removed when decoding), CRLF line
 //! endings, empty front matter, and `...` as the closing delimiter.
 
@@ -105,8 +107,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
     } else {
         // Through serde_yaml's own Value first: it rejects duplicate keys, which a JSON map
         // would silently collapse.
-        let parsed = super::yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
-            serde_json::to_value(v).map_err(|e| super::yaml::YamlError {
+        let parsed = crate::source::yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
+            serde_json::to_value(v).map_err(|e| crate::source::yaml::YamlError {
                 message: e.to_string(),
                 offset: 0,
             })
