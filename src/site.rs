@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::config::{LoadedConfig, TextDir};
+use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Parsed;
 use crate::source::Source;
 
@@ -26,6 +27,9 @@ pub struct Site {
     /// a shard: `build --locale`). Every locale is loaded either way, so links, language
     /// switchers and sitemaps know the whole site.
     pub building: Vec<bool>,
+    /// `.openpublishing.redirection.json` at the site root, read once by `load`; `None` when
+    /// there is no such file, the finding when it could not be read.
+    pub redirections: Option<Result<Source, Diagnostic>>,
 }
 
 #[derive(Debug)]
@@ -41,6 +45,10 @@ pub struct Locale {
     pub markdown: BTreeMap<String, Source>,
     /// Other files (images, code snippets, toc.yml...) by path relative to `root`.
     pub assets: BTreeMap<String, PathBuf>,
+    /// The YAML TOC files among `assets` (names ending in `toc.yml` or `toc.yaml`, any case),
+    /// read once by `load`. One that could not be read keeps its finding, which is reported
+    /// only where the TOC is used, as if it were read there.
+    pub tocs: BTreeMap<String, Result<Source, Diagnostic>>,
 }
 
 /// Where a page's text comes from, as readers should be told.

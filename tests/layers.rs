@@ -27,9 +27,7 @@ const ALLOWED_EDGES: &[(&str, &str)] = &[
 const ALLOWED_IO: &[&str] = &[
     "src/markdown/expand.rs",
     "src/render/cached.rs",
-    "src/render/redirects.rs",
     "src/render/theme.rs",
-    "src/render/toc.rs",
 ];
 
 /// Modules that must do no file I/O: they get everything they need from `Site`.

@@ -63,6 +63,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             }));
             Default::default()
         };
+        let tocs = read_tocs(&config, &assets);
         locales.push(Locale {
             code: lc.code.clone(),
             name: lc.name.clone(),
@@ -71,6 +72,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             root,
             markdown,
             assets,
+            tocs,
         });
     }
     let mut site = Site {
@@ -80,10 +82,49 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         pages: Vec::new(),
         page_index: HashMap::new(),
         building: Vec::new(),
+        redirections: None,
     };
+    site.redirections = read_redirections(&site.config);
     site.building = vec![true; site.locales.len()];
     lay_out_pages(&mut site, &mut diags);
     (site, diags)
+}
+
+/// The DocFX redirection file, at the site root.
+pub const REDIRECTION_FILE: &str = ".openpublishing.redirection.json";
+
+/// Reads the YAML TOC files of a locale (see [`Locale::tocs`]). A `toc.md` is Markdown and
+/// already read with the pages.
+fn read_tocs(
+    config: &LoadedConfig,
+    assets: &BTreeMap<String, PathBuf>,
+) -> BTreeMap<String, Result<Source, Diagnostic>> {
+    assets
+        .iter()
+        .filter(|(rel, _)| {
+            let lower = rel.to_ascii_lowercase();
+            lower.ends_with("toc.yml") || lower.ends_with("toc.yaml")
+        })
+        .map(|(rel, path)| {
+            let display = display_path(&config.root, path);
+            (
+                rel.clone(),
+                read_source(path, display, config.max_file_size()),
+            )
+        })
+        .collect()
+}
+
+/// Reads [`REDIRECTION_FILE`] if it exists.
+fn read_redirections(config: &LoadedConfig) -> Option<Result<Source, Diagnostic>> {
+    let path = config.root.join(REDIRECTION_FILE);
+    // Present but not a regular file (a FIFO, a device) is reported by `read_source`.
+    std::fs::symlink_metadata(&path).ok()?;
+    Some(read_source(
+        &path,
+        REDIRECTION_FILE.to_string(),
+        config.max_file_size(),
+    ))
 }
 
 /// The byte range of `code: <code>` 's value in `helpsite.yml` (quotes allowed), if written so.

@@ -146,19 +146,13 @@ fn load_toc(
     let source = if let Some(md) = loc.markdown.get(rel) {
         md.clone()
     } else {
-        let Some(path) = loc.assets.get(rel) else {
-            return Vec::new();
-        };
-        let display = path
-            .strip_prefix(&site.config.root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match crate::load::read_source(path, display, site.config.max_file_size()) {
-            Ok(s) => s,
-            Err(d) => {
+        // YAML TOCs were read by `load`; any other asset is not a TOC.
+        match loc.tocs.get(rel) {
+            None => return Vec::new(),
+            Some(Ok(s)) => s.clone(),
+            Some(Err(d)) => {
                 if report {
-                    diags.push(d);
+                    diags.push(d.clone());
                 }
                 return Vec::new();
             }
