@@ -49,6 +49,21 @@ pub struct Locale {
     /// read once by `load`. One that could not be read keeps its finding, which is reported
     /// only where the TOC is used, as if it were read there.
     pub tocs: BTreeMap<String, Result<Source, Diagnostic>>,
+    /// Where each Markdown file's body starts after its front matter, or the front matter's
+    /// finding: parsed once by `load`, so an include used on many pages is not parsed again.
+    /// Each entry holds the `Source` it was parsed from (see [`Locale::body_start`]).
+    pub bodies: BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
+}
+
+impl Locale {
+    /// The parsed body start of `rel`, if it was parsed from `source` itself: `serve` replaces
+    /// edited files in `markdown`, and a stale entry must not be used for the new text.
+    pub fn body_start(&self, rel: &str, source: &Source) -> Option<&Result<usize, Diagnostic>> {
+        self.bodies
+            .get(rel)
+            .filter(|(parsed, _)| std::sync::Arc::ptr_eq(parsed, source))
+            .map(|(_, r)| r)
+    }
 }
 
 /// Where a page's text comes from, as readers should be told.

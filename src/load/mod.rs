@@ -73,6 +73,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             markdown,
             assets,
             tocs,
+            bodies: BTreeMap::new(),
         });
     }
     let mut site = Site {
@@ -328,24 +329,49 @@ pub(crate) struct Parsedfile {
     pub(crate) front: Parsed,
 }
 
-fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfile> {
-    let results: Vec<Option<Result<Parsedfile, Diagnostic>>> = locale
+/// Parses the front matter of every Markdown file of a locale once: the articles are returned,
+/// and every file's body start (or front matter finding) is recorded in `bodies` for includes.
+fn parse_articles(
+    locale: &Locale,
+    diags: &mut Vec<Diagnostic>,
+    bodies: &mut BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
+) -> Vec<Parsedfile> {
+    type Parse = (
+        Option<Result<Parsedfile, Diagnostic>>,
+        Result<usize, Diagnostic>,
+    );
+    let results: Vec<(&String, Parse)> = locale
         .markdown
         .par_iter()
-        .map(|(rel, source)| match frontmatter::parse(source) {
-            Ok(front) if is_article(rel, &front) => Some(Ok(Parsedfile {
-                rel: rel.clone(),
-                source: source.clone(),
-                front,
-            })),
-            Ok(_) => None,
-            // A broken include is reported where it is included; a broken article here.
-            Err(_) if !is_article(rel, &Parsed::default()) => None,
-            Err(d) => Some(Err(d)),
+        .map(|(rel, source)| {
+            let parsed = match frontmatter::parse(source) {
+                Ok(front) => {
+                    let body = Ok(front.body_start);
+                    if is_article(rel, &front) {
+                        let file = Parsedfile {
+                            rel: rel.clone(),
+                            source: source.clone(),
+                            front,
+                        };
+                        (Some(Ok(file)), body)
+                    } else {
+                        (None, body)
+                    }
+                }
+                // A broken include is reported where it is included; a broken article here.
+                Err(d) if !is_article(rel, &Parsed::default()) => (None, Err(d)),
+                Err(d) => (Some(Err(d.clone())), Err(d)),
+            };
+            (rel, parsed)
         })
         .collect();
     let mut out = Vec::new();
-    for r in results.into_iter().flatten() {
+    let mut articles = Vec::new();
+    for (rel, (article, body)) in results {
+        bodies.insert(rel.clone(), (locale.markdown[rel].clone(), body));
+        articles.push(article);
+    }
+    for r in articles.into_iter().flatten() {
         match r {
             Ok(p) => out.push(p),
             Err(d) => diags.push(d),
@@ -356,7 +382,8 @@ fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfil
 
 fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let src_id = site.source_locale;
-    let source_articles = parse_articles(&site.locales[src_id], diags);
+    let mut bodies: Vec<_> = site.locales.iter().map(|_| BTreeMap::new()).collect();
+    let source_articles = parse_articles(&site.locales[src_id], diags, &mut bodies[src_id]);
     let mut source_by_rel: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::new();
     for a in source_articles {
@@ -393,7 +420,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         if lid == src_id {
             continue;
         }
-        let translated = parse_articles(locale, diags);
+        let translated = parse_articles(locale, diags, &mut bodies[lid]);
         let mut have: HashMap<String, Parsedfile> = translated
             .into_iter()
             .map(|p| (p.rel.to_lowercase(), p))
@@ -509,6 +536,9 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
     site.pages = kept;
     site.page_index = index;
+    for (locale, b) in site.locales.iter_mut().zip(bodies) {
+        locale.bodies = b;
+    }
 }
 
 /// `source_hash`: [`crlf_sha1`] of the source's text.

@@ -671,8 +671,13 @@ impl State<'_, '_> {
             );
             return None;
         }
-        let body_start = match crate::frontmatter::parse(&source) {
-            Ok(p) => p.body_start,
+        // Parsed once by `load`; parsed here only for a file `serve` has replaced since.
+        let parsed = match self.ctx.site.locales[l].body_start(&rel, &source) {
+            Some(r) => r.clone(),
+            None => crate::frontmatter::parse(&source).map(|p| p.body_start),
+        };
+        let body_start = match parsed {
+            Ok(b) => b,
             Err(d) => {
                 ex.diags.push(d);
                 return None;
