@@ -354,6 +354,10 @@ impl Session {
         // Markdown of the touched pages, then the site-wide findings and graph.
         let t_render = Instant::now();
         let list: Vec<PageId> = markdown_pages.iter().copied().collect();
+        if !list.is_empty() {
+            // The snippets of the edited files, read afresh as a full build reads them.
+            st.site.snippets = load::read_snippets(&st.site);
+        }
         let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
         let targets = |b: &crate::markdown::Rendered| {
             let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();

@@ -30,6 +30,9 @@ pub struct Site {
     /// `.openpublishing.redirection.json` at the site root, read once by `load`; `None` when
     /// there is no such file, the finding when it could not be read.
     pub redirections: Option<Result<Source, Diagnostic>>,
+    /// The assets that code snippets name (`[!code-...]`, `:::code source=`), by locale and
+    /// path, read once by `load`; a read failure is kept as its finding, reported where used.
+    pub snippets: BTreeMap<(LocaleId, String), Result<Source, Diagnostic>>,
 }
 
 #[derive(Debug)]

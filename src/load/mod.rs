@@ -7,7 +7,7 @@ pub use crate::frontmatter;
 pub use crate::paths::is_markdown;
 pub use crate::source::yaml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 use crate::config::LoadedConfig;
 use crate::diagnostics::{Diagnostic, Kind, Level};
 use crate::paths;
-use crate::site::{Locale, Page, PageState, Site};
+use crate::site::{Locale, LocaleId, Page, PageState, Site};
 use crate::source::{Problem, ReadError, Source, SourceFile};
 use frontmatter::Parsed;
 
@@ -84,10 +84,12 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         page_index: HashMap::new(),
         building: Vec::new(),
         redirections: None,
+        snippets: BTreeMap::new(),
     };
     site.redirections = read_redirections(&site.config);
     site.building = vec![true; site.locales.len()];
     lay_out_pages(&mut site, &mut diags);
+    site.snippets = read_snippets(&site);
     (site, diags)
 }
 
@@ -112,6 +114,41 @@ fn read_tocs(
                 rel.clone(),
                 read_source(path, display, config.max_file_size()),
             )
+        })
+        .collect()
+}
+
+/// Reads every asset a snippet line of any Markdown file may name, in every locale that has
+/// it (a page may take an include, and its snippets, from the source locale). Reading more
+/// than is used costs a little time; a finding for a file no page uses is never reported.
+pub fn read_snippets(site: &Site) -> BTreeMap<(LocaleId, String), Result<Source, Diagnostic>> {
+    let mut wanted: BTreeSet<(LocaleId, String)> = BTreeSet::new();
+    for locale in &site.locales {
+        for (from, source) in &locale.markdown {
+            for line in source.text.lines() {
+                if !line.contains("[!code") && !line.contains(":::") {
+                    continue;
+                }
+                for path in crate::markdown::expand::snippet_paths(line) {
+                    let Ok(rel) = crate::markdown::expand::target_rel(from, &path) else {
+                        continue;
+                    };
+                    for (l, loc) in site.locales.iter().enumerate() {
+                        if loc.assets.contains_key(&rel) && !loc.markdown.contains_key(&rel) {
+                            wanted.insert((l, rel.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let max = site.config.max_file_size();
+    wanted
+        .into_par_iter()
+        .map(|(l, rel)| {
+            let path = &site.locales[l].assets[&rel];
+            let read = read_source(path, rel.clone(), max);
+            ((l, rel), read)
         })
         .collect()
 }

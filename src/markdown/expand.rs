@@ -570,17 +570,7 @@ impl State<'_, '_> {
         file: &FileRef,
         path: &str,
     ) -> Result<(LocaleId, String), &'static str> {
-        let path = paths::percent_decode(path.trim());
-        let rel = if let Some(rest) = path.strip_prefix("~/") {
-            paths::normalize(rest)
-        } else if paths::is_absolute(&path) {
-            return Err("absolute");
-        } else {
-            paths::resolve_relative(&file.rel, &path)
-        };
-        let Some(rel) = rel else {
-            return Err("outside");
-        };
+        let rel = target_rel(&file.rel, path)?;
         for &l in &self.ctx.include_locales {
             let loc = &self.ctx.site.locales[l];
             if loc.markdown.contains_key(&rel) || loc.assets.contains_key(&rel) {
@@ -779,20 +769,25 @@ impl State<'_, '_> {
         let loc = &self.ctx.site.locales[l];
         let source = match loc.markdown.get(&rel) {
             Some(s) => s.clone(),
-            None => {
-                let disk = loc.assets.get(&rel).cloned().unwrap_or_default();
-                match crate::load::read_source(
-                    &disk,
-                    rel.clone(),
-                    self.ctx.site.config.max_file_size(),
-                ) {
-                    Ok(s) => s,
-                    Err(d) => {
-                        ex.diags.push(d);
-                        return;
-                    }
+            // Every asset a snippet line can name was read by `load`.
+            None => match self.ctx.site.snippets.get(&(l, rel.clone())) {
+                Some(Ok(s)) => s.clone(),
+                Some(Err(d)) => {
+                    ex.diags.push(d.clone());
+                    return;
                 }
-            }
+                // Not reached: `load::read_snippets` reads a superset of the targets.
+                None => {
+                    ex.diags.push(self.target_error(
+                        file,
+                        span,
+                        path_part,
+                        "missing",
+                        "code snippet",
+                    ));
+                    return;
+                }
+            },
         };
         ex.deps.push((l, rel.clone()));
         let snip = Arc::new(FileRef {
@@ -835,6 +830,46 @@ impl State<'_, '_> {
         ex.mapped
             .gen(file, span.start, &format!("{prefix}{fence}\n"));
     }
+}
+
+/// The content-root path an include or snippet `path` written in file `from_rel` names, or
+/// why it names none (`"absolute"`, `"outside"`); whether it exists is looked up after.
+pub fn target_rel(from_rel: &str, path: &str) -> Result<String, &'static str> {
+    let path = paths::percent_decode(path.trim());
+    let rel = if let Some(rest) = path.strip_prefix("~/") {
+        paths::normalize(rest)
+    } else if paths::is_absolute(&path) {
+        return Err("absolute");
+    } else {
+        paths::resolve_relative(from_rel, &path)
+    };
+    rel.ok_or("outside")
+}
+
+/// Every path a line of a Markdown file may name as a code snippet (`[!code-lang[...](path)]`,
+/// `:::code source="path":::`), without its `#region`. A superset: the line scanner decides
+/// later which lines are snippets (not in a fence, not hidden, after a quote's `>`), but each
+/// of those is a suffix of its line, so trying every `[!code` and `:::` finds them all.
+pub fn snippet_paths(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices("[!code") {
+        if let Some((_, path, _)) = code_reference(line[at..].trim_end()) {
+            out.push(path);
+        }
+    }
+    for (at, _) in line.match_indices(":::") {
+        if let Some(d) = parse_colon_directive(line[at..].trim_end()) {
+            if d.name == "code" {
+                out.extend(d.attr("source"));
+            }
+        }
+    }
+    for p in &mut out {
+        if let Some((path, _)) = p.split_once('#') {
+            *p = path.to_string();
+        }
+    }
+    out
 }
 
 fn longest_run(s: &str, c: char) -> usize {
@@ -1169,6 +1204,19 @@ mod tests {
                 Some("Example".into())
             )
         );
+    }
+
+    #[test]
+    fn snippet_paths_find_every_snippet_line() {
+        assert_eq!(
+            snippet_paths("> [!code-cs[Main](../src/a.cs#region \"T\")]"),
+            vec!["../src/a.cs"]
+        );
+        assert_eq!(
+            snippet_paths("   :::code language=\"ps\" source=\"s/check.ps1\" range=\"2-3\":::"),
+            vec!["s/check.ps1"]
+        );
+        assert!(snippet_paths(":::image source=\"a.png\":::").is_empty());
     }
 
     #[test]
