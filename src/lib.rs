@@ -157,11 +157,12 @@ fn small_change(changed: usize, total: usize) -> bool {
 pub(crate) fn build_full(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let t0 = Instant::now();
     let config = config::load(&opts.site).map_err(Fatal::Config)?;
-    let theme = render::theme::load(
+    let theme = load::theme::read(
         config.theme_dir().as_deref(),
         &config.root,
         config.max_file_size(),
     )
+    .and_then(render::theme::build)
     .map_err(Fatal::Config)?;
     let policy = Policy {
         levels: config.config.checks.clone(),

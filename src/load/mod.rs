@@ -2,6 +2,8 @@
 //! out the pages of every locale (translations, and fallbacks where a translation is missing).
 //! Reading and parsing run in parallel; nothing here renders.
 
+pub mod theme;
+
 // Kept under their old names for callers outside the source layer.
 pub use crate::frontmatter;
 pub use crate::paths::is_markdown;
