@@ -3,20 +3,34 @@
 
 use super::*;
 
+/// A `:::` line as the scanner found it.
+pub(super) struct DirectiveLine<'a> {
+    /// The directive's text in its file (trimmed).
+    pub span: Range<usize>,
+    /// What every generated line starts with (an include's prefix).
+    pub prefix: &'a str,
+    /// The line's own lead (`> ` of a quote), dropped inside rows and columns.
+    pub lead: &'a str,
+}
+
+/// Where a directive's HTML goes: its span, and the line prefix and blank line to use.
+pub(super) struct Output<'a> {
+    span: Range<usize>,
+    p: &'a str,
+    blank: &'a str,
+}
+
 impl State<'_, '_> {
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn directive(
         &mut self,
         ex: &mut Expansion,
         file: &Arc<FileRef>,
         open: &mut Vec<(Open, usize)>,
         d: ColonDirective,
-        at: usize,
-        len: usize,
-        prefix: &str,
-        lead: &str,
+        line: DirectiveLine,
     ) {
-        let span = at..at + len;
+        let DirectiveLine { span, prefix, lead } = line;
+        let at = span.start;
         let p = format!(
             "{prefix}{}",
             if open
@@ -108,7 +122,14 @@ impl State<'_, '_> {
                 open.pop();
                 ex.mapped.gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
             }
-            "image" => self.image(ex, file, open, &d, span, &p, &blank),
+            "image" => {
+                let out = Output {
+                    span,
+                    p: &p,
+                    blank: &blank,
+                };
+                self.image(ex, file, open, &d, &out)
+            }
             "image-end" => match open.last() {
                 Some((Open::ImageComplex, _)) => {
                     open.pop();
@@ -122,7 +143,14 @@ impl State<'_, '_> {
                     Some(src) => {
                         let range = d.attr("range");
                         let hl = d.attr("highlight");
-                        self.snippet(ex, file, span, &lang, &src, range.as_deref(), hl.as_deref(), None, &p);
+                        let snip = SnippetRef {
+                            lang: &lang,
+                            path: &src,
+                            range: range.as_deref(),
+                            highlight: hl.as_deref(),
+                            title: None,
+                        };
+                        self.snippet(ex, file, span, &snip, &p);
                     }
                     None => ex.diags.push(err("`:::code:::` needs a `source=\"...\"`".into(), "for example `:::code language=\"powershell\" source=\"snippets/check.ps1\":::`")),
                 }
@@ -134,17 +162,16 @@ impl State<'_, '_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn image(
         &mut self,
         ex: &mut Expansion,
         file: &Arc<FileRef>,
         open: &mut Vec<(Open, usize)>,
         d: &ColonDirective,
-        span: Range<usize>,
-        p: &str,
-        blank: &str,
+        out: &Output,
     ) {
+        let Output { p, blank, .. } = *out;
+        let span = out.span.clone();
         let kind = d.attr("type").unwrap_or_else(|| "content".into());
         let Some(src) = d.attr("source") else {
             ex.diags.push(

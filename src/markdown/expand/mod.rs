@@ -24,7 +24,9 @@ use crate::markdown::highlight::escape_html;
 use crate::paths;
 use crate::site::{LocaleId, Site};
 
+use directives::DirectiveLine;
 pub use map::{FileRef, Mapped};
+use snippets::SnippetRef;
 pub use snippets::{line_ranges, select_lines, snippet_paths};
 pub use syntax::{
     block_include, code_reference, parse_attrs, parse_colon_directive, parse_include_at,
@@ -168,7 +170,12 @@ impl State<'_, '_> {
 
             let t = trimmed.trim_end();
             if let Some(d) = parse_colon_directive(t) {
-                self.directive(ex, file, &mut open, d, trimmed_at, t.len(), prefix, lead);
+                let line = DirectiveLine {
+                    span: trimmed_at..trimmed_at + t.len(),
+                    prefix,
+                    lead,
+                };
+                self.directive(ex, file, &mut open, d, line);
                 continue;
             }
             if hidden(&open) {
@@ -184,17 +191,14 @@ impl State<'_, '_> {
             if let Some((lang, path, title)) = code_reference(t) {
                 let span = trimmed_at..trimmed_at + t.len();
                 let full_prefix = format!("{prefix}{lead}");
-                self.snippet(
-                    ex,
-                    file,
-                    span,
-                    &lang,
-                    &path,
-                    None,
-                    None,
-                    title.as_deref(),
-                    &full_prefix,
-                );
+                let snip = SnippetRef {
+                    lang: &lang,
+                    path: &path,
+                    range: None,
+                    highlight: None,
+                    title: title.as_deref(),
+                };
+                self.snippet(ex, file, span, &snip, &full_prefix);
                 continue;
             }
             // Inline includes inside a line.
@@ -237,7 +241,7 @@ impl State<'_, '_> {
         &self,
         file: &FileRef,
         path: &str,
-    ) -> Result<(LocaleId, String), &'static str> {
+    ) -> Result<(LocaleId, String), TargetError> {
         let rel = target_rel(&file.rel, path)?;
         for &l in &self.ctx.include_locales {
             let loc = &self.ctx.site.locales[l];
@@ -246,7 +250,7 @@ impl State<'_, '_> {
             }
         }
         let _ = file.locale;
-        Err("missing")
+        Err(TargetError::Missing)
     }
 
     fn target_error(
@@ -254,23 +258,23 @@ impl State<'_, '_> {
         file: &FileRef,
         span: Range<usize>,
         path: &str,
-        why: &str,
+        why: TargetError,
         what: &str,
     ) -> Diagnostic {
         match why {
-            "absolute" => Diagnostic::new(
+            TargetError::Absolute => Diagnostic::new(
                 Kind::OutsideRoot,
                 format!("{what} `{path}` is an absolute path"),
             )
             .at(&file.source, span)
             .hint("use a path relative to this file, or `~/` for the content root"),
-            "outside" => Diagnostic::new(
+            TargetError::Outside => Diagnostic::new(
                 Kind::OutsideRoot,
                 format!("{what} `{path}` leaves the content folder"),
             )
             .at(&file.source, span)
             .hint("includes and snippets must stay inside the locale's content folder"),
-            _ => Diagnostic::new(
+            TargetError::Missing => Diagnostic::new(
                 Kind::MissingInclude,
                 format!("{what} `{path}` does not exist"),
             )
@@ -280,18 +284,29 @@ impl State<'_, '_> {
     }
 }
 
+/// Why an include or snippet path names no file of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetError {
+    /// An absolute path (`/x`, `C:\\x`): paths are relative, or `~/` for the content root.
+    Absolute,
+    /// A relative path that climbs out of the content folder.
+    Outside,
+    /// Inside the content folder, but no such file in the page's locale or the source locale.
+    Missing,
+}
+
 /// The content-root path an include or snippet `path` written in file `from_rel` names, or
-/// why it names none (`"absolute"`, `"outside"`); whether it exists is looked up after.
-pub fn target_rel(from_rel: &str, path: &str) -> Result<String, &'static str> {
+/// why it names none; whether it exists is looked up after.
+pub fn target_rel(from_rel: &str, path: &str) -> Result<String, TargetError> {
     let path = paths::percent_decode(path.trim());
     let rel = if let Some(rest) = path.strip_prefix("~/") {
         paths::normalize(rest)
     } else if paths::is_absolute(&path) {
-        return Err("absolute");
+        return Err(TargetError::Absolute);
     } else {
         paths::resolve_relative(from_rel, &path)
     };
-    rel.ok_or("outside")
+    rel.ok_or(TargetError::Outside)
 }
 
 #[cfg(test)]

@@ -3,20 +3,35 @@
 
 use super::*;
 
+/// What a snippet line asks for.
+pub(super) struct SnippetRef<'a> {
+    /// The code block's language (`csharp`), possibly empty.
+    pub lang: &'a str,
+    /// The file, with an optional `#region` or `#L2-L5`.
+    pub path: &'a str,
+    /// `range="2-5,9"`.
+    pub range: Option<&'a str>,
+    /// `highlight="3"`, passed on to the code block.
+    pub highlight: Option<&'a str>,
+    pub title: Option<&'a str>,
+}
+
 impl State<'_, '_> {
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn snippet(
         &mut self,
         ex: &mut Expansion,
         file: &Arc<FileRef>,
         span: Range<usize>,
-        lang: &str,
-        path: &str,
-        range: Option<&str>,
-        highlight: Option<&str>,
-        title: Option<&str>,
+        snip: &SnippetRef,
         prefix: &str,
     ) {
+        let SnippetRef {
+            lang,
+            path,
+            range,
+            highlight,
+            title,
+        } = *snip;
         let (path_part, fragment) = match path.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
@@ -45,7 +60,7 @@ impl State<'_, '_> {
                         file,
                         span,
                         path_part,
-                        "missing",
+                        TargetError::Missing,
                         "code snippet",
                     ));
                     return;
