@@ -531,126 +531,189 @@ impl Toc {
         path
     }
 
+    /// The page's navigation as a tree, for templates that read `nav`.
     pub fn nav(&self, page: PageId) -> Vec<NavItem> {
-        let path = self.ancestors(page);
-        let current = path.last().copied();
-        self.level(&self.roots, &path, current, 0)
+        let mut tree = TreeSink::default();
+        self.walk_nav(page, &mut tree);
+        tree.done
     }
 
-    /// One level of the navigation. A level longer than [`MAX_LEVEL`] shows its first and
-    /// last entries and a window around the page's branch, with a gap marker between: each
-    /// page's navigation stays small however flat the TOC is.
-    fn level(
-        &self,
-        ids: &[usize],
-        path: &[usize],
-        current: Option<usize>,
-        depth: usize,
-    ) -> Vec<NavItem> {
-        let shown = window(ids, path);
-        shown
-            .into_iter()
-            .map(|slot| match slot {
-                Some(n) => self.item(n, path, current, depth),
-                None => NavItem {
-                    name: "…".into(),
-                    href: None,
-                    current: false,
-                    ancestor: false,
-                    has_children: false,
-                    children: Vec::new(),
-                },
-            })
-            .collect()
-    }
-
-    fn item(&self, n: usize, path: &[usize], current: Option<usize>, depth: usize) -> NavItem {
-        let node = &self.nodes[n];
-        let on_path = path.contains(&n);
-        let open = shows_children(node, on_path, depth);
-        NavItem {
-            name: node.name.clone(),
-            href: node.href.clone(),
-            current: Some(n) == current,
-            ancestor: on_path && Some(n) != current,
-            has_children: !node.children.is_empty(),
-            children: if open {
-                self.level(&node.children, path, current, depth + 1)
-            } else {
-                Vec::new()
-            },
-        }
-    }
-}
-
-impl Toc {
     /// The page's navigation as HTML: nested `<ul>` lists, the page marked with
-    /// `aria-current="page"`, its ancestors opened. The same tree as [`Toc::nav`], written
+    /// `aria-current="page"`, its ancestors opened. The same walk as [`Toc::nav`], written
     /// directly: a template loop over thousands of entries per page is the costliest part of
     /// a big build.
     pub fn nav_html(&self, page: PageId) -> String {
-        let path = self.ancestors(page);
-        let current = path.last().copied();
-        let mut out = String::with_capacity(4096);
-        self.write_level(&mut out, &self.roots, &path, current, 0);
-        out
+        let mut html = HtmlSink {
+            out: String::with_capacity(4096),
+        };
+        self.walk_nav(page, &mut html);
+        html.out
     }
 
-    fn write_level(
+    /// The one walk of a page's navigation: the top level, and the children of each entry on
+    /// the path to the page (plus entries marked `expanded` at the top). A level longer than
+    /// [`MAX_LEVEL`] shows its first and last entries and a window around the page's branch,
+    /// with a gap between: each page's navigation stays small however flat the TOC is.
+    fn walk_nav(&self, page: PageId, sink: &mut impl NavSink) {
+        let path = self.ancestors(page);
+        let current = path.last().copied();
+        self.walk_level(sink, &self.roots, &path, current, 0);
+    }
+
+    fn walk_level(
         &self,
-        out: &mut String,
+        sink: &mut impl NavSink,
         ids: &[usize],
         path: &[usize],
         current: Option<usize>,
         depth: usize,
     ) {
-        use crate::markdown::highlight::escape_html_into as esc;
-        out.push_str("<ul>\n");
+        sink.begin_level();
         for slot in window(ids, path) {
             let Some(n) = slot else {
-                out.push_str("<li><span class=\"nav-group\">…</span></li>\n");
+                sink.gap();
                 continue;
             };
             let node = &self.nodes[n];
             let on_path = path.contains(&n);
             let is_current = Some(n) == current;
-            let class = match (is_current, on_path, node.children.is_empty()) {
-                (true, _, true) => " class=\"current\"",
-                (true, _, false) => " class=\"current has-children\"",
-                (false, true, true) => " class=\"ancestor\"",
-                (false, true, false) => " class=\"ancestor has-children\"",
-                (false, false, true) => "",
-                (false, false, false) => " class=\"has-children\"",
-            };
-            out.push_str("<li");
-            out.push_str(class);
-            out.push('>');
-            match &node.href {
-                Some(href) => {
-                    out.push_str("<a href=\"");
-                    esc(out, href);
-                    out.push('"');
-                    if is_current {
-                        out.push_str(" aria-current=\"page\"");
-                    }
-                    // `<bdi>`: a title in the other direction (an English title on an Arabic
-                    // page) keeps its own order, punctuation included.
-                    out.push_str("><bdi>");
-                    esc(out, &node.name);
-                    out.push_str("</bdi></a>");
-                }
-                None => {
-                    out.push_str("<span class=\"nav-group\"><bdi>");
-                    esc(out, &node.name);
-                    out.push_str("</bdi></span>");
-                }
-            }
+            sink.begin_entry(NavEntry {
+                node,
+                current: is_current,
+                ancestor: on_path && !is_current,
+            });
             if shows_children(node, on_path, depth) && !node.children.is_empty() {
-                self.write_level(out, &node.children, path, current, depth + 1);
+                self.walk_level(sink, &node.children, path, current, depth + 1);
             }
-            out.push_str("</li>\n");
+            sink.end_entry();
         }
-        out.push_str("</ul>\n");
+        sink.end_level();
+    }
+}
+
+/// One entry as the walk reaches it.
+struct NavEntry<'a> {
+    node: &'a Node,
+    current: bool,
+    ancestor: bool,
+}
+
+/// What the navigation walk produces: a tree or HTML. Calls nest like the lists:
+/// `begin_level (gap | begin_entry [level] end_entry)* end_level`.
+trait NavSink {
+    fn begin_level(&mut self);
+    fn gap(&mut self);
+    fn begin_entry(&mut self, entry: NavEntry);
+    fn end_entry(&mut self);
+    fn end_level(&mut self);
+}
+
+/// Builds [`NavItem`]s.
+#[derive(Default)]
+struct TreeSink {
+    /// The levels being filled, outermost first.
+    open: Vec<Vec<NavItem>>,
+    /// The finished top level.
+    done: Vec<NavItem>,
+}
+
+impl NavSink for TreeSink {
+    fn begin_level(&mut self) {
+        self.open.push(Vec::new());
+    }
+
+    fn gap(&mut self) {
+        let level = self.open.last_mut().expect("inside a level");
+        level.push(NavItem {
+            name: "…".into(),
+            href: None,
+            current: false,
+            ancestor: false,
+            has_children: false,
+            children: Vec::new(),
+        });
+    }
+
+    fn begin_entry(&mut self, e: NavEntry) {
+        let level = self.open.last_mut().expect("inside a level");
+        level.push(NavItem {
+            name: e.node.name.clone(),
+            href: e.node.href.clone(),
+            current: e.current,
+            ancestor: e.ancestor,
+            has_children: !e.node.children.is_empty(),
+            children: Vec::new(),
+        });
+    }
+
+    fn end_entry(&mut self) {}
+
+    fn end_level(&mut self) {
+        let level = self.open.pop().expect("a level to close");
+        match self.open.last_mut().and_then(|parent| parent.last_mut()) {
+            Some(item) => item.children = level,
+            None => self.done = level,
+        }
+    }
+}
+
+/// Writes the navigation's HTML.
+struct HtmlSink {
+    out: String,
+}
+
+impl NavSink for HtmlSink {
+    fn begin_level(&mut self) {
+        self.out.push_str("<ul>\n");
+    }
+
+    fn gap(&mut self) {
+        self.out
+            .push_str("<li><span class=\"nav-group\">…</span></li>\n");
+    }
+
+    fn begin_entry(&mut self, e: NavEntry) {
+        use crate::markdown::highlight::escape_html_into as esc;
+        let out = &mut self.out;
+        let class = match (e.current, e.ancestor, e.node.children.is_empty()) {
+            (true, _, true) => " class=\"current\"",
+            (true, _, false) => " class=\"current has-children\"",
+            (false, true, true) => " class=\"ancestor\"",
+            (false, true, false) => " class=\"ancestor has-children\"",
+            (false, false, true) => "",
+            (false, false, false) => " class=\"has-children\"",
+        };
+        out.push_str("<li");
+        out.push_str(class);
+        out.push('>');
+        match &e.node.href {
+            Some(href) => {
+                out.push_str("<a href=\"");
+                esc(out, href);
+                out.push('"');
+                if e.current {
+                    out.push_str(" aria-current=\"page\"");
+                }
+                // `<bdi>`: a title in the other direction (an English title on an Arabic
+                // page) keeps its own order, punctuation included.
+                out.push_str("><bdi>");
+                esc(out, &e.node.name);
+                out.push_str("</bdi></a>");
+            }
+            None => {
+                out.push_str("<span class=\"nav-group\"><bdi>");
+                esc(out, &e.node.name);
+                out.push_str("</bdi></span>");
+            }
+        }
+    }
+
+    fn end_entry(&mut self) {
+        self.out.push_str("</li>\n");
+    }
+
+    fn end_level(&mut self) {
+        self.out.push_str("</ul>\n");
     }
 }
 
@@ -710,6 +773,132 @@ mod tests {
         assert!(w.contains(&Some(500)) && w.contains(&Some(0)) && w.contains(&Some(999)));
         assert_eq!(w.iter().filter(|s| s.is_none()).count(), 2);
         assert_eq!(window(&ids[..10], &[]).len(), 10);
+    }
+
+    /// The tree walk as it was before `nav` and `nav_html` shared one walker, kept here as the
+    /// reference the shared walk must agree with.
+    fn reference_level(
+        toc: &Toc,
+        ids: &[usize],
+        path: &[usize],
+        current: Option<usize>,
+        depth: usize,
+    ) -> Vec<NavItem> {
+        window(ids, path)
+            .into_iter()
+            .map(|slot| match slot {
+                Some(n) => {
+                    let node = &toc.nodes[n];
+                    let on_path = path.contains(&n);
+                    NavItem {
+                        name: node.name.clone(),
+                        href: node.href.clone(),
+                        current: Some(n) == current,
+                        ancestor: on_path && Some(n) != current,
+                        has_children: !node.children.is_empty(),
+                        children: if shows_children(node, on_path, depth) {
+                            reference_level(toc, &node.children, path, current, depth + 1)
+                        } else {
+                            Vec::new()
+                        },
+                    }
+                }
+                None => NavItem {
+                    name: "…".into(),
+                    href: None,
+                    current: false,
+                    ancestor: false,
+                    has_children: false,
+                    children: Vec::new(),
+                },
+            })
+            .collect()
+    }
+
+    /// HTML of a tree, the way `nav_html` writes it.
+    fn tree_html(items: &[NavItem], out: &mut String) {
+        out.push_str("<ul>\n");
+        for i in items {
+            if i.name == "…" && i.href.is_none() && !i.has_children {
+                out.push_str("<li><span class=\"nav-group\">…</span></li>\n");
+                continue;
+            }
+            let class = match (i.current, i.ancestor, i.has_children) {
+                (true, _, false) => " class=\"current\"",
+                (true, _, true) => " class=\"current has-children\"",
+                (false, true, false) => " class=\"ancestor\"",
+                (false, true, true) => " class=\"ancestor has-children\"",
+                (false, false, false) => "",
+                (false, false, true) => " class=\"has-children\"",
+            };
+            out.push_str(&format!("<li{class}>"));
+            match &i.href {
+                Some(h) => {
+                    let cur = if i.current {
+                        " aria-current=\"page\""
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!("<a href=\"{h}\"{cur}><bdi>{}</bdi></a>", i.name));
+                }
+                None => out.push_str(&format!(
+                    "<span class=\"nav-group\"><bdi>{}</bdi></span>",
+                    i.name
+                )),
+            }
+            if !i.children.is_empty() {
+                tree_html(&i.children, out);
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
+
+    #[test]
+    fn nav_tree_and_html_are_one_walk() {
+        // 70 top-level entries (windowed, with gaps); entry 3 expanded with children; entry 40
+        // a group holding the page two levels down; pages are node ids.
+        let mut toc = Toc::default();
+        let add = |toc: &mut Toc, name: String, parent: Option<usize>, expanded: bool| {
+            let id = toc.nodes.len();
+            toc.nodes.push(Node {
+                href: (!name.starts_with("group")).then(|| format!("{name}.html")),
+                name,
+                page: Some(id),
+                parent,
+                children: Vec::new(),
+                expanded,
+            });
+            match parent {
+                Some(p) => toc.nodes[p].children.push(id),
+                None => toc.roots.push(id),
+            }
+            toc.page_node.insert(id, id);
+            id
+        };
+        let mut roots = Vec::new();
+        for i in 0..70 {
+            let name = if i == 40 {
+                "group40".to_string()
+            } else {
+                format!("t{i}")
+            };
+            roots.push(add(&mut toc, name, None, i == 3));
+        }
+        add(&mut toc, "t3a".into(), Some(roots[3]), false);
+        let mid = add(&mut toc, "t40a".into(), Some(roots[40]), false);
+        let page = add(&mut toc, "t40b".into(), Some(mid), false);
+        add(&mut toc, "t40c".into(), Some(page), false);
+        add(&mut toc, "t41a".into(), Some(roots[41]), false);
+        for p in [page, mid, roots[0], roots[69], 9999] {
+            let path = toc.ancestors(p);
+            let expected = reference_level(&toc, &toc.roots, &path, path.last().copied(), 0);
+            let tree = toc.nav(p);
+            assert_eq!(format!("{tree:?}"), format!("{expected:?}"));
+            let mut html = String::new();
+            tree_html(&expected, &mut html);
+            assert_eq!(toc.nav_html(p), html);
+        }
     }
 
     #[test]
