@@ -24,10 +24,11 @@ use crate::markdown::highlight::escape_html;
 use crate::paths;
 use crate::site::{LocaleId, Site};
 
+pub use crate::source::line_ranges;
 use directives::DirectiveLine;
 pub use map::{FileRef, Mapped};
 use snippets::SnippetRef;
-pub use snippets::{line_ranges, select_lines, snippet_paths};
+pub use snippets::{select_lines, snippet_paths};
 pub use syntax::{
     block_include, code_reference, parse_attrs, parse_colon_directive, parse_include_at,
     ColonDirective,

@@ -73,7 +73,7 @@ impl State<'_, '_> {
             locale: l,
             rel,
         });
-        let lines = line_ranges(&source.text);
+        let lines = source.line_ranges();
         let selected: Vec<Range<usize>> = match select_lines(&source.text, &lines, range, fragment)
         {
             Ok(s) => s,
@@ -148,21 +148,6 @@ pub(super) fn longest_run(s: &str, c: char) -> usize {
         }
     }
     best
-}
-
-/// Byte ranges of the lines of `text`, each with its line ending.
-pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < text.len() {
-        let e = text[pos..]
-            .find('\n')
-            .map(|i| pos + i + 1)
-            .unwrap_or(text.len());
-        out.push(pos..e);
-        pos = e;
-    }
-    out
 }
 
 /// Picks the lines of a snippet: `range="2-5,9"`, `#L2-L5`, or a named region.
