@@ -828,15 +828,15 @@ fn take_leading_anchor(inner: &mut Vec<Ev>) -> Option<String> {
 
 fn parse_line_set(spec: &str) -> HashSet<usize> {
     let mut set = HashSet::new();
-    for part in spec.split(',').map(str::trim) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
+    for (_, a, b) in expand::line_range_parts(spec) {
+        match b {
+            Some(b) => {
+                if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
                     set.extend(a..=b.min(a + 10_000));
                 }
             }
             None => {
-                if let Ok(n) = part.parse() {
+                if let Ok(n) = a.parse() {
                     set.insert(n);
                 }
             }

@@ -30,8 +30,8 @@ pub use map::{FileRef, Mapped};
 use snippets::SnippetRef;
 pub use snippets::{select_lines, snippet_paths};
 pub use syntax::{
-    block_include, code_reference, parse_attrs, parse_colon_directive, parse_include_at,
-    ColonDirective,
+    block_include, code_reference, line_range_parts, parse_attrs, parse_colon_directive,
+    parse_include_at, ColonDirective,
 };
 use syntax::{fence_open, find_ci, is_fence_close};
 
@@ -371,6 +371,20 @@ mod tests {
             vec!["s/check.ps1"]
         );
         assert!(snippet_paths(":::image source=\"a.png\":::").is_empty());
+    }
+
+    #[test]
+    fn line_range_lists_split_one_way() {
+        let parts: Vec<_> = line_range_parts(" 2-5, 9 ,,L3-L4,7-").collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("2-5", "2", Some("5")),
+                ("9", "9", None),
+                ("L3-L4", "L3", Some("L4")),
+                ("7-", "7", Some("")),
+            ]
+        );
     }
 
     #[test]

@@ -160,11 +160,8 @@ pub fn select_lines(
     let n = lines.len();
     let pick = |spec: &str| -> Result<Vec<Range<usize>>, String> {
         let mut out = Vec::new();
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (a, b) = match part.split_once('-') {
-                Some((a, b)) => (a.trim(), b.trim()),
-                None => (part, part),
-            };
+        for (part, a, b) in line_range_parts(spec) {
+            let b = b.unwrap_or(a);
             let a: usize = a
                 .trim_start_matches('L')
                 .parse()

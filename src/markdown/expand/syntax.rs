@@ -21,6 +21,20 @@ pub(super) fn is_fence_close(t: &str, f: &Fence) -> bool {
     len >= f.len && t[len..].trim().is_empty()
 }
 
+/// The parts of a line range list (`2-5,9`, `L2-L5`): for each non-empty comma-separated
+/// part (trimmed), the part, its start and its end as written (`None` for a single line;
+/// `Some("")` for an open end `5-`). The one tokenizer of such lists; what a bound may look
+/// like (`L2`, open ends) is the caller's rule.
+pub fn line_range_parts(spec: &str) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) => (part, a.trim(), Some(b.trim())),
+            None => (part, part, None),
+        })
+}
+
 /// A parsed `:::name attrs:::` or `::: name attrs` line.
 #[derive(Debug)]
 pub struct ColonDirective {
