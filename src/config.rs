@@ -279,11 +279,8 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
 }
 
 fn key_span(source: &Source, key: &str) -> std::ops::Range<usize> {
-    let needle = format!("{key}:");
-    source
-        .text
-        .match_indices(&needle)
-        .find(|(i, _)| *i == 0 || source.text.as_bytes()[i - 1] == b'\n')
+    crate::source::yaml::top_level_key_lines(&source.text, key)
+        .next()
         .map(|(i, _)| i..i + key.len())
         .unwrap_or(0..0)
 }

@@ -198,22 +198,19 @@ pub fn field_span(source: &Source, parsed: &Parsed, key: &str) -> Range<usize> {
     let Some(yaml) = &parsed.yaml else {
         return 0..0;
     };
-    let mut pos = yaml.start;
-    for line in source.text[yaml.clone()].split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key) {
-            if let Some(after) = rest.strip_prefix(':') {
-                let value = after.trim();
-                let vstart = pos + key.len() + 1 + (after.len() - after.trim_start().len());
-                return if value.is_empty() {
-                    pos..pos + key.len()
-                } else {
-                    vstart..vstart + value.len()
-                };
-            }
-        }
-        pos += line.len();
+    let text = &source.text[yaml.clone()];
+    let Some((start, line)) = crate::source::yaml::top_level_key_lines(text, key).next() else {
+        return yaml.start..yaml.start;
+    };
+    let pos = yaml.start + start;
+    let after = &line[key.len() + 1..];
+    let value = after.trim();
+    let vstart = pos + key.len() + 1 + (after.len() - after.trim_start().len());
+    if value.is_empty() {
+        pos..pos + key.len()
+    } else {
+        vstart..vstart + value.len()
     }
-    yaml.start..yaml.start
 }
 
 /// A string value of a front matter field; numbers and booleans are shown as written.
