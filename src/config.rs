@@ -260,7 +260,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
             .hint("save the file as UTF-8")
     })?;
     let source = SourceFile::new(path, display, text);
-    let config: Config = crate::load::yaml::from_str(&source.text).map_err(|e| {
+    let config: Config = crate::source::yaml::from_str(&source.text).map_err(|e| {
         let message = e.message;
         let mut d = Diagnostic::new(Kind::Config, format!("invalid configuration: {message}"))
             .at(&source, e.offset..e.offset + 1);
@@ -279,11 +279,8 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
 }
 
 fn key_span(source: &Source, key: &str) -> std::ops::Range<usize> {
-    let needle = format!("{key}:");
-    source
-        .text
-        .match_indices(&needle)
-        .find(|(i, _)| *i == 0 || source.text.as_bytes()[i - 1] == b'\n')
+    crate::source::yaml::top_level_key_lines(&source.text, key)
+        .next()
         .map(|(i, _)| i..i + key.len())
         .unwrap_or(0..0)
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod dates;
 pub mod diagnostics;
 pub mod external;
+pub mod frontmatter;
 pub mod init;
 pub mod l10n;
 pub mod load;

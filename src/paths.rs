@@ -1,6 +1,12 @@
 //! Path arithmetic inside a content root, done on `/`-separated strings so it is the same on
 //! every platform, and the mapping from article paths to URLs.
 
+/// A Markdown file by its extension (`.md`, `.markdown`, any case).
+pub fn is_markdown(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
 /// Joins `target` onto the folder of `from` (both relative to a content root) and folds `.`
 /// and `..`. `None` when the result would leave the root.
 pub fn resolve_relative(from_file: &str, target: &str) -> Option<String> {

@@ -487,6 +487,10 @@ fn bodies(
         ..
     } = r;
     let list: Vec<PageId> = markdown_pages.iter().copied().collect();
+    if !list.is_empty() {
+        // The snippets of the edited files, read afresh as a full build reads them.
+        st.site.snippets = load::read_snippets(&st.site);
+    }
     let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
     let targets = |b: &crate::markdown::Rendered| {
         let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use serde_json::{Map, Value};
 
 use crate::config::{LoadedConfig, TextDir};
-use crate::load::frontmatter::Parsed;
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::Parsed;
 use crate::source::Source;
 
 pub type LocaleId = usize;
@@ -26,6 +27,12 @@ pub struct Site {
     /// a shard: `build --locale`). Every locale is loaded either way, so links, language
     /// switchers and sitemaps know the whole site.
     pub building: Vec<bool>,
+    /// `.openpublishing.redirection.json` at the site root, read once by `load`; `None` when
+    /// there is no such file, the finding when it could not be read.
+    pub redirections: Option<Result<Source, Diagnostic>>,
+    /// The assets that code snippets name (`[!code-...]`, `:::code source=`), by locale and
+    /// path, read once by `load`; a read failure is kept as its finding, reported where used.
+    pub snippets: BTreeMap<(LocaleId, String), Result<Source, Diagnostic>>,
 }
 
 #[derive(Debug)]
@@ -41,6 +48,25 @@ pub struct Locale {
     pub markdown: BTreeMap<String, Source>,
     /// Other files (images, code snippets, toc.yml...) by path relative to `root`.
     pub assets: BTreeMap<String, PathBuf>,
+    /// The YAML TOC files among `assets` (names ending in `toc.yml` or `toc.yaml`, any case),
+    /// read once by `load`. One that could not be read keeps its finding, which is reported
+    /// only where the TOC is used, as if it were read there.
+    pub tocs: BTreeMap<String, Result<Source, Diagnostic>>,
+    /// Where each Markdown file's body starts after its front matter, or the front matter's
+    /// finding: parsed once by `load`, so an include used on many pages is not parsed again.
+    /// Each entry holds the `Source` it was parsed from (see [`Locale::body_start`]).
+    pub bodies: BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
+}
+
+impl Locale {
+    /// The parsed body start of `rel`, if it was parsed from `source` itself: `serve` replaces
+    /// edited files in `markdown`, and a stale entry must not be used for the new text.
+    pub fn body_start(&self, rel: &str, source: &Source) -> Option<&Result<usize, Diagnostic>> {
+        self.bodies
+            .get(rel)
+            .filter(|(parsed, _)| std::sync::Arc::ptr_eq(parsed, source))
+            .map(|(_, r)| r)
+    }
 }
 
 /// Where a page's text comes from, as readers should be told.
@@ -77,7 +103,7 @@ impl Page {
     }
 
     pub fn meta_str(&self, key: &str) -> Option<String> {
-        crate::load::frontmatter::string_field(&self.front.fields, key)
+        crate::frontmatter::string_field(&self.front.fields, key)
     }
 
     /// The locale whose language the body is written in.

@@ -22,11 +22,12 @@ pub(crate) struct Loaded {
 
 pub(crate) fn load(opts: &BuildOptions) -> Result<Loaded, Fatal> {
     let config = config::load(&opts.site).map_err(Fatal::Config)?;
-    let theme = render::theme::load(
+    let theme = crate::load::theme::read(
         config.theme_dir().as_deref(),
         &config.root,
         config.max_file_size(),
     )
+    .and_then(render::theme::build)
     .map_err(Fatal::Config)?;
     let policy = Policy {
         levels: config.config.checks.clone(),

@@ -2,10 +2,14 @@
 //! out the pages of every locale (translations, and fallbacks where a translation is missing).
 //! Reading and parsing run in parallel; nothing here renders.
 
-pub mod frontmatter;
-pub mod yaml;
+pub mod theme;
 
-use std::collections::{BTreeMap, HashMap};
+// Kept under their old names for callers outside the source layer.
+pub use crate::frontmatter;
+pub use crate::paths::is_markdown;
+pub use crate::source::yaml;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -14,7 +18,7 @@ use sha1::{Digest, Sha1};
 use crate::config::LoadedConfig;
 use crate::diagnostics::{Diagnostic, Kind, Level};
 use crate::paths;
-use crate::site::{Locale, Page, PageState, Site};
+use crate::site::{Locale, LocaleId, Page, PageState, Site};
 use crate::source::{Problem, ReadError, Source, SourceFile};
 use frontmatter::Parsed;
 
@@ -61,6 +65,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             }));
             Default::default()
         };
+        let tocs = read_tocs(&config, &assets);
         locales.push(Locale {
             code: lc.code.clone(),
             name: lc.name.clone(),
@@ -69,6 +74,8 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             root,
             markdown,
             assets,
+            tocs,
+            bodies: BTreeMap::new(),
         });
     }
     let mut site = Site {
@@ -78,10 +85,86 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         pages: Vec::new(),
         page_index: HashMap::new(),
         building: Vec::new(),
+        redirections: None,
+        snippets: BTreeMap::new(),
     };
+    site.redirections = read_redirections(&site.config);
     site.building = vec![true; site.locales.len()];
     lay_out_pages(&mut site, &mut diags);
+    site.snippets = read_snippets(&site);
     (site, diags)
+}
+
+/// The DocFX redirection file, at the site root.
+pub const REDIRECTION_FILE: &str = ".openpublishing.redirection.json";
+
+/// Reads the YAML TOC files of a locale (see [`Locale::tocs`]). A `toc.md` is Markdown and
+/// already read with the pages.
+fn read_tocs(
+    config: &LoadedConfig,
+    assets: &BTreeMap<String, PathBuf>,
+) -> BTreeMap<String, Result<Source, Diagnostic>> {
+    assets
+        .iter()
+        .filter(|(rel, _)| {
+            let lower = rel.to_ascii_lowercase();
+            lower.ends_with("toc.yml") || lower.ends_with("toc.yaml")
+        })
+        .map(|(rel, path)| {
+            let display = display_path(&config.root, path);
+            (
+                rel.clone(),
+                read_source(path, display, config.max_file_size()),
+            )
+        })
+        .collect()
+}
+
+/// Reads every asset a snippet line of any Markdown file may name, in every locale that has
+/// it (a page may take an include, and its snippets, from the source locale). Reading more
+/// than is used costs a little time; a finding for a file no page uses is never reported.
+pub fn read_snippets(site: &Site) -> BTreeMap<(LocaleId, String), Result<Source, Diagnostic>> {
+    let mut wanted: BTreeSet<(LocaleId, String)> = BTreeSet::new();
+    for locale in &site.locales {
+        for (from, source) in &locale.markdown {
+            for line in source.text.lines() {
+                if !line.contains("[!code") && !line.contains(":::") {
+                    continue;
+                }
+                for path in crate::markdown::expand::snippet_paths(line) {
+                    let Ok(rel) = crate::markdown::expand::target_rel(from, &path) else {
+                        continue;
+                    };
+                    for (l, loc) in site.locales.iter().enumerate() {
+                        if loc.assets.contains_key(&rel) && !loc.markdown.contains_key(&rel) {
+                            wanted.insert((l, rel.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let max = site.config.max_file_size();
+    wanted
+        .into_par_iter()
+        .map(|(l, rel)| {
+            let path = &site.locales[l].assets[&rel];
+            let read = read_source(path, rel.clone(), max);
+            ((l, rel), read)
+        })
+        .collect()
+}
+
+/// Reads [`REDIRECTION_FILE`] if it exists.
+fn read_redirections(config: &LoadedConfig) -> Option<Result<Source, Diagnostic>> {
+    let path = config.root.join(REDIRECTION_FILE);
+    // Present but not a regular file (a FIFO, a device) is reported by `read_source`.
+    std::fs::symlink_metadata(&path).ok()?;
+    Some(read_source(
+        &path,
+        REDIRECTION_FILE.to_string(),
+        config.max_file_size(),
+    ))
 }
 
 /// The byte range of `code: <code>` 's value in `helpsite.yml` (quotes allowed), if written so.
@@ -203,11 +286,6 @@ fn read_locale(site_root: &Path, root: &Path, max: u64, diags: &mut Vec<Diagnost
     (markdown, assets)
 }
 
-pub fn is_markdown(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
-
 /// Reads a text file: UTF-8 (a BOM is dropped) or UTF-16 with a BOM, a regular file of at
 /// most `max` bytes. Anything else is a finding naming the file; bytes that are not text are an
 /// encoding error at the first bad one, its position counted in the text as shown.
@@ -290,24 +368,49 @@ pub(crate) struct Parsedfile {
     pub(crate) front: Parsed,
 }
 
-fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfile> {
-    let results: Vec<Option<Result<Parsedfile, Diagnostic>>> = locale
+/// Parses the front matter of every Markdown file of a locale once: the articles are returned,
+/// and every file's body start (or front matter finding) is recorded in `bodies` for includes.
+fn parse_articles(
+    locale: &Locale,
+    diags: &mut Vec<Diagnostic>,
+    bodies: &mut BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
+) -> Vec<Parsedfile> {
+    type Parse = (
+        Option<Result<Parsedfile, Diagnostic>>,
+        Result<usize, Diagnostic>,
+    );
+    let results: Vec<(&String, Parse)> = locale
         .markdown
         .par_iter()
-        .map(|(rel, source)| match frontmatter::parse(source) {
-            Ok(front) if is_article(rel, &front) => Some(Ok(Parsedfile {
-                rel: rel.clone(),
-                source: source.clone(),
-                front,
-            })),
-            Ok(_) => None,
-            // A broken include is reported where it is included; a broken article here.
-            Err(_) if !is_article(rel, &Parsed::default()) => None,
-            Err(d) => Some(Err(d)),
+        .map(|(rel, source)| {
+            let parsed = match frontmatter::parse(source) {
+                Ok(front) => {
+                    let body = Ok(front.body_start);
+                    if is_article(rel, &front) {
+                        let file = Parsedfile {
+                            rel: rel.clone(),
+                            source: source.clone(),
+                            front,
+                        };
+                        (Some(Ok(file)), body)
+                    } else {
+                        (None, body)
+                    }
+                }
+                // A broken include is reported where it is included; a broken article here.
+                Err(d) if !is_article(rel, &Parsed::default()) => (None, Err(d)),
+                Err(d) => (Some(Err(d.clone())), Err(d)),
+            };
+            (rel, parsed)
         })
         .collect();
     let mut out = Vec::new();
-    for r in results.into_iter().flatten() {
+    let mut articles = Vec::new();
+    for (rel, (article, body)) in results {
+        bodies.insert(rel.clone(), (locale.markdown[rel].clone(), body));
+        articles.push(article);
+    }
+    for r in articles.into_iter().flatten() {
         match r {
             Ok(p) => out.push(p),
             Err(d) => diags.push(d),
@@ -318,7 +421,8 @@ fn parse_articles(locale: &Locale, diags: &mut Vec<Diagnostic>) -> Vec<Parsedfil
 
 fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let src_id = site.source_locale;
-    let source_articles = parse_articles(&site.locales[src_id], diags);
+    let mut bodies: Vec<_> = site.locales.iter().map(|_| BTreeMap::new()).collect();
+    let source_articles = parse_articles(&site.locales[src_id], diags, &mut bodies[src_id]);
     let mut source_by_rel: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::new();
     for a in source_articles {
@@ -355,7 +459,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         if lid == src_id {
             continue;
         }
-        let translated = parse_articles(locale, diags);
+        let translated = parse_articles(locale, diags, &mut bodies[lid]);
         let mut have: HashMap<String, Parsedfile> = translated
             .into_iter()
             .map(|p| (p.rel.to_lowercase(), p))
@@ -471,6 +575,9 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
     site.pages = kept;
     site.page_index = index;
+    for (locale, b) in site.locales.iter_mut().zip(bodies) {
+        locale.bodies = b;
+    }
 }
 
 /// `source_hash`: [`crlf_sha1`] of the source's text.
@@ -584,7 +691,7 @@ pub(crate) fn title_of(
             return Some(t.trim().to_string());
         }
     }
-    if let Some(t) = crate::markdown::first_h1_text(&source.text[front.body_start..]) {
+    if let Some(t) = crate::source::first_h1_text(&source.text[front.body_start..]) {
         return Some(t);
     }
     diags.push(

@@ -128,7 +128,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         "check the file name and the `../` steps; the path is relative to this file"
     };
     let lower = rel.to_ascii_lowercase();
-    if crate::load::is_markdown(&lower) {
+    if crate::paths::is_markdown(&lower) {
         if let Some(p) = ctx.site.lookup(ctx.reader, &rel) {
             return page(ctx, p, query, fragment);
         }

@@ -27,11 +27,7 @@ use highlight::{escape_html, Highlighter};
 use links::{LinkCtx, Resolved};
 
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    crate::source::markdown_options()
 }
 
 /// Labels the Markdown output needs, in the page's language.
@@ -93,31 +89,6 @@ pub struct Rendered {
     pub diags: Vec<Diagnostic>,
     /// `http(s)` links, for `check --external`.
     pub external: Vec<crate::external::ExternalRef>,
-}
-
-/// The text of the first `# ` heading, for pages without a `title`.
-pub fn first_h1_text(body: &str) -> Option<String> {
-    let mut in_h1 = false;
-    let mut text = String::new();
-    for ev in Parser::new_ext(body, options()) {
-        match ev {
-            Event::Start(Tag::Heading {
-                level: pulldown_cmark::HeadingLevel::H1,
-                ..
-            }) => in_h1 = true,
-            Event::End(TagEnd::Heading(_)) if in_h1 => {
-                let t = text.trim().to_string();
-                if !t.is_empty() {
-                    return Some(t);
-                }
-                in_h1 = false;
-                text.clear();
-            }
-            Event::Text(t) | Event::Code(t) if in_h1 => text.push_str(&t),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Renders one page's Markdown.
@@ -857,15 +828,15 @@ fn take_leading_anchor(inner: &mut Vec<Ev>) -> Option<String> {
 
 fn parse_line_set(spec: &str) -> HashSet<usize> {
     let mut set = HashSet::new();
-    for part in spec.split(',').map(str::trim) {
-        match part.split_once('-') {
-            Some((a, b)) => {
-                if let (Ok(a), Ok(b)) = (a.trim().parse::<usize>(), b.trim().parse::<usize>()) {
+    for (_, a, b) in expand::line_range_parts(spec) {
+        match b {
+            Some(b) => {
+                if let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) {
                     set.extend(a..=b.min(a + 10_000));
                 }
             }
             None => {
-                if let Ok(n) = part.parse() {
+                if let Ok(n) = a.parse() {
                     set.insert(n);
                 }
             }
@@ -907,14 +878,5 @@ mod tests {
             html_ids("<A NAME=\"Up\"></A><p ID=\" q \" data-id=\"no\"><b id=\"\"><i id='s'>"),
             vec!["Up", "q", "s"]
         );
-    }
-
-    #[test]
-    fn first_heading_is_title() {
-        assert_eq!(
-            first_h1_text("intro\n\n# <a name=\"x\"></a>Hello *you*\n").as_deref(),
-            Some("Hello you")
-        );
-        assert_eq!(first_h1_text("## not h1\n"), None);
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::load::frontmatter;
+use crate::frontmatter;
 use crate::markdown::Rendered;
 use crate::paths;
 use crate::site::{PageId, PageState, Site};

@@ -15,13 +15,13 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, Kind};
-use crate::load::frontmatter;
+use crate::frontmatter;
 use crate::paths;
 use crate::site::Site;
 use crate::source::Source;
 use crate::url_policy;
 
-pub const REDIRECTION_FILE: &str = ".openpublishing.redirection.json";
+pub use crate::load::REDIRECTION_FILE;
 
 /// Where a redirect goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -194,25 +194,17 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
     if p.is_empty() {
         return None;
     }
-    if !crate::load::is_markdown(&p) {
+    if !crate::paths::is_markdown(&p) {
         p = format!("{}.md", p.trim_end_matches('/'));
     }
     Some(p)
 }
 
 fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>) {
-    let path = site.config.root.join(REDIRECTION_FILE);
-    // Present but not a regular file (a FIFO, a device) is reported by `read_source`.
-    if std::fs::symlink_metadata(&path).is_err() {
-        return;
-    }
-    let source = match crate::load::read_source(
-        &path,
-        REDIRECTION_FILE.to_string(),
-        site.config.max_file_size(),
-    ) {
-        Ok(s) => s,
-        Err(d) => return diags.push(d),
+    let source = match &site.redirections {
+        None => return,
+        Some(Ok(s)) => s,
+        Some(Err(d)) => return diags.push(d.clone()),
     };
     // Real files indent with non-breaking spaces now and then; JSON does not allow them.
     // Two ASCII spaces keep every byte offset the same.
@@ -223,14 +215,14 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
             let at = source.offset_of(e.line(), e.column().max(1));
             diags.push(
                 Diagnostic::new(Kind::Redirect, format!("invalid JSON: {e}"))
-                    .at(&source, at..at + 1)
+                    .at(source, at..at + 1)
                     .hint("the file is `{ \"redirections\": [ { \"source_path\": ..., \"redirect_url\": ... } ] }`"),
             );
             return;
         }
     };
     let Some(list) = doc.get("redirections").and_then(Value::as_array) else {
-        diags.push(Diagnostic::new(Kind::Redirect, "no `redirections` list").at(&source, 0..1));
+        diags.push(Diagnostic::new(Kind::Redirect, "no `redirections` list").at(source, 0..1));
         return;
     };
     let mut cursor = 0;
@@ -255,12 +247,12 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
                     Kind::Redirect,
                     "a redirection needs `source_path` and `redirect_url`",
                 )
-                .at(&source, span),
+                .at(source, span),
             );
             continue;
         }
         if let Some(d) = bad_source(sp).or_else(|| bad_target(url)) {
-            diags.push(d.at(&source, span));
+            diags.push(d.at(source, span));
             continue;
         }
         let Some(from) = old_article_path(site, sp) else {
@@ -269,7 +261,7 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
                     Kind::Redirect,
                     format!("`{sp}` is not a path inside the site"),
                 )
-                .at(&source, span),
+                .at(source, span),
             );
             continue;
         };
@@ -286,7 +278,7 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
                 None => {
                     diags.push(
                         Diagnostic::new(Kind::Redirect, format!("`{url}` leaves the site"))
-                            .at(&source, span),
+                            .at(source, span),
                     );
                     continue;
                 }

@@ -1,31 +1,14 @@
-//! A theme: Tera templates, static files and UI strings per locale. Read from the site's theme
-//! folder, or from the copy of the default theme built into the binary.
+//! A theme: Tera templates, static files and UI strings per locale, built from the files
+//! `load::theme` read from the site's theme folder (or took from the copy of the default theme
+//! built into the binary). Nothing here reads files.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostics::{Diagnostic, Kind};
 
-macro_rules! builtin {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
-    };
-}
-
-/// The default theme, compiled in so `helpsite init` + `build` work anywhere.
-pub const BUILTIN: &[(&str, &[u8])] = builtin![
-    "templates/base.html",
-    "templates/page.html",
-    "templates/root.html",
-    "templates/404.html",
-    "templates/redirect.html",
-    "static/helpsite.css",
-    "static/helpsite.js",
-    "static/favicon.svg",
-    "i18n/en-US.yml",
-    "i18n/sv-SE.yml",
-    "i18n/ar-SA.yml",
-];
+// The built-in theme's files live with the loader, which reads themes.
+pub use crate::load::theme::{ThemeFiles, BUILTIN};
 
 pub struct Theme {
     pub tera: tera::Tera,
@@ -42,56 +25,10 @@ pub struct Theme {
     pub uses_nav_tree: bool,
 }
 
-fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, e.path().to_path_buf())
-        })
-        .collect()
-}
-
-pub fn load(dir: Option<&Path>, site_root: &Path, max_file_size: u64) -> Result<Theme, Diagnostic> {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let origin;
-    match dir {
-        Some(d) if d.is_dir() => {
-            origin = d.strip_prefix(site_root).unwrap_or(d).display().to_string();
-            for (rel, path) in read_dir_files(d) {
-                // Templates and UI strings are parsed: bounded like other text inputs.
-                let max = (!rel.starts_with("static/")).then_some(max_file_size);
-                let bytes = crate::source::read_regular(&path, max).map_err(|e| {
-                    Diagnostic::new(Kind::Io, format!("cannot read theme file: {e}"))
-                        .in_file(path.display().to_string())
-                })?;
-                files.push((rel, bytes));
-            }
-        }
-        Some(d) => {
-            return Err(Diagnostic::new(
-                Kind::Config,
-                format!("the theme folder {} does not exist", d.display()),
-            )
-            .in_file(crate::config::CONFIG_FILE)
-            .hint("remove `theme:` to use the built-in theme"));
-        }
-        None => {
-            origin = "built-in theme".into();
-            files = BUILTIN
-                .iter()
-                .map(|(p, b)| (p.to_string(), b.to_vec()))
-                .collect();
-        }
-    }
+/// Builds the theme from its files (read by [`crate::load::theme::read`]): templates, static
+/// files, UI strings, and the fingerprint of all of them.
+pub fn build(theme_files: ThemeFiles) -> Result<Theme, Diagnostic> {
+    let ThemeFiles { origin, files } = theme_files;
     let mut fp = blake3::Hasher::new();
     for (rel, bytes) in &files {
         crate::cache::feed(&mut fp, rel);
@@ -123,7 +60,7 @@ pub fn load(dir: Option<&Path>, site_root: &Path, max_file_size: u64) -> Result<
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes).into_owned();
-            let map: BTreeMap<String, serde_json::Value> = crate::load::yaml::from_str(&text)
+            let map: BTreeMap<String, serde_json::Value> = crate::source::yaml::from_str(&text)
                 .map_err(|e| {
                     let src = crate::source::SourceFile::new(
                         PathBuf::from(&rel),

@@ -19,6 +19,7 @@ mod external;
 mod incremental;
 mod kill;
 mod l10n;
+mod layers;
 mod properties;
 mod raw_html;
 mod sample_site;

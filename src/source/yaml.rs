@@ -49,6 +49,24 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 /// The offset of the second `key:` of the mapping that starts at `start` (keys of one mapping
 /// stand at its column; a nested mapping's keys further in, and the mapping ends at the first
 /// line that starts before its column).
+/// The lines of `text` that start with `key:` (a top-level key of a mapping, as written), with
+/// their byte offsets: where findings about a key of `helpsite.yml` or of front matter point.
+pub fn top_level_key_lines<'a>(
+    text: &'a str,
+    key: &'a str,
+) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+    text.split_inclusive('\n')
+        .scan(0, |pos, line| {
+            let start = *pos;
+            *pos += line.len();
+            Some((start, line))
+        })
+        .filter(move |(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
+}
+
 fn repeated_key_at(text: &str, start: usize, key: &str) -> Option<usize> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let col = start - line_start;
@@ -236,6 +254,13 @@ fn skip_quoted(b: &[u8], i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn top_level_keys_by_line() {
+        let text = "title: a\n  title: nested\ntitles: x\ntitle:b\n";
+        let found: Vec<usize> = top_level_key_lines(text, "title").map(|(i, _)| i).collect();
+        assert_eq!(found, vec![0, 35]);
+    }
 
     fn nested(n: usize) -> String {
         format!("{}{}", "[".repeat(n), "]".repeat(n))

@@ -1,4 +1,6 @@
 //! Splits a Markdown file into YAML front matter and body, and parses the front matter.
+//! Part of the source layer: it needs only [`crate::source`] and [`crate::diagnostics`], so `site`,
+//! `load`, `markdown` and `render` can all use it without importing each other.
 //! Accepts what real DocFX repositories contain: a BOM (removed when decoding), CRLF line
 //! endings, empty front matter, and `...` as the closing delimiter.
 
@@ -105,8 +107,8 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
     } else {
         // Through serde_yaml's own Value first: it rejects duplicate keys, which a JSON map
         // would silently collapse.
-        let parsed = super::yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
-            serde_json::to_value(v).map_err(|e| super::yaml::YamlError {
+        let parsed = crate::source::yaml::from_str::<serde_yaml::Value>(yaml_text).and_then(|v| {
+            serde_json::to_value(v).map_err(|e| crate::source::yaml::YamlError {
                 message: e.to_string(),
                 offset: 0,
             })
@@ -196,22 +198,19 @@ pub fn field_span(source: &Source, parsed: &Parsed, key: &str) -> Range<usize> {
     let Some(yaml) = &parsed.yaml else {
         return 0..0;
     };
-    let mut pos = yaml.start;
-    for line in source.text[yaml.clone()].split_inclusive('\n') {
-        if let Some(rest) = line.strip_prefix(key) {
-            if let Some(after) = rest.strip_prefix(':') {
-                let value = after.trim();
-                let vstart = pos + key.len() + 1 + (after.len() - after.trim_start().len());
-                return if value.is_empty() {
-                    pos..pos + key.len()
-                } else {
-                    vstart..vstart + value.len()
-                };
-            }
-        }
-        pos += line.len();
+    let text = &source.text[yaml.clone()];
+    let Some((start, line)) = crate::source::yaml::top_level_key_lines(text, key).next() else {
+        return yaml.start..yaml.start;
+    };
+    let pos = yaml.start + start;
+    let after = &line[key.len() + 1..];
+    let value = after.trim();
+    let vstart = pos + key.len() + 1 + (after.len() - after.trim_start().len());
+    if value.is_empty() {
+        pos..pos + key.len()
+    } else {
+        vstart..vstart + value.len()
     }
-    yaml.start..yaml.start
 }
 
 /// A string value of a front matter field; numbers and booleans are shown as written.

@@ -3,6 +3,16 @@
 //! Also the one place that reads input files from disk ([`read_regular`]): regular files only,
 //! bounded in size, so a FIFO, a device or a huge file is a finding rather than a hang; and the
 //! one decoder of their bytes ([`decode`]), whose error positions are in the text as shown.
+//!
+//! This is the leaf layer: it imports nothing from the rest of the crate. Besides the files
+//! themselves it holds the one YAML parser ([`yaml`]) and the page-title scan ([`title`]);
+//! front matter, which reports [`crate::diagnostics`] findings, sits just above in
+//! [`crate::frontmatter`].
+
+pub mod title;
+pub mod yaml;
+
+pub use title::{first_h1_text, markdown_options};
 
 use std::io::Read;
 use std::ops::Range;
@@ -67,6 +77,11 @@ impl SourceFile {
         start..start + trimmed.len()
     }
 
+    /// Byte ranges of the lines, each with its line ending: see [`line_ranges`].
+    pub fn line_ranges(&self) -> Vec<Range<usize>> {
+        ranges_of(&self.line_starts, self.text.len())
+    }
+
     /// Byte offset of a 1-based line and column; the inverse of [`line_col`](Self::line_col).
     pub fn offset_of(&self, line: usize, col: usize) -> usize {
         let range = self.line_range(line);
@@ -96,6 +111,24 @@ pub fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
     let start = floor_char_boundary(text, span.start);
     let end = ceil_char_boundary(text, span.end.max(start));
     start..end
+}
+
+/// Byte ranges of the lines of `text`, each with its line ending (no empty range for the end
+/// of a text that ends with a line break). The same index as [`SourceFile::line_ranges`].
+pub fn line_ranges(text: &str) -> Vec<Range<usize>> {
+    ranges_of(&line_starts(text), text.len())
+}
+
+/// Line ranges from line starts: every line ends where the next starts; only the last can be
+/// empty (a text ending in `\n`, or no text), and it is left out.
+fn ranges_of(starts: &[usize], len: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    if let Some(&last) = starts.last() {
+        if last < len {
+            out.push(last..len);
+        }
+    }
+    out
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
@@ -341,6 +374,17 @@ fn decode_utf16(bytes: &[u8], le: bool) -> Result<String, NotText> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_ranges_keep_endings_and_drop_an_empty_last_line() {
+        assert!(line_ranges("").is_empty());
+        assert_eq!(line_ranges("a"), vec![0..1]);
+        assert_eq!(line_ranges("a\n"), vec![0..2]);
+        assert_eq!(line_ranges("a\r\n\nb"), vec![0..3, 3..4, 4..5]);
+        assert_eq!(line_ranges("\n\n"), vec![0..1, 1..2]);
+        let f = SourceFile::new(PathBuf::new(), String::new(), "x\ny\n".into());
+        assert_eq!(f.line_ranges(), vec![0..2, 2..4]);
+    }
 
     fn src(text: &str) -> Source {
         SourceFile::new("a.md".into(), "a.md".into(), text.into())

@@ -1,0 +1,292 @@
+//! The HTML of the `:::` directives: `:::image:::`, `:::row:::`/`:::column:::`, `::: moniker`
+//! and `:::code:::` (handed to the snippet code).
+
+use super::*;
+
+/// A `:::` line as the scanner found it.
+pub(super) struct DirectiveLine<'a> {
+    /// The directive's text in its file (trimmed).
+    pub span: Range<usize>,
+    /// What every generated line starts with (an include's prefix).
+    pub prefix: &'a str,
+    /// The line's own lead (`> ` of a quote), dropped inside rows and columns.
+    pub lead: &'a str,
+}
+
+/// Where a directive's HTML goes: its span, and the line prefix and blank line to use.
+pub(super) struct Output<'a> {
+    span: Range<usize>,
+    p: &'a str,
+    blank: &'a str,
+}
+
+impl State<'_, '_> {
+    pub(super) fn directive(
+        &mut self,
+        ex: &mut Expansion,
+        file: &Arc<FileRef>,
+        open: &mut Vec<(Open, usize)>,
+        d: ColonDirective,
+        line: DirectiveLine,
+    ) {
+        let DirectiveLine { span, prefix, lead } = line;
+        let at = span.start;
+        let p = format!(
+            "{prefix}{}",
+            if open
+                .iter()
+                .any(|(o, _)| matches!(o, Open::Row | Open::Column))
+            {
+                ""
+            } else {
+                lead
+            }
+        );
+        let blank = format!("{}\n", p.trim_end());
+        let hidden = open
+            .iter()
+            .any(|(o, _)| matches!(o, Open::Moniker { shown: false }));
+        let err = |msg: String, hint: &str| {
+            Diagnostic::new(Kind::Extension, msg)
+                .at(&file.source, span.clone())
+                .hint(hint.to_string())
+        };
+        match d.name.as_str() {
+            "moniker" => {
+                let range = d.attr("range").unwrap_or_default();
+                if range.is_empty() {
+                    ex.diags.push(err("`::: moniker` needs a `range=\"...\"`".into(), "for example `::: moniker range=\"product-2024\"`"));
+                }
+                let shown = !hidden
+                    && (self.ctx.monikers.is_empty() || self.ctx.monikers.iter().any(|m| m == &range));
+                if shown {
+                    let mut html = format!("{p}<div class=\"moniker\" data-moniker=\"{}\">\n", escape_html(&range));
+                    if self.ctx.monikers.is_empty() {
+                        html.push_str(&format!(
+                            "{p}<p class=\"moniker-label\">{}: {}</p>\n",
+                            escape_html(&self.ctx.version_label),
+                            escape_html(&range)
+                        ));
+                    }
+                    html.push_str(&blank);
+                    ex.mapped.gen(file, at, &html);
+                }
+                open.push((Open::Moniker { shown }, at));
+            }
+            "moniker-end" => match open.last() {
+                Some((Open::Moniker { shown }, _)) => {
+                    if *shown {
+                        ex.mapped.gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
+                    }
+                    open.pop();
+                }
+                _ => ex.diags.push(err("`::: moniker-end` without a matching `::: moniker`".into(), "remove it, or add the `::: moniker range=\"...\"` line it closes")),
+            },
+            _ if hidden => {
+                // Inside a hidden range only moniker markers matter; keep the nesting balanced.
+                match d.name.as_str() {
+                    "row" => open.push((Open::Row, at)),
+                    "column" => open.push((Open::Column, at)),
+                    "row-end" | "column-end" => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+            "row" => {
+                ex.mapped.gen(file, at, &format!("{blank}{p}<div class=\"docfx-row\">\n{blank}"));
+                open.push((Open::Row, at));
+            }
+            "column" => {
+                let span_n = d.attr("span").and_then(|s| s.parse::<u8>().ok()).unwrap_or(1).clamp(1, 12);
+                ex.mapped.gen(
+                    file,
+                    at,
+                    &format!("{blank}{p}<div class=\"docfx-column span-{span_n}\">\n{blank}"),
+                );
+                open.push((Open::Column, at));
+            }
+            "row-end" | "column-end" => {
+                let want_row = d.name == "row-end";
+                match open.last() {
+                    Some((Open::Row, _)) if want_row => {}
+                    Some((Open::Column, _)) if !want_row => {}
+                    _ => {
+                        ex.diags.push(err(
+                            format!("`:::{}:::` does not match an open `:::{}:::`", d.name, if want_row { "row" } else { "column" }),
+                            "rows hold columns: `:::row:::`, `:::column:::` ... `:::column-end:::`, `:::row-end:::`",
+                        ));
+                        return;
+                    }
+                }
+                open.pop();
+                ex.mapped.gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
+            }
+            "image" => {
+                let out = Output {
+                    span,
+                    p: &p,
+                    blank: &blank,
+                };
+                self.image(ex, file, open, &d, &out)
+            }
+            "image-end" => match open.last() {
+                Some((Open::ImageComplex, _)) => {
+                    open.pop();
+                    ex.mapped.gen(file, at, &format!("{blank}{p}</details></figure>\n{blank}"));
+                }
+                _ => ex.diags.push(err("`:::image-end:::` without a complex `:::image:::`".into(), "only `type=\"complex\"` images take a long description and `:::image-end:::`")),
+            },
+            "code" => {
+                let lang = d.attr("language").unwrap_or_default();
+                match d.attr("source") {
+                    Some(src) => {
+                        let range = d.attr("range");
+                        let hl = d.attr("highlight");
+                        let snip = SnippetRef {
+                            lang: &lang,
+                            path: &src,
+                            range: range.as_deref(),
+                            highlight: hl.as_deref(),
+                            title: None,
+                        };
+                        self.snippet(ex, file, span, &snip, &p);
+                    }
+                    None => ex.diags.push(err("`:::code:::` needs a `source=\"...\"`".into(), "for example `:::code language=\"powershell\" source=\"snippets/check.ps1\":::`")),
+                }
+            }
+            other => ex.diags.push(err(
+                format!("unknown `:::{other}:::` extension"),
+                "known: image, image-end, row, row-end, column, column-end, moniker, moniker-end, code",
+            )),
+        }
+    }
+
+    pub(super) fn image(
+        &mut self,
+        ex: &mut Expansion,
+        file: &Arc<FileRef>,
+        open: &mut Vec<(Open, usize)>,
+        d: &ColonDirective,
+        out: &Output,
+    ) {
+        let Output { p, blank, .. } = *out;
+        let span = out.span.clone();
+        let kind = d.attr("type").unwrap_or_else(|| "content".into());
+        let Some(src) = d.attr("source") else {
+            ex.diags.push(
+                Diagnostic::new(Kind::Extension, "`:::image:::` needs a `source=\"...\"`")
+                    .at(&file.source, span)
+                    .hint("for example `:::image type=\"content\" source=\"media/x.png\" alt-text=\"...\":::`"),
+            );
+            return;
+        };
+        // A URL the policy refuses is reported at the attribute; the image is left out, or
+        // written without its lightbox link.
+        let policy = crate::url_policy::UrlPolicy::new(&self.ctx.site.config.config);
+        let refused = |value: &str, usage| {
+            policy.check(value, usage).err().map(|r| {
+                let line = &file.source.text[span.clone()];
+                let at = line
+                    .find(value)
+                    .map(|i| span.start + i..span.start + i + value.len())
+                    .unwrap_or(span.clone());
+                Diagnostic::new(Kind::UnsafeUrl, r.message)
+                    .at(&file.source, at)
+                    .hint(r.hint)
+            })
+        };
+        let src_refused = match refused(&src, crate::url_policy::UrlUse::Image) {
+            Some(d) => {
+                ex.diags.push(d);
+                // A complex image still opens its long description (closed by `:::image-end:::`).
+                if kind != "complex" {
+                    return;
+                }
+                true
+            }
+            None => false,
+        };
+        let lightbox =
+            d.attr("lightbox")
+                .and_then(|lb| match refused(&lb, crate::url_policy::UrlUse::Link) {
+                    Some(d) => {
+                        ex.diags.push(d);
+                        None
+                    }
+                    None => Some(lb),
+                });
+        let alt = d.attr("alt-text").unwrap_or_default();
+        if kind != "icon" && alt.trim().is_empty() {
+            ex.diags.push(
+                Diagnostic::new(Kind::ImageAltText, "this image has no `alt-text`")
+                    .at(&file.source, span.clone())
+                    .hint("describe what the image shows for readers who cannot see it; use `type=\"icon\"` for decorative images"),
+            );
+        }
+        let border = match d.attr("border").as_deref() {
+            Some("false") => "",
+            Some(_) => " border",
+            None if kind == "content" || kind == "complex" => " border",
+            None => "",
+        };
+        let alt_attr = if kind == "icon" {
+            String::new()
+        } else {
+            escape_html(&alt)
+        };
+        let mut img = format!(
+            "<img src=\"{}\" alt=\"{}\" loading=\"lazy\"",
+            escape_html(&src),
+            alt_attr
+        );
+        let desc_id = if kind == "complex" {
+            self.image_counter += 1;
+            let id = format!("image-description-{}", self.image_counter);
+            img.push_str(&format!(" aria-describedby=\"{id}\""));
+            Some(id)
+        } else {
+            None
+        };
+        if kind == "icon" {
+            img.push_str(" role=\"presentation\"");
+        }
+        img.push('>');
+        if src_refused {
+            img.clear();
+        } else if let Some(lb) = lightbox {
+            img = format!(
+                "<a href=\"{}\" class=\"lightbox\">{img}</a>",
+                escape_html(&lb)
+            );
+        }
+        let class = format!("docfx-image {kind}{border}");
+        match desc_id {
+            Some(id) => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!(
+                        "{blank}{p}<figure class=\"{class}\">{img}\n{p}<details id=\"{id}\" class=\"image-description\"><summary>{}</summary>\n{blank}",
+                        escape_html(&self.ctx.image_description)
+                    ),
+                );
+                open.push((Open::ImageComplex, span.start));
+            }
+            None if kind == "icon" => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!("{p}<span class=\"{class}\">{img}</span>\n"),
+                );
+            }
+            None => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!("{blank}{p}<figure class=\"{class}\">{img}</figure>\n{blank}"),
+                );
+            }
+        }
+    }
+}

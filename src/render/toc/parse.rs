@@ -1,0 +1,327 @@
+//! Parsing a TOC file into nodes: `toc.yml` (YAML) and `toc.md` (Markdown headings), nested
+//! TOC references followed with a cycle check, and each entry's position in its file found
+//! for findings.
+
+use serde::Deserialize;
+
+use super::{Node, Toc};
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::paths;
+use crate::site::{LocaleId, Site};
+use crate::source::Source;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RawEntry {
+    #[serde(default)]
+    pub(super) name: Option<String>,
+    #[serde(default)]
+    pub(super) href: Option<String>,
+    #[serde(default, rename = "topicHref")]
+    pub(super) topic_href: Option<String>,
+    #[serde(default)]
+    pub(super) items: Vec<RawEntry>,
+    #[serde(default)]
+    pub(super) expanded: bool,
+    #[serde(flatten)]
+    pub(super) _other: serde_json::Map<String, serde_json::Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn load_toc(
+    site: &Site,
+    toc_locale: LocaleId,
+    reader: LocaleId,
+    rel: &str,
+    parent: Option<usize>,
+    toc: &mut Toc,
+    diags: &mut Vec<Diagnostic>,
+    stack: &mut Vec<String>,
+    report: bool,
+) -> Vec<usize> {
+    let loc = &site.locales[toc_locale];
+    let source = if let Some(md) = loc.markdown.get(rel) {
+        md.clone()
+    } else {
+        // YAML TOCs were read by `load`; any other asset is not a TOC.
+        match loc.tocs.get(rel) {
+            None => return Vec::new(),
+            Some(Ok(s)) => s.clone(),
+            Some(Err(d)) => {
+                if report {
+                    diags.push(d.clone());
+                }
+                return Vec::new();
+            }
+        }
+    };
+    let entries: Vec<RawEntry> = if rel.to_ascii_lowercase().ends_with(".md") {
+        parse_toc_md(&source.text)
+    } else if source.text.trim().is_empty() {
+        Vec::new()
+    } else {
+        match crate::source::yaml::from_str::<Vec<RawEntry>>(&source.text) {
+            Ok(e) => e,
+            Err(e) => {
+                if report {
+                    let (at, msg) = (e.offset, e.message);
+                    diags.push(
+                        Diagnostic::new(Kind::Toc, format!("invalid table of contents: {msg}"))
+                            .at(&source, at..at + 1)
+                            .hint("a toc.yml is a list of entries with `name`, `href` and optional `items`"),
+                    );
+                }
+                return Vec::new();
+            }
+        }
+    };
+    let mut cursor = 0;
+    add_entries(
+        site,
+        toc_locale,
+        reader,
+        rel,
+        &source,
+        &entries,
+        parent,
+        toc,
+        diags,
+        stack,
+        report,
+        &mut cursor,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn add_entries(
+    site: &Site,
+    toc_locale: LocaleId,
+    reader: LocaleId,
+    toc_rel: &str,
+    source: &Source,
+    entries: &[RawEntry],
+    parent: Option<usize>,
+    toc: &mut Toc,
+    diags: &mut Vec<Diagnostic>,
+    stack: &mut Vec<String>,
+    report: bool,
+    cursor: &mut usize,
+) -> Vec<usize> {
+    let mut ids = Vec::new();
+    for e in entries {
+        let name = e.name.clone().unwrap_or_default();
+        // Locate the entry in the file for diagnostics: the entry's name, a little after the
+        // previous one. The search window is bounded, so a TOC of 10,000 entries whose names
+        // are written differently (quoted, escaped) costs no more than one that matches.
+        let window_end = crate::source::floor_char_boundary(&source.text, *cursor + 4096);
+        let window = &source.text[*cursor..window_end];
+        let at = (!name.is_empty())
+            .then(|| window.find(name.as_str()))
+            .flatten()
+            .map(|i| {
+                // Back up to the start of the `name:` key or `[` when they are on the same line.
+                let line_start = source.text[..*cursor + i]
+                    .rfind('\n')
+                    .map(|n| n + 1)
+                    .unwrap_or(0);
+                let line = &source.text[line_start..*cursor + i];
+                match line.find("name:").or_else(|| line.find('[')) {
+                    Some(k) => line_start + k,
+                    None => *cursor + i,
+                }
+            })
+            .unwrap_or(*cursor);
+        *cursor = (*cursor).max(at.min(source.text.len()));
+        let id = toc.nodes.len();
+        toc.nodes.push(Node {
+            name: name.clone(),
+            href: None,
+            page: None,
+            parent,
+            children: Vec::new(),
+            expanded: e.expanded,
+        });
+        let link = e.topic_href.as_ref().or(e.href.as_ref());
+        let mut nested_toc = false;
+        if let Some(href) = &e.href {
+            let clean = href.split(['#', '?']).next().unwrap_or("");
+            let lower = clean.to_ascii_lowercase();
+            if lower.ends_with("toc.yml")
+                || lower.ends_with("toc.yaml")
+                || lower.ends_with("toc.md")
+                || lower.ends_with('/')
+            {
+                nested_toc = true;
+                let target = if lower.ends_with('/') {
+                    format!("{clean}toc.yml")
+                } else {
+                    clean.to_string()
+                };
+                match paths::resolve_relative(toc_rel, &target) {
+                    Some(nested) if site.locales[toc_locale].assets.contains_key(&nested) => {
+                        if stack.contains(&nested) {
+                            if report {
+                                diags.push(
+                                    Diagnostic::new(
+                                        Kind::Toc,
+                                        format!("`{nested}` includes itself"),
+                                    )
+                                    .at(source, at..at + name.len() + 6),
+                                );
+                            }
+                        } else {
+                            stack.push(nested.clone());
+                            let kids = load_toc(
+                                site,
+                                toc_locale,
+                                reader,
+                                &nested,
+                                Some(id),
+                                toc,
+                                diags,
+                                stack,
+                                report,
+                            );
+                            stack.pop();
+                            toc.nodes[id].children.extend(kids);
+                        }
+                    }
+                    _ => {
+                        if report {
+                            diags.push(
+                                Diagnostic::new(
+                                    Kind::Toc,
+                                    format!("the table of contents `{href}` does not exist"),
+                                )
+                                .at(source, at..at + name.len() + 6),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let link = link.filter(|_| !nested_toc || e.topic_href.is_some());
+        // A URL the policy refuses is reported once (in the TOC's own locale) and never
+        // written: the entry shows as text.
+        let refused = link.and_then(|href| {
+            crate::url_policy::UrlPolicy::new(&site.config.config)
+                .check(href, crate::url_policy::UrlUse::Link)
+                .err()
+                .map(|r| (href, r))
+        });
+        if let Some((href, r)) = refused {
+            if report {
+                let span = match source.text[at..].find(href.as_str()) {
+                    Some(i) => at + i..at + i + href.len(),
+                    None => at..at + name.len() + 6,
+                };
+                diags.push(
+                    Diagnostic::new(Kind::UnsafeUrl, r.message)
+                        .at(source, span)
+                        .hint(r.hint),
+                );
+            }
+        } else if let Some(href) = link {
+            if crate::markdown::links::is_external(href) {
+                toc.nodes[id].href = Some(href.clone());
+            } else {
+                let (path, suffix) = match href.find(['#', '?']) {
+                    Some(i) => (&href[..i], &href[i..]),
+                    None => (href.as_str(), ""),
+                };
+                let target = paths::resolve_relative(toc_rel, &paths::percent_decode(path));
+                match target.and_then(|t| site.lookup(reader, &t)) {
+                    Some(p) => {
+                        toc.nodes[id].page = Some(p);
+                        toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
+                    }
+                    None => {
+                        if report {
+                            diags.push(
+                                Diagnostic::new(
+                                    Kind::Toc,
+                                    format!(
+                                        "TOC entry `{name}` links to `{href}`, which is not a page"
+                                    ),
+                                )
+                                .at(source, {
+                                    // Point at the href itself when it is written after the name.
+                                    match source.text[at..].find(href.as_str()) {
+                                        Some(i) => at + i..at + i + href.len(),
+                                        None => at..at + name.len() + 6,
+                                    }
+                                })
+                                .hint("hrefs in a TOC are relative to the TOC file"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let kids = add_entries(
+            site,
+            toc_locale,
+            reader,
+            toc_rel,
+            source,
+            &e.items,
+            Some(id),
+            toc,
+            diags,
+            stack,
+            report,
+            cursor,
+        );
+        toc.nodes[id].children.extend(kids);
+        ids.push(id);
+    }
+    ids
+}
+
+/// DocFX's Markdown TOC: `#` levels nest; `# [Name](href)` links, `# Name` or `# [Name]()`
+/// groups entries without a page.
+pub(super) fn parse_toc_md(text: &str) -> Vec<RawEntry> {
+    fn entry(name: String, href: Option<String>) -> RawEntry {
+        RawEntry {
+            name: Some(name),
+            href,
+            topic_href: None,
+            items: Vec::new(),
+            expanded: false,
+            _other: Default::default(),
+        }
+    }
+    // (level, entry) stack; finished children are attached to their parent on pop.
+    let mut roots: Vec<RawEntry> = Vec::new();
+    let mut stack: Vec<(usize, RawEntry)> = Vec::new();
+    fn attach(roots: &mut Vec<RawEntry>, stack: &mut [(usize, RawEntry)], e: RawEntry) {
+        match stack.last_mut() {
+            Some((_, parent)) => parent.items.push(e),
+            None => roots.push(e),
+        }
+    }
+    for line in text.lines() {
+        let t = line.trim();
+        let level = t.bytes().take_while(|b| *b == b'#').count();
+        if level == 0 || !t[level..].starts_with(' ') {
+            continue;
+        }
+        let rest = t[level..].trim();
+        let (name, href) = match (rest.strip_prefix('['), rest.rfind("](")) {
+            (Some(_), Some(close)) if rest.ends_with(')') => {
+                let name = rest[1..close].to_string();
+                let href = rest[close + 2..rest.len() - 1].trim();
+                (name, (!href.is_empty()).then(|| href.to_string()))
+            }
+            _ => (rest.to_string(), None),
+        };
+        while stack.last().is_some_and(|(l, _)| *l >= level) {
+            let (_, done) = stack.pop().expect("non-empty");
+            attach(&mut roots, &mut stack, done);
+        }
+        stack.push((level, entry(name, href)));
+    }
+    while let Some((_, done)) = stack.pop() {
+        attach(&mut roots, &mut stack, done);
+    }
+    roots
+}
