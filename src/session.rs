@@ -320,8 +320,10 @@ struct Reloaded {
     statics: Vec<(String, Vec<u8>)>,
 }
 
-/// Step `load` for an edit: reads the changed files into the site; `None` when the change
-/// needs a full build (a page's uid changed, an article became an include...).
+/// Step `load` for an edit: reads the changed files into the site, each edited article (and
+/// each translation of an edited source) through [`load::article`], the rules a full load
+/// applies; `None` when the change needs a full build (a page's uid changed, an article
+/// became an include...).
 fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
     let mut r = Reloaded::default();
     let Reloaded {
@@ -374,22 +376,53 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                     .map(|(i, _)| i)
                     .collect();
                 if !using.is_empty() {
-                    let front = match frontmatter::parse(&new_src) {
-                        Ok(f) => f,
-                        Err(d) => {
+                    // Load's rules for an article, as a full build applies them.
+                    let file = match load::as_article(&rel, &new_src, frontmatter::parse(&new_src))
+                    {
+                        // It became an include or a TOC: the set of pages changes.
+                        None => return None,
+                        Some(Err(d)) => {
                             file_diags.push((display, vec![d]));
                             continue;
                         }
+                        Some(Ok(f)) => f,
                     };
                     let old_front = &st.site.pages[using[0]].front;
-                    if !load::is_article(&rel, &front)
-                        || frontmatter::string_field(&front.fields, "uid")
-                            != frontmatter::string_field(&old_front.fields, "uid")
+                    if frontmatter::string_field(&file.front.fields, "uid")
+                        != frontmatter::string_field(&old_front.fields, "uid")
                     {
                         return None;
                     }
-                    let title = load::title_of(&new_src, &front, &mut diags)?;
                     let is_source_locale = locale == st.site.source_locale;
+                    // The file's page in its own locale (the others are fallbacks showing it).
+                    let own = using
+                        .iter()
+                        .copied()
+                        .find(|&p| st.site.pages[p].locale == locale)?;
+                    let source_hash;
+                    let role = match st.site.pages[own].source_page {
+                        _ if is_source_locale => load::Role::Source,
+                        Some(sp) => {
+                            let source = &st.site.pages[sp].source;
+                            source_hash = load::crlf_sha1(&source.text);
+                            load::Role::Translation {
+                                source,
+                                hash: &source_hash,
+                            }
+                        }
+                        None => load::Role::Orphan {
+                            source_locale: &st.site.locales[st.site.source_locale].code,
+                        },
+                    };
+                    let (title, state) = load::article(
+                        &rel,
+                        (&file.source, &file.front),
+                        role,
+                        &st.site.locales[locale],
+                        &mut diags,
+                    )?;
+                    st.site.pages[own].state = state;
+                    let front = file.front;
                     for &p in &using {
                         let page = &mut st.site.pages[p];
                         let field = |f: &frontmatter::Parsed, k: &str| f.fields.get(k).cloned();
@@ -409,9 +442,11 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                         markdown_pages.insert(p);
                         template_pages.insert(p);
                     }
-                    // Translations: their freshness depends on the source file.
-                    let translations: Vec<PageId> = if is_source_locale {
-                        st.site
+                    // Translations of an edited source: their state depends on its text.
+                    if is_source_locale {
+                        let hash = load::crlf_sha1(&new_src.text);
+                        let translations: Vec<PageId> = st
+                            .site
                             .pages
                             .iter()
                             .enumerate()
@@ -420,40 +455,24 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                                     && matches!(q.state, PageState::Translated { .. })
                             })
                             .map(|(i, _)| i)
-                            .collect()
-                    } else {
-                        using.clone()
-                    };
-                    for q in translations {
-                        let src_text = match st.site.pages[q].source_page {
-                            Some(sp) => st.site.pages[sp].source.clone(),
-                            None => continue,
-                        };
-                        let page = &st.site.pages[q];
-                        let pf = load::Parsedfile {
-                            rel: page.rel.clone(),
-                            source: page.source.clone(),
-                            front: page.front.clone(),
-                        };
-                        let mut tdiags = Vec::new();
-                        let loc = &st.site.locales[page.locale];
-                        let state = load::translation_state(
-                            &src_text,
-                            &load::crlf_sha1(&src_text.text),
-                            &pf,
-                            loc,
-                            &mut tdiags,
-                        );
-                        let tdisplay = pf.source.display.clone();
-                        st.site.pages[q].state = state;
-                        template_pages.insert(q);
-                        if tdisplay == display {
-                            diags.extend(tdiags);
-                        } else {
-                            let mut d2 = Vec::new();
-                            load::check_dates(&pf.source, &pf.front, &mut d2);
-                            d2.extend(tdiags);
-                            file_diags.push((tdisplay, d2));
+                            .collect();
+                        for q in translations {
+                            let page = &st.site.pages[q];
+                            let role = load::Role::Translation {
+                                source: &new_src,
+                                hash: &hash,
+                            };
+                            let mut tdiags = Vec::new();
+                            let (_, state) = load::article(
+                                &page.rel,
+                                (&page.source, &page.front),
+                                role,
+                                &st.site.locales[page.locale],
+                                &mut tdiags,
+                            )?;
+                            file_diags.push((page.source.display.clone(), tdiags));
+                            st.site.pages[q].state = state;
+                            template_pages.insert(q);
                         }
                     }
                 }

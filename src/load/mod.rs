@@ -368,6 +368,69 @@ pub(crate) struct Parsedfile {
     pub(crate) front: Parsed,
 }
 
+/// A Markdown file with its parsed front matter (`front`) as an article, or the finding
+/// that its front matter cannot be parsed; `None` when the file is not an article (an
+/// include, a TOC), whose front matter finding is reported where it is included.
+pub(crate) fn as_article(
+    rel: &str,
+    source: &Source,
+    front: Result<Parsed, Diagnostic>,
+) -> Option<Result<Parsedfile, Diagnostic>> {
+    match front {
+        Ok(front) => is_article(rel, &front).then(|| {
+            Ok(Parsedfile {
+                rel: rel.to_string(),
+                source: source.clone(),
+                front,
+            })
+        }),
+        Err(d) => is_article(rel, &Parsed::default()).then_some(Err(d)),
+    }
+}
+
+/// The part an article plays in its locale, which decides its [`PageState`].
+pub(crate) enum Role<'a> {
+    /// An article of the source locale.
+    Source,
+    /// The translation of the source article `source`; `hash` is its [`crlf_sha1`].
+    Translation { source: &'a Source, hash: &'a str },
+    /// A translation with no source article, named by the source locale's code: published
+    /// in its own locale only.
+    Orphan { source_locale: &'a str },
+}
+
+/// What load decides for one article of `locale`: its title and state, with its findings
+/// added to `diags`; `None` when it has no title (reported), so it is not a page. `load`
+/// lays out the site with it, and `serve` reloads an edited article with it.
+pub(crate) fn article(
+    rel: &str,
+    file: (&Source, &Parsed),
+    role: Role<'_>,
+    locale: &Locale,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(String, PageState)> {
+    let title = title_of(file.0, file.1, diags)?;
+    let state = match role {
+        Role::Source => PageState::Source,
+        Role::Translation { source, hash } => translation_state(source, hash, file, locale, diags),
+        Role::Orphan { source_locale } => {
+            diags.push(
+                Diagnostic::new(
+                    Kind::Locale,
+                    format!("`{rel}` has no source article in `{source_locale}`"),
+                )
+                .in_file(file.0.display.clone())
+                .hint("rename it to match the source article, or delete it"),
+            );
+            PageState::Translated {
+                machine: false,
+                stale: false,
+            }
+        }
+    };
+    Some((title, state))
+}
+
 /// Parses the front matter of every Markdown file of a locale once: the articles are returned,
 /// and every file's body start (or front matter finding) is recorded in `bodies` for includes.
 fn parse_articles(
@@ -383,25 +446,9 @@ fn parse_articles(
         .markdown
         .par_iter()
         .map(|(rel, source)| {
-            let parsed = match frontmatter::parse(source) {
-                Ok(front) => {
-                    let body = Ok(front.body_start);
-                    if is_article(rel, &front) {
-                        let file = Parsedfile {
-                            rel: rel.clone(),
-                            source: source.clone(),
-                            front,
-                        };
-                        (Some(Ok(file)), body)
-                    } else {
-                        (None, body)
-                    }
-                }
-                // A broken include is reported where it is included; a broken article here.
-                Err(d) if !is_article(rel, &Parsed::default()) => (None, Err(d)),
-                Err(d) => (Some(Err(d.clone())), Err(d)),
-            };
-            (rel, parsed)
+            let front = frontmatter::parse(source);
+            let body = front.as_ref().map(|f| f.body_start).map_err(Clone::clone);
+            (rel, (as_article(rel, source, front), body))
         })
         .collect();
     let mut out = Vec::new();
@@ -426,7 +473,14 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let mut source_by_rel: HashMap<String, usize> = HashMap::new();
     let mut pages: Vec<Page> = Vec::new();
     for a in source_articles {
-        let Some(title) = title_of(&a.source, &a.front, diags) else {
+        let src_locale = &site.locales[src_id];
+        let Some((title, state)) = article(
+            &a.rel,
+            (&a.source, &a.front),
+            Role::Source,
+            src_locale,
+            diags,
+        ) else {
             continue;
         };
         source_by_rel.insert(a.rel.to_lowercase(), pages.len());
@@ -440,7 +494,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             rel: a.rel,
             source: a.source,
             front: a.front,
-            state: PageState::Source,
+            state,
             title,
             source_page: None,
         });
@@ -473,11 +527,15 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             );
             let page = match have.remove(&key) {
                 Some(t) => {
-                    let Some(title) = title_of(&t.source, &t.front, diags) else {
+                    let role = Role::Translation {
+                        source: &pages[sp].source,
+                        hash: &source_hashes[sp],
+                    };
+                    let Some((title, state)) =
+                        article(&t.rel, (&t.source, &t.front), role, locale, diags)
+                    else {
                         continue;
                     };
-                    let state =
-                        translation_state(&pages[sp].source, &source_hashes[sp], &t, locale, diags);
                     Page {
                         locale: lid,
                         rel: t.rel,
@@ -506,30 +564,20 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         let mut extra: Vec<Parsedfile> = have.into_values().collect();
         extra.sort_by(|a, b| a.rel.cmp(&b.rel));
         for t in extra {
-            let Some(title) = title_of(&t.source, &t.front, diags) else {
+            let role = Role::Orphan {
+                source_locale: &site.locales[src_id].code,
+            };
+            let Some((title, state)) = article(&t.rel, (&t.source, &t.front), role, locale, diags)
+            else {
                 continue;
             };
-            diags.push(
-                Diagnostic::new(
-                    Kind::Locale,
-                    format!(
-                        "`{}` has no source article in `{}`",
-                        t.rel, site.locales[src_id].code
-                    ),
-                )
-                .in_file(t.source.display.clone())
-                .hint("rename it to match the source article, or delete it"),
-            );
             pages.push(Page {
                 locale: lid,
                 url: format!("{}/{}", locale.slug, paths::article_url_path(&t.rel)),
                 rel: t.rel,
                 source: t.source,
                 front: t.front,
-                state: PageState::Translated {
-                    machine: false,
-                    stale: false,
-                },
+                state,
                 title,
                 source_page: None,
             });
@@ -580,15 +628,16 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `source_hash`: [`crlf_sha1`] of the source's text.
-pub(crate) fn translation_state(
+/// The state of the translation `(text, front)` of `source`; `source_hash`: [`crlf_sha1`] of
+/// the source's text.
+fn translation_state(
     source: &Source,
     source_hash: &str,
-    t: &Parsedfile,
+    (text, front): (&Source, &Parsed),
     locale: &Locale,
     diags: &mut Vec<Diagnostic>,
 ) -> PageState {
-    let fields = &t.front.fields;
+    let fields = &front.fields;
     let machine = frontmatter::string_field(fields, "ms.translationtype")
         .is_some_and(|v| v.eq_ignore_ascii_case("MT"));
     if let Some(cl) = frontmatter::string_field(fields, "ms.contentlocale") {
@@ -602,8 +651,8 @@ pub(crate) fn translation_state(
                     ),
                 )
                 .at(
-                    &t.source,
-                    frontmatter::field_span(&t.source, &t.front, "ms.contentlocale"),
+                    text,
+                    frontmatter::field_span(text, front, "ms.contentlocale"),
                 ),
             );
         }
@@ -630,12 +679,12 @@ pub(crate) fn translation_state(
                         ),
                     )
                     .at(
-                        &t.source,
-                        frontmatter::field_span(&t.source, &t.front, "ms.openlocfilehash"),
+                        text,
+                        frontmatter::field_span(text, front, "ms.openlocfilehash"),
                     )
                     .hint(format!(
                         "update the translation, then run `helpsite l10n stamp {}`",
-                        t.source.display
+                        text.display
                     )),
                 );
             }
@@ -648,8 +697,8 @@ pub(crate) fn translation_state(
                     format!("ms.openlocfilehash `{h}` is not a SHA-1 (40 hexadecimal digits)"),
                 )
                 .at(
-                    &t.source,
-                    frontmatter::field_span(&t.source, &t.front, "ms.openlocfilehash"),
+                    text,
+                    frontmatter::field_span(text, front, "ms.openlocfilehash"),
                 )
                 .hint("run `helpsite l10n stamp` on the file after updating the translation"),
             );
@@ -660,7 +709,7 @@ pub(crate) fn translation_state(
 }
 
 /// Warns about `ms.date` / `ms.lasthandoff` values that are not `MM/DD/YYYY` dates.
-pub(crate) fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
+fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
     for key in ["ms.date", "ms.lasthandoff"] {
         let Some(v) = frontmatter::string_field(&front.fields, key) else {
             continue;
@@ -680,11 +729,7 @@ pub(crate) fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagn
 }
 
 /// The page title: front matter `title`, else the first `#` heading, else an error.
-pub(crate) fn title_of(
-    source: &Source,
-    front: &Parsed,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+fn title_of(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> Option<String> {
     check_dates(source, front, diags);
     if let Some(t) = frontmatter::string_field(&front.fields, "title") {
         if !t.trim().is_empty() {

@@ -228,3 +228,57 @@ fn an_error_keeps_the_output_until_it_is_fixed() {
         Some("---\ntitle: Limits\nuid: limits\n---\n# Limits\n\nFixed too.\n"),
     );
 }
+
+/// The findings of a rebuild, as text, and those of a fresh full build of the same sources.
+fn findings_and_full(h: &mut Harness, r: &helpsite::session::Rebuild) -> (String, String) {
+    let text = |ds: &[helpsite::diagnostics::Diagnostic]| {
+        ds.iter()
+            .map(|d| d.render(false))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    h.n += 1;
+    let full = helpsite::build(&BuildOptions {
+        site: h.site.clone(),
+        out: Some(h._dir.path().join(format!("fresh-{}", h.n))),
+        strict: false,
+        check_only: false,
+        no_cache: true,
+        ..Default::default()
+    })
+    .unwrap();
+    (text(&r.report.diagnostics), text(&full.diagnostics))
+}
+
+#[test]
+fn an_edited_translation_keeps_the_findings_of_a_full_build() {
+    let mut h = Harness::new();
+    // A translation with no source article, and one whose source changed: both are findings
+    // of their own files, which an edit of the file reloads.
+    let orphan = "content/sv-se/guide/extra.md";
+    write(
+        &h.site,
+        orphan,
+        "---\ntitle: Extra\nms.date: 13/40/2026\n---\n# Extra\n",
+    );
+    let r = h.session.rebuild(&[h.site.join(orphan)]).unwrap();
+    assert!(r.full && r.report.written);
+    let (inc, _) = h.edit(
+        orphan,
+        Some("---\ntitle: Extra!\nms.date: 13/41/2026\n---\n# Extra\n"),
+    );
+    assert!(inc);
+    let r = h.session.rebuild(&[h.site.join(orphan)]).unwrap();
+    assert!(!r.full);
+    let (rebuilt, full) = findings_and_full(&mut h, &r);
+    assert!(full.contains("has no source article"), "{full}");
+    assert_eq!(rebuilt, full);
+    let setup = "content/sv-se/guide/setup.md";
+    let text = "---\ntitle: Installation\nms.openlocfilehash: 0000000000000000000000000000000000000000\nms.contentlocale: de-DE\n---\n# Installation\n";
+    h.edit(setup, Some(text));
+    let r = h.session.rebuild(&[h.site.join(setup)]).unwrap();
+    assert!(!r.full);
+    let (rebuilt, full) = findings_and_full(&mut h, &r);
+    assert!(full.contains("ms.contentlocale is `de-DE`"), "{full}");
+    assert_eq!(rebuilt, full);
+}

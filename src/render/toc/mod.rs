@@ -13,7 +13,7 @@ use crate::diagnostics::Diagnostic;
 use crate::site::{LocaleId, PageId, Site};
 
 pub use nav::NavItem;
-use parse::load_toc;
+use parse::{load_toc, Walk};
 
 /// One node of the TOC tree, stored flat.
 #[derive(Debug, Clone)]
@@ -56,19 +56,16 @@ pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc 
     let mut toc = Toc::default();
     match chosen {
         Some((toc_locale, rel)) => {
-            let mut stack = vec![rel.clone()];
-            let roots = load_toc(
+            let mut walk = Walk {
                 site,
                 toc_locale,
-                locale,
-                &rel,
-                None,
-                &mut toc,
+                reader: locale,
+                report: !from_source,
+                toc: &mut toc,
                 diags,
-                &mut stack,
-                !from_source,
-            );
-            toc.roots = roots;
+                stack: vec![rel.clone()],
+            };
+            toc.roots = load_toc(&mut walk, &rel, None);
         }
         None => {
             toc.from_folders = true;

@@ -26,19 +26,36 @@ pub(super) struct RawEntry {
     pub(super) _other: serde_json::Map<String, serde_json::Value>,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn load_toc(
-    site: &Site,
-    toc_locale: LocaleId,
-    reader: LocaleId,
-    rel: &str,
-    parent: Option<usize>,
-    toc: &mut Toc,
-    diags: &mut Vec<Diagnostic>,
-    stack: &mut Vec<String>,
-    report: bool,
-) -> Vec<usize> {
-    let loc = &site.locales[toc_locale];
+/// One walk over a TOC file and the TOCs it nests: what stays the same for every file of the
+/// walk, and what it builds.
+pub(super) struct Walk<'a> {
+    pub(super) site: &'a Site,
+    /// The locale whose TOC files are read: the reader's, or the source locale's when the
+    /// reader's locale has none.
+    pub(super) toc_locale: LocaleId,
+    /// The locale whose pages the entries link to.
+    pub(super) reader: LocaleId,
+    /// Whether findings are reported: a TOC borrowed from the source locale is reported there.
+    pub(super) report: bool,
+    pub(super) toc: &'a mut Toc,
+    pub(super) diags: &'a mut Vec<Diagnostic>,
+    /// The TOC files being read, outermost first: one already here includes itself.
+    pub(super) stack: Vec<String>,
+}
+
+/// The TOC file whose entries are being added, and how far its entries have been located.
+struct File<'s> {
+    rel: &'s str,
+    source: &'s Source,
+    /// Where the search for the next entry's position starts.
+    cursor: usize,
+}
+
+/// Reads the TOC file `rel` of the walk's locale and adds its entries under `parent`;
+/// returns their node ids.
+pub(super) fn load_toc(w: &mut Walk<'_>, rel: &str, parent: Option<usize>) -> Vec<usize> {
+    let (site, report, diags) = (w.site, w.report, &mut *w.diags);
+    let loc = &site.locales[w.toc_locale];
     let source = if let Some(md) = loc.markdown.get(rel) {
         md.clone()
     } else {
@@ -74,65 +91,51 @@ pub(super) fn load_toc(
             }
         }
     };
-    let mut cursor = 0;
-    add_entries(
-        site,
-        toc_locale,
-        reader,
+    let mut file = File {
         rel,
-        &source,
-        &entries,
-        parent,
-        toc,
-        diags,
-        stack,
-        report,
-        &mut cursor,
-    )
+        source: &source,
+        cursor: 0,
+    };
+    add_entries(w, &mut file, &entries, parent)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn add_entries(
-    site: &Site,
-    toc_locale: LocaleId,
-    reader: LocaleId,
-    toc_rel: &str,
-    source: &Source,
+/// Adds `entries` of `file` under `parent`, and their items under them; returns their
+/// node ids.
+fn add_entries(
+    w: &mut Walk<'_>,
+    file: &mut File<'_>,
     entries: &[RawEntry],
     parent: Option<usize>,
-    toc: &mut Toc,
-    diags: &mut Vec<Diagnostic>,
-    stack: &mut Vec<String>,
-    report: bool,
-    cursor: &mut usize,
 ) -> Vec<usize> {
+    let (site, toc_locale, reader, report) = (w.site, w.toc_locale, w.reader, w.report);
+    let (toc_rel, source) = (file.rel, file.source);
     let mut ids = Vec::new();
     for e in entries {
         let name = e.name.clone().unwrap_or_default();
         // Locate the entry in the file for diagnostics: the entry's name, a little after the
         // previous one. The search window is bounded, so a TOC of 10,000 entries whose names
         // are written differently (quoted, escaped) costs no more than one that matches.
-        let window_end = crate::source::floor_char_boundary(&source.text, *cursor + 4096);
-        let window = &source.text[*cursor..window_end];
+        let window_end = crate::source::floor_char_boundary(&source.text, file.cursor + 4096);
+        let window = &source.text[file.cursor..window_end];
         let at = (!name.is_empty())
             .then(|| window.find(name.as_str()))
             .flatten()
             .map(|i| {
                 // Back up to the start of the `name:` key or `[` when they are on the same line.
-                let line_start = source.text[..*cursor + i]
+                let line_start = source.text[..file.cursor + i]
                     .rfind('\n')
                     .map(|n| n + 1)
                     .unwrap_or(0);
-                let line = &source.text[line_start..*cursor + i];
+                let line = &source.text[line_start..file.cursor + i];
                 match line.find("name:").or_else(|| line.find('[')) {
                     Some(k) => line_start + k,
-                    None => *cursor + i,
+                    None => file.cursor + i,
                 }
             })
-            .unwrap_or(*cursor);
-        *cursor = (*cursor).max(at.min(source.text.len()));
-        let id = toc.nodes.len();
-        toc.nodes.push(Node {
+            .unwrap_or(file.cursor);
+        file.cursor = file.cursor.max(at.min(source.text.len()));
+        let id = w.toc.nodes.len();
+        w.toc.nodes.push(Node {
             name: name.clone(),
             href: None,
             page: None,
@@ -158,9 +161,9 @@ pub(super) fn add_entries(
                 };
                 match paths::resolve_relative(toc_rel, &target) {
                     Some(nested) if site.locales[toc_locale].assets.contains_key(&nested) => {
-                        if stack.contains(&nested) {
+                        if w.stack.contains(&nested) {
                             if report {
-                                diags.push(
+                                w.diags.push(
                                     Diagnostic::new(
                                         Kind::Toc,
                                         format!("`{nested}` includes itself"),
@@ -169,25 +172,15 @@ pub(super) fn add_entries(
                                 );
                             }
                         } else {
-                            stack.push(nested.clone());
-                            let kids = load_toc(
-                                site,
-                                toc_locale,
-                                reader,
-                                &nested,
-                                Some(id),
-                                toc,
-                                diags,
-                                stack,
-                                report,
-                            );
-                            stack.pop();
-                            toc.nodes[id].children.extend(kids);
+                            w.stack.push(nested.clone());
+                            let kids = load_toc(w, &nested, Some(id));
+                            w.stack.pop();
+                            w.toc.nodes[id].children.extend(kids);
                         }
                     }
                     _ => {
                         if report {
-                            diags.push(
+                            w.diags.push(
                                 Diagnostic::new(
                                     Kind::Toc,
                                     format!("the table of contents `{href}` does not exist"),
@@ -214,7 +207,7 @@ pub(super) fn add_entries(
                     Some(i) => at + i..at + i + href.len(),
                     None => at..at + name.len() + 6,
                 };
-                diags.push(
+                w.diags.push(
                     Diagnostic::new(Kind::UnsafeUrl, r.message)
                         .at(source, span)
                         .hint(r.hint),
@@ -222,7 +215,7 @@ pub(super) fn add_entries(
             }
         } else if let Some(href) = link {
             if crate::markdown::links::is_external(href) {
-                toc.nodes[id].href = Some(href.clone());
+                w.toc.nodes[id].href = Some(href.clone());
             } else {
                 let (path, suffix) = match href.find(['#', '?']) {
                     Some(i) => (&href[..i], &href[i..]),
@@ -231,12 +224,12 @@ pub(super) fn add_entries(
                 let target = paths::resolve_relative(toc_rel, &paths::percent_decode(path));
                 match target.and_then(|t| site.lookup(reader, &t)) {
                     Some(p) => {
-                        toc.nodes[id].page = Some(p);
-                        toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
+                        w.toc.nodes[id].page = Some(p);
+                        w.toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
                     }
                     None => {
                         if report {
-                            diags.push(
+                            w.diags.push(
                                 Diagnostic::new(
                                     Kind::Toc,
                                     format!(
@@ -257,21 +250,8 @@ pub(super) fn add_entries(
                 }
             }
         }
-        let kids = add_entries(
-            site,
-            toc_locale,
-            reader,
-            toc_rel,
-            source,
-            &e.items,
-            Some(id),
-            toc,
-            diags,
-            stack,
-            report,
-            cursor,
-        );
-        toc.nodes[id].children.extend(kids);
+        let kids = add_entries(w, file, &e.items, Some(id));
+        w.toc.nodes[id].children.extend(kids);
         ids.push(id);
     }
     ids
