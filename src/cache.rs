@@ -96,7 +96,7 @@ impl Cache {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
             if let Some(pid) = leftover_pid(&n, ".tmp-") {
-                if !crate::write::process_alive(pid) {
+                if !process_alive(pid) {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -297,6 +297,11 @@ pub(crate) fn leftover_pid(name: &str, marker: &str) -> Option<u32> {
     }
     let (_, pid) = name.rsplit_once(marker)?;
     pid.parse().ok()
+}
+
+/// Whether process `pid` (the owner of a leftover temp file) is still running, and not this one.
+pub(crate) fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
 fn manifest_name(out: &Path) -> String {
