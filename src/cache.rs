@@ -25,6 +25,10 @@
 //! `--cache-dir`) only costs the next build its reuse. Both are noted ([`Cache::notes`]).
 //! Temp files of packs written by killed builds are removed by the next build
 //! ([`Cache::clear_leftovers`]).
+//!
+//! This is the only module that reads or writes the cache's files; the build steps call it.
+//! What goes into a record is decided by its user: [`crate::render::cached`] encodes bodies,
+//! [`crate::markdown::highlight::Highlighter`] holds the highlighted blocks.
 
 use std::fs;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -34,6 +38,10 @@ use std::path::{Path, PathBuf};
 pub type Key = [u8; 16];
 
 const MAGIC: &[u8; 8] = b"HSCACHE3";
+/// The pack of rendered Markdown bodies.
+const BODIES: &str = "bodies.pack";
+/// The pack of highlighted code blocks.
+const HIGHLIGHT: &str = "highlight.pack";
 /// Records larger than this are treated as damage.
 const MAX_RECORD: u32 = 1 << 30;
 
@@ -88,7 +96,7 @@ impl Cache {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
             if let Some(pid) = leftover_pid(&n, ".tmp-") {
-                if !crate::write::process_alive(pid) {
+                if !process_alive(pid) {
                     let _ = fs::remove_file(e.path());
                 }
             }
@@ -110,7 +118,7 @@ impl Cache {
     /// whose checksum matches. Other records are skipped without reading them. A missing,
     /// foreign or damaged pack yields nothing (or the records before the damage); damage and
     /// a pack that is not a regular file are noted.
-    pub fn read_pack(
+    fn read_pack(
         &self,
         name: &str,
         mut want: impl FnMut(&Key) -> bool,
@@ -173,7 +181,7 @@ impl Cache {
     }
 
     /// Replaces pack `name` with `records` (written beside it, then renamed over it).
-    pub fn write_pack<B: AsRef<[u8]>>(
+    fn write_pack<B: AsRef<[u8]>>(
         &self,
         name: &str,
         records: impl IntoIterator<Item = (Key, B)>,
@@ -204,6 +212,40 @@ impl Cache {
             self.note(format!("cannot write {}: {e}", path.display()));
         }
         res
+    }
+
+    /// Reads the records of the bodies pack whose key `want`s (see [`Cache::read_pack`]).
+    pub fn read_bodies(&self, want: impl FnMut(&Key) -> bool, found: impl FnMut(Key, Vec<u8>)) {
+        self.read_pack(BODIES, want, found)
+    }
+
+    /// Replaces the bodies pack with `records`.
+    pub fn write_bodies<B: AsRef<[u8]>>(
+        &self,
+        records: impl IntoIterator<Item = (Key, B)>,
+    ) -> io::Result<()> {
+        self.write_pack(BODIES, records)
+    }
+
+    /// Every highlighted block of the highlight pack (those that are not UTF-8 are skipped).
+    pub fn read_highlights(&self, mut found: impl FnMut(Key, String)) {
+        self.read_pack(
+            HIGHLIGHT,
+            |_| true,
+            |k, bytes| {
+                if let Ok(s) = String::from_utf8(bytes) {
+                    found(k, s);
+                }
+            },
+        )
+    }
+
+    /// Replaces the highlight pack with `blocks`.
+    pub fn write_highlights<B: AsRef<[u8]>>(
+        &self,
+        blocks: impl IntoIterator<Item = (Key, B)>,
+    ) -> io::Result<()> {
+        self.write_pack(HIGHLIGHT, blocks)
     }
 
     /// The manifest of output folder `out` (by its absolute path), if one was written by this
@@ -255,6 +297,11 @@ pub(crate) fn leftover_pid(name: &str, marker: &str) -> Option<u32> {
     }
     let (_, pid) = name.rsplit_once(marker)?;
     pid.parse().ok()
+}
+
+/// Whether process `pid` (the owner of a leftover temp file) is still running, and not this one.
+pub(crate) fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
 fn manifest_name(out: &Path) -> String {

@@ -52,6 +52,28 @@ pub struct Config {
     pub max_file_size: u64,
 }
 
+/// Schemes that are always acceptable; anything else must be listed under `urls: schemes:`.
+pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// Schemes that run script or render content of the writer's choosing in the reader's
+/// browser. `urls: schemes:` cannot list them; `data:` images are the one configurable
+/// exception (`urls: data_images: true`).
+pub const SCRIPT_SCHEMES: [&str; 5] = ["javascript", "vbscript", "livescript", "mocha", "data"];
+
+/// Embed hosts when `urls: embed_hosts:` is not set: the video hosts DocFX's `[!VIDEO]` is
+/// written for.
+pub const DEFAULT_EMBED_HOSTS: [&str; 9] = [
+    "www.youtube.com",
+    "youtube.com",
+    "www.youtube-nocookie.com",
+    "youtube-nocookie.com",
+    "player.vimeo.com",
+    "learn-video.azurefd.net",
+    "www.microsoft.com",
+    "channel9.msdn.com",
+    "learn.microsoft.com",
+];
+
 /// `urls:` in helpsite.yml.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -78,10 +100,7 @@ impl Default for UrlsConfig {
 }
 
 fn default_embed_hosts() -> Vec<String> {
-    crate::url_policy::DEFAULT_EMBED_HOSTS
-        .iter()
-        .map(|h| h.to_string())
-        .collect()
+    DEFAULT_EMBED_HOSTS.iter().map(|h| h.to_string()).collect()
 }
 
 fn default_max_file_size() -> u64 {
@@ -348,7 +367,7 @@ fn validate(c: &LoadedConfig) -> Result<(), Diagnostic> {
             )
             .hint("write the scheme without `:`, for example `ms-settings`"));
         }
-        if crate::url_policy::SCRIPT_SCHEMES.contains(&lower.as_str()) {
+        if SCRIPT_SCHEMES.contains(&lower.as_str()) {
             return Err(err(
                 "urls",
                 format!(

@@ -1,5 +1,6 @@
 //! Path arithmetic inside a content root, done on `/`-separated strings so it is the same on
-//! every platform, and the mapping from article paths to URLs.
+//! every platform, the mapping from article paths to URLs, and the one percent codec (both
+//! directions) for every URL and path helpsite reads or writes.
 
 /// A Markdown file by its extension (`.md`, `.markdown`, any case).
 pub fn is_markdown(rel: &str) -> bool {
@@ -77,53 +78,80 @@ pub fn article_url_path(rel: &str) -> String {
     out
 }
 
-/// Percent-encodes what may not stand in an `href` as written (spaces, quotes, `<`, `>`),
-/// keeping non-ASCII letters readable (valid in HTML5 URLs).
+/// Percent-encodes what may not stand in an `href` as written (spaces, quotes, `<`, `>`,
+/// backticks, control characters), keeping non-ASCII letters readable (valid in HTML5 URLs).
 pub fn encode_href(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '"' => out.push_str("%22"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '`' => out.push_str("%60"),
-            c if c.is_control() => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
+    encode_chars(url, |c| {
+        matches!(c, ' ' | '"' | '<' | '>' | '`') || c.is_control()
+    })
+}
+
+/// Percent-encodes (as `%XX`, each UTF-8 byte) the characters of `s` that `escape`, keeping
+/// the others as written. The encoders that must keep non-ASCII text readable use this;
+/// `percent-encoding` escapes every non-ASCII byte.
+pub fn encode_chars(s: &str, escape: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if escape(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
             }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
     out
 }
 
-/// Decodes `%xx` escapes (links written as `my%20page.md`). Invalid escapes stay as written.
+/// What a path segment keeps as written: letters, digits and RFC 3986's unreserved and
+/// sub-delimiter characters, and `@`.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@');
+
+/// Percent-encodes one path segment (a `Location` header of `serve`): every byte but
+/// [`SEGMENT`]'s, so `/` and non-ASCII are escaped.
+pub fn encode_segment(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// Decodes `%xx` escapes (links written as `my%20page.md`). Invalid escapes stay as written,
+/// and a result that is not UTF-8 leaves the whole text as written.
 pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_else(|_| s.to_string())
 }
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
+/// Decodes `%xx` escapes strictly (a request path of `serve`): `None` when a `%` is not
+/// followed by two hex digits.
+pub fn percent_decode_strict(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let valid = b.iter().enumerate().all(|(i, &c)| {
+        c != b'%'
+            || b.get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    valid.then(|| percent_encoding::percent_decode(b).collect())
 }
 
 #[cfg(test)]
@@ -161,5 +189,16 @@ mod tests {
         assert_eq!(percent_decode("my%20page.md"), "my page.md");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%e2%82"), "%e2%82");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(encode_href("ü\u{85}`"), "ü%C2%85%60");
+        assert_eq!(
+            percent_decode_strict("a%20b%C3%BC").unwrap(),
+            "a bü".as_bytes()
+        );
+        assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(encode_segment("-._~!$&'()*+,;=@"), "-._~!$&'()*+,;=@");
+        assert_eq!(percent_decode_strict("%zz"), None);
+        assert_eq!(percent_decode_strict("%f"), None);
+        assert_eq!(percent_decode_strict("%+f"), None);
     }
 }

@@ -21,27 +21,8 @@ pub enum UrlUse {
     Embed,
 }
 
-/// Schemes that are always acceptable; anything else must be listed under `urls: schemes:`.
-pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
-
-/// Schemes that run script or render content of the writer's choosing in the reader's
-/// browser. `urls: schemes:` cannot list them; `data:` images are the one configurable
-/// exception (`urls: data_images: true`).
-pub const SCRIPT_SCHEMES: [&str; 5] = ["javascript", "vbscript", "livescript", "mocha", "data"];
-
-/// Embed hosts when `urls: embed_hosts:` is not set: the video hosts DocFX's `[!VIDEO]` is
-/// written for.
-pub const DEFAULT_EMBED_HOSTS: [&str; 9] = [
-    "www.youtube.com",
-    "youtube.com",
-    "www.youtube-nocookie.com",
-    "youtube-nocookie.com",
-    "player.vimeo.com",
-    "learn-video.azurefd.net",
-    "www.microsoft.com",
-    "channel9.msdn.com",
-    "learn.microsoft.com",
-];
+// The scheme and host lists belong to the `urls:` configuration, which validates against them.
+pub use crate::config::{DEFAULT_EMBED_HOSTS, SAFE_SCHEMES, SCRIPT_SCHEMES};
 
 /// Why a URL is refused: the message and hint of its `unsafe_url` finding.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::cache::{feed, key_of, Cache, Key};
+use crate::cache::{feed, key_of, Key};
 
 use syntect::highlighting::{Color, Theme};
 use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
@@ -49,8 +49,6 @@ struct MemoLine {
 thread_local! {
     static MEMO: std::cell::RefCell<LineMemo> = std::cell::RefCell::new(LineMemo::default());
 }
-
-const PACK: &str = "highlight.pack";
 
 /// Lines remembered at most per thread (some tens of megabytes).
 const MEMO_LINES: usize = 50_000;
@@ -225,32 +223,27 @@ impl Highlighter {
         rayon::broadcast(|_| MEMO.with_borrow_mut(|m| *m = LineMemo::default()));
     }
 
-    /// Adds the blocks of the build cache's highlight pack.
-    pub fn preload(&self, cache: &Cache) {
+    /// Adds a block of the build cache's highlight pack (the build step reads the pack).
+    pub fn add_cached(&self, blocks: impl IntoIterator<Item = (Key, String)>) {
         let mut map = self.cache.lock().expect("cache lock");
-        cache.read_pack(
-            PACK,
-            |_| true,
-            |k, bytes| {
-                if let Ok(s) = String::from_utf8(bytes) {
-                    map.entry(k).or_insert((s.into(), false));
-                }
-            },
-        );
+        for (k, html) in blocks {
+            map.entry(k).or_insert((html.into(), false));
+        }
     }
 
-    /// Writes the highlight pack when this build highlighted anything new: the blocks this
-    /// build used, plus, unless `only_used`, the ones it loaded and did not need.
-    pub fn save(&self, cache: &Cache, only_used: bool) -> std::io::Result<()> {
+    /// What the highlight pack should hold when this build highlighted anything new (`None`
+    /// otherwise, and the pack is kept): the blocks this build used, plus, unless `only_used`,
+    /// the ones it loaded and did not need. The build step writes them ([`crate::cache`]).
+    pub fn to_save(&self, only_used: bool) -> Option<Vec<(Key, Arc<str>)>> {
         if !self.fresh.swap(false, Ordering::Relaxed) {
-            return Ok(());
+            return None;
         }
         let map = self.cache.lock().expect("cache lock");
-        cache.write_pack(
-            PACK,
+        Some(
             map.iter()
                 .filter(|(_, (_, used))| *used || !only_used)
-                .map(|(k, (html, _))| (*k, html.as_bytes())),
+                .map(|(k, (html, _))| (*k, html.clone()))
+                .collect(),
         )
     }
 }

@@ -1,4 +1,6 @@
-//! Rendered Markdown bodies from the build cache ([`crate::cache`]).
+//! Rendered Markdown bodies from the build cache ([`crate::cache`]): their keys, and their
+//! records encoded and decoded. The build step `bodies` reads and writes the pack through
+//! [`crate::cache::Cache`]; nothing here touches a file.
 //!
 //! A page's body is reused when its key matches and the files it included still have the
 //! same content. The key covers the page's own text and everything else rendering reads: the
@@ -17,8 +19,6 @@ use crate::external::ExternalRef;
 use crate::markdown::{Heading, Labels, PageLink, Rendered};
 use crate::site::{PageId, PageState, Site};
 use crate::source::Source;
-
-const PACK: &str = "bodies.pack";
 
 #[derive(Serialize)]
 struct EntryRef<'a> {
@@ -113,7 +113,8 @@ pub fn keys(
         .collect()
 }
 
-/// Hash of the current content of the files a body included.
+/// Hash of the current content of the files a body included (as `load` read them: Markdown
+/// files and code snippets).
 fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
     let mut h = blake3::Hasher::new();
     for (l, rel) in deps {
@@ -125,13 +126,8 @@ fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
         h.update(&(*l as u64).to_le_bytes());
         if let Some(src) = loc.markdown.get(rel) {
             feed(&mut h, &src.text);
-        } else if let Some(bytes) = loc
-            .assets
-            .get(rel)
-            .and_then(|p| crate::source::read_regular(p, Some(site.config.max_file_size())).ok())
-        {
-            h.update(&(bytes.len() as u64).to_le_bytes());
-            h.update(&bytes);
+        } else if let Some(Ok(src)) = site.snippets.get(&(*l, rel.clone())) {
+            feed(&mut h, &src.text);
         } else {
             feed(&mut h, "\u{0}missing");
         }
@@ -143,43 +139,69 @@ fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
 /// held at once.
 const CHUNK: usize = 512;
 
-/// The cached bodies of the pages whose key and includes match, in page order.
-pub fn load(cache: &Cache, site: &Site, keys: &[Key]) -> Vec<Option<Rendered>> {
-    let wanted: HashMap<Key, PageId> = keys
-        .iter()
+/// The pages (that this build makes) by their body's key: the records of the pack to read.
+pub fn wanted(site: &Site, keys: &[Key]) -> HashMap<Key, PageId> {
+    keys.iter()
         .enumerate()
         .filter(|(p, _)| site.builds(*p))
         .map(|(p, k)| (*k, p))
-        .collect();
-    let sources: HashMap<&str, &Source> = site
-        .locales
-        .iter()
-        .flat_map(|l| l.markdown.values())
-        .map(|s| (s.display.as_str(), s))
-        .collect();
-    let mut out: Vec<Option<Rendered>> = (0..keys.len()).map(|_| None).collect();
-    let mut chunk: Vec<(PageId, Vec<u8>)> = Vec::with_capacity(CHUNK);
-    let flush = |chunk: &mut Vec<(PageId, Vec<u8>)>, out: &mut Vec<Option<Rendered>>| {
-        let decoded: Vec<(PageId, Option<Rendered>)> = chunk
+        .collect()
+}
+
+/// Decodes the records of the bodies pack, as they are read, into the cached bodies of the
+/// pages whose key and includes match, in page order.
+pub struct Decoder<'a> {
+    site: &'a Site,
+    wanted: &'a HashMap<Key, PageId>,
+    sources: HashMap<&'a str, &'a Source>,
+    out: Vec<Option<Rendered>>,
+    chunk: Vec<(PageId, Vec<u8>)>,
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(site: &'a Site, wanted: &'a HashMap<Key, PageId>) -> Decoder<'a> {
+        let sources = site
+            .locales
+            .iter()
+            .flat_map(|l| l.markdown.values())
+            .map(|s| (s.display.as_str(), s))
+            .collect();
+        Decoder {
+            site,
+            wanted,
+            sources,
+            out: (0..site.pages.len()).map(|_| None).collect(),
+            chunk: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    /// Takes one record of a wanted key.
+    pub fn push(&mut self, key: Key, bytes: Vec<u8>) {
+        if let Some(&pid) = self.wanted.get(&key) {
+            self.chunk.push((pid, bytes));
+        }
+        if self.chunk.len() == CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let (site, sources) = (self.site, &self.sources);
+        let decoded: Vec<(PageId, Option<Rendered>)> = self
+            .chunk
             .par_drain(..)
-            .map(|(pid, bytes)| (pid, decode(site, &sources, &bytes)))
+            .map(|(pid, bytes)| (pid, decode(site, sources, &bytes)))
             .collect();
         for (pid, r) in decoded {
-            out[pid] = r;
+            self.out[pid] = r;
         }
-    };
-    cache.read_pack(
-        PACK,
-        |k| wanted.contains_key(k),
-        |k, bytes| {
-            chunk.push((wanted[&k], bytes));
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut out);
-            }
-        },
-    );
-    flush(&mut chunk, &mut out);
-    out
+    }
+
+    /// The cached body of every page (`None` where there is none).
+    pub fn finish(mut self) -> Vec<Option<Rendered>> {
+        self.flush();
+        self.out
+    }
 }
 
 fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option<Rendered> {
@@ -227,26 +249,26 @@ fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option
     })
 }
 
-/// Writes the bodies without findings (`diags`, per page) as the new pack, encoding a chunk at a time.
-pub fn save(
-    cache: &Cache,
-    site: &Site,
-    keys: &[Key],
-    bodies: &[Rendered],
-    diags: &[Vec<crate::diagnostics::Diagnostic>],
-) -> std::io::Result<()> {
+/// The records of the new pack: the bodies without findings (`diags`, per page), encoded a
+/// chunk at a time (in parallel) as they are taken.
+pub fn records<'a>(
+    site: &'a Site,
+    keys: &'a [Key],
+    bodies: &'a [Rendered],
+    diags: &'a [Vec<crate::diagnostics::Diagnostic>],
+) -> impl Iterator<Item = (Key, Vec<u8>)> + 'a {
     let ids: Vec<PageId> = (0..bodies.len())
         .filter(|&p| {
             site.builds(p) && bodies[p].diags.is_empty() && diags.get(p).is_none_or(Vec::is_empty)
         })
         .collect();
-    let records = ids.chunks(CHUNK).flat_map(|chunk| {
+    let chunks: Vec<Vec<PageId>> = ids.chunks(CHUNK).map(<[PageId]>::to_vec).collect();
+    chunks.into_iter().flat_map(move |chunk| {
         chunk
             .par_iter()
             .filter_map(|&pid| encode(site, &bodies[pid]).map(|v| (keys[pid], v)))
             .collect::<Vec<_>>()
-    });
-    cache.write_pack(PACK, records)
+    })
 }
 
 fn encode(site: &Site, b: &Rendered) -> Option<Vec<u8>> {

@@ -235,39 +235,35 @@ pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
     diags
 }
 
-/// Renders the Markdown of every page (reusing the build cache's bodies where their inputs
-/// did not change), checks the pages together and renders the pages that are not articles.
-pub fn render_site(
+/// The bodies of the pages this build makes: the build cache's (`reused`, from the step
+/// `bodies`) where there is one, the others rendered here; with the pages rendered anew.
+pub fn complete_bodies(
     site: &Site,
-    theme: &Theme,
+    prep: &Prepared,
     highlighter: &Highlighter,
-    cache: Option<&crate::cache::Cache>,
-) -> RenderResult {
-    let mut static_diags = Vec::new();
-    let prep = prepare(site, theme, &mut static_diags);
-    let keys = cache.map(|c| cached::keys(c, site, &prep.labels, &prep.uids));
-    let mut reused: Vec<Option<Rendered>> = match (cache, &keys) {
-        (Some(c), Some(k)) => cached::load(c, site, k),
-        _ => (0..site.pages.len()).map(|_| None).collect(),
-    };
-    let misses: Vec<PageId> = (0..site.pages.len())
-        .filter(|&p| reused[p].is_none() && site.builds(p))
-        .collect();
-    if let Some(c) = cache.filter(|_| !misses.is_empty()) {
-        highlighter.preload(c);
-    }
-    let fresh = render_bodies(site, &prep, highlighter, &misses);
+    mut reused: Vec<Option<Rendered>>,
+    misses: &[PageId],
+) -> Vec<Rendered> {
+    let fresh = render_bodies(site, prep, highlighter, misses);
     highlighter.forget_lines();
     for (p, b) in misses.iter().zip(fresh) {
         reused[*p] = Some(b);
     }
-    let mut bodies: Vec<Rendered> = reused.into_iter().map(Option::unwrap_or_default).collect();
-    if let Some(c) = cache {
-        // A full render keeps only the blocks it used; a partial one keeps the rest too.
-        let built = (0..site.pages.len()).filter(|&p| site.builds(p)).count();
-        let _ = highlighter.save(c, misses.len() == built);
-    }
-    let body_keys = keys.map(|k| (k, !misses.is_empty()));
+    reused.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// Checks the pages together and renders the pages that are not articles, once every body
+/// is rendered ([`complete_bodies`]). `static_diags` are the findings of [`prepare`];
+/// `body_keys` and `misses` are recorded for the build cache and the report.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    prep: Prepared,
+    mut static_diags: Vec<Diagnostic>,
+    mut bodies: Vec<Rendered>,
+    body_keys: Option<(Vec<crate::cache::Key>, bool)>,
+    misses: usize,
+) -> RenderResult {
     let body_diags: Vec<Vec<Diagnostic>> = bodies
         .iter_mut()
         .map(|b| std::mem::take(&mut b.diags))
@@ -282,7 +278,7 @@ pub fn render_site(
     RenderResult {
         outputs,
         body_keys,
-        misses: misses.len(),
+        misses,
         diags,
         static_diags,
         body_diags,

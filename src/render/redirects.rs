@@ -155,18 +155,7 @@ fn bad_target(raw: &str) -> Option<Diagnostic> {
 /// A value for one field of a `_redirects` line: everything that is whitespace or a control
 /// character to any reader (Unicode's, not only ASCII's) percent-encoded.
 fn rule_field(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_whitespace() || c.is_control() {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    paths::encode_chars(s, |c| c.is_whitespace() || c.is_control())
 }
 
 /// `content/en-us/a/b.md`, `en-us/a/b.md`, `/a/b`, `a/b/` -> `a/b.md`.

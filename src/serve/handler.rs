@@ -223,7 +223,7 @@ fn serve_once(
         Resolved::Redirect => {
             let mut loc = base.to_string();
             for s in segs {
-                loc.push_str(&http::encode_segment(s));
+                loc.push_str(&crate::paths::encode_segment(s));
                 loc.push('/');
             }
             loc.push_str(query);

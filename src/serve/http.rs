@@ -359,7 +359,7 @@ pub fn split_target(target: &str) -> Result<(Vec<String>, bool, String), PathErr
         if raw.is_empty() {
             continue;
         }
-        let bytes = percent_decode(raw).ok_or(PathError::Malformed)?;
+        let bytes = crate::paths::percent_decode_strict(raw).ok_or(PathError::Malformed)?;
         let seg = String::from_utf8(bytes).map_err(|_| PathError::Malformed)?;
         if seg == "."
             || seg == ".."
@@ -374,37 +374,6 @@ pub fn split_target(target: &str) -> Result<(Vec<String>, bool, String), PathErr
         segs.push(seg);
     }
     Ok((segs, path.ends_with('/'), query))
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let v = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
-/// Percent-encodes a decoded segment for a `Location` header.
-pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -468,6 +437,6 @@ mod tests {
         assert_eq!(content_type("a.HTML"), "text/html; charset=utf-8");
         assert_eq!(content_type("x.woff2"), "font/woff2");
         assert_eq!(content_type("noext"), "application/octet-stream");
-        assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
+        assert_eq!(crate::paths::encode_segment("a b/ü"), "a%20b%2F%C3%BC");
     }
 }

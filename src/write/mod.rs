@@ -25,6 +25,7 @@ mod writer;
 pub use update::{recover, Update};
 pub use writer::{replace, small_change, small_change_limit, Committed, Mode, Page, Writer};
 
+pub(crate) use crate::cache::process_alive;
 use crate::cache::{temp_beside, FileStat, Key, OutputFile};
 use crate::render::Output;
 use crate::site::{PageState, Site};
@@ -199,10 +200,6 @@ pub(crate) fn parent_and_name(target: &Path) -> (PathBuf, String) {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
     (parent.to_path_buf(), name)
-}
-
-pub(crate) fn process_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
 }
 
 /// Replaces one file of a live output folder: written beside it, then renamed over it, so a

@@ -79,21 +79,10 @@ fn html_files(root: &Path) -> Vec<String> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).expect("percent-decoded URL is UTF-8")
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .expect("percent-decoded URL is UTF-8")
+        .into_owned()
 }
 
 fn unescape_attr(s: &str) -> String {
