@@ -152,7 +152,7 @@ pub(crate) struct Built {
 
 /// Article pages are rendered and handed to the writer in runs of this many, so a big site
 /// never holds every page's HTML at once and rendering is timed apart from writing.
-const RUN: usize = 1024;
+const RUN: usize = 256;
 
 /// Runs `f`, adding its wall time to `t`.
 fn timed<T>(t: &mut Duration, f: impl FnOnce() -> T) -> T {
