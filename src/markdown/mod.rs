@@ -439,15 +439,24 @@ impl<'b> Pass<'_, 'b> {
                     };
                 link_stack.push((replace_text.clone(), false));
                 let dest = href.unwrap_or_else(|| dest_url.to_string());
-                out.push((
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: CowStr::from(dest),
-                        title,
-                        id,
-                    }),
-                    range,
-                ));
+                let start = Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(dest),
+                    title,
+                    id,
+                });
+                if replace_text.is_none()
+                    && matches!(link_type, LinkType::Autolink | LinkType::Email)
+                {
+                    // The text of an autolink is its URL or address: isolated left to right,
+                    // so a right-to-left page shows it in its own order (`dir` isolates).
+                    let mut tag = String::new();
+                    pulldown_cmark::html::push_html(&mut tag, std::iter::once(start));
+                    tag.insert_str(tag.len() - 1, " dir=\"ltr\"");
+                    out.push((Event::InlineHtml(CowStr::from(tag)), range));
+                } else {
+                    out.push((start, range));
+                }
                 if let Some(t) = replace_text {
                     out.push((Event::Text(CowStr::from(t)), 0..0));
                 }

@@ -466,3 +466,33 @@ fn accepted_in_page_links_point_at_existing_ids() {
         }
     }
 }
+
+/// An autolink's text is its URL or address, which reads left to right in any page: the link
+/// carries `dir="ltr"`, so a right-to-left page shows `https://…` and `a@b` in their own order.
+/// Links with text of their own keep the page's direction.
+#[test]
+fn autolinks_are_isolated_left_to_right() {
+    let site = Site::fixture("basic").file(
+        "content/en-us/autolinks.md",
+        "---\ntitle: Autolinks\n---\n\n# Autolinks\n\nSee <https://example.com/a?b=1&c=2>, \
+         write to <postmaster@example.com> or read [the guide](https://example.com/guide).\n",
+    );
+    site.run(&["build"]).expect_ok();
+    let html = read(site.path().join("public/en-us/autolinks/index.html"));
+    assert!(
+        html.contains(
+            "<a href=\"https://example.com/a?b=1&amp;c=2\" dir=\"ltr\">https://example.com/a?b=1&amp;c=2</a>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<a href=\"mailto:postmaster@example.com\" dir=\"ltr\">postmaster@example.com</a>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://example.com/guide\">the guide</a>"),
+        "{html}"
+    );
+}

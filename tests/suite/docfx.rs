@@ -705,7 +705,7 @@ fn links_resolve_site_root_tilde_query_fragment_and_xref() {
         "<a href=\"/en-us/folder/page/\">tilde</a>",
         "<a href=\"/en-us/folder/page/?tabs=cli\">query</a>",
         "<a href=\"/en-us/target/#frag\">fragment</a>",
-        "<a href=\"https://example.com\">https://example.com</a>",
+        "<a href=\"https://example.com\" dir=\"ltr\">https://example.com</a>",
         "<a href=\"/en-us/target/\">xref link</a>",
         // The xref autolink's text becomes the target page's title.
         "<a href=\"/en-us/target/\">Uid Target</a>",
