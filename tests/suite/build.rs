@@ -6,6 +6,16 @@ use std::path::Path;
 
 use crate::support::{content_region, list_files, read, run_in, snapshot_tree, write, Site};
 
+/// No staging, old or update folder of a build (`.public.*`) is left in the site folder.
+fn assert_no_scratch_beside_output(site: &Path) {
+    let leftovers: Vec<_> = fs::read_dir(site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 /// Copies the `basic` fixture, builds it with default options and returns the site folder.
 fn built_basic() -> Site {
     let site = Site::fixture("basic");
@@ -58,12 +68,7 @@ fn basic_site_writes_every_page_asset_and_static_file() {
     }
     assert!(read(site.path().join("public/_static/highlight.css")).contains(".hl-"));
     // No staging or old folders are left beside the output.
-    let leftovers: Vec<_> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_scratch_beside_output(site.path());
 }
 
 #[test]
@@ -410,12 +415,7 @@ fn article_without_title_fails_and_keeps_previous_output() {
         after.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
     assert!(before == after, "a failed build changed public/");
-    let leftovers: Vec<_> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_scratch_beside_output(site.path());
 }
 
 #[test]
