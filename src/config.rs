@@ -14,11 +14,17 @@ pub const CONFIG_FILE: &str = "helpsite.yml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The site's name; for a DocFX repository, the docset's name when not set.
+    #[serde(default)]
     pub title: String,
     /// Absolute URL of the published site; may carry a sub-path (`https://host/docs/`).
     pub base_url: String,
-    /// Locale code of the language the articles are written in, e.g. `en-US`.
+    /// Locale code of the language the articles are written in, e.g. `en-US`; for a DocFX
+    /// repository, its publish configuration's `locale` when not set.
+    #[serde(default)]
     pub source_locale: String,
+    /// For a DocFX repository, when not set: one locale, the repository itself.
+    #[serde(default)]
     pub locales: Vec<LocaleConfig>,
     /// Theme folder, relative to the site; `None` uses the theme built into the binary.
     #[serde(default)]
@@ -50,7 +56,30 @@ pub struct Config {
         deserialize_with = "deserialize_size"
     )]
     pub max_file_size: u64,
+    /// DocFX docsets built in place (see `docset`): what their files do not say.
+    #[serde(default)]
+    pub docfx: DocfxConfig,
 }
+
+/// `docfx:` in helpsite.yml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocfxConfig {
+    /// Where site-root links outside every docset of the site go (other docsets on the same
+    /// host), `{locale}` standing for the reader's locale in lower case:
+    /// `https://learn.microsoft.com/{locale}/`. Default: that address for a repository with a
+    /// publish configuration; otherwise such links are written as they are.
+    #[serde(default)]
+    pub other_docsets: Option<String>,
+    /// A docset's base path by docset name or folder, e.g. `Microsoft-365-docs: /microsoft-365/`;
+    /// default: the first segment of `breadcrumb_path`, else the docset's folder name.
+    #[serde(default)]
+    pub base_paths: BTreeMap<String, String>,
+}
+
+/// Where Microsoft Learn publishes docsets; the default of `docfx: other_docsets` for a
+/// repository with a publish configuration.
+pub const LEARN_HOST: &str = "https://learn.microsoft.com/{locale}/";
 
 /// Schemes that are always acceptable; anything else must be listed under `urls: schemes:`.
 pub const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
@@ -229,6 +258,9 @@ pub struct LoadedConfig {
     pub source: Source,
     /// The site folder: every relative path in the config is resolved against it.
     pub root: PathBuf,
+    /// The DocFX configuration found in the site folder itself (a repository or docset built
+    /// in place), read once here; `load` reuses it for the locale whose folder it is.
+    pub docfx: Option<crate::docset::Discovered>,
 }
 
 impl LoadedConfig {
@@ -258,8 +290,25 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
     let display = CONFIG_FILE.to_string();
     // Read like any other input: a regular file, bounded by the default size (the configured
     // one is not known yet).
-    let bytes = crate::source::read_regular(&path, Some(crate::source::DEFAULT_MAX_FILE_SIZE))
-        .map_err(|e| match e {
+    // A DocFX repository or docset builds in place, with or without a helpsite.yml.
+    let docfx = if root.join(crate::docset::PUBLISH_CONFIG).exists()
+        || root.join(crate::docset::DOCFX_JSON).exists()
+    {
+        let base_paths = BTreeMap::new();
+        let found =
+            crate::docset::discover(root, "", &base_paths, crate::source::DEFAULT_MAX_FILE_SIZE)?;
+        found.is_docfx().then_some(found)
+    } else {
+        None
+    };
+    let read = crate::source::read_regular(&path, Some(crate::source::DEFAULT_MAX_FILE_SIZE));
+    let bytes = match (read, &docfx) {
+        (Err(crate::source::ReadError::Io(e)), Some(found))
+            if e.kind() == std::io::ErrorKind::NotFound =>
+        {
+            implied().into_bytes()
+        }
+        (read, _) => read.map_err(|e| match e {
             crate::source::ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Diagnostic::new(
                     Kind::Config,
@@ -271,7 +320,8 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
             e => Diagnostic::new(Kind::Config, format!("cannot read {}: {e}", path.display()))
                 .in_file(path.display().to_string())
                 .hint("run `helpsite init DIR` to create a site, or pass `--site DIR`"),
-        })?;
+        })?,
+    };
     let text = crate::source::decode(&bytes).map_err(|bad| {
         let source = SourceFile::new(path.clone(), display.clone(), bad.text);
         Diagnostic::new(Kind::Config, "helpsite.yml is not UTF-8 text")
@@ -288,13 +338,97 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
         }
         d
     })?;
-    let loaded = LoadedConfig {
+    let mut loaded = LoadedConfig {
         config,
         source,
         root: root.to_path_buf(),
+        docfx,
     };
+    if let Some(found) = &loaded.docfx {
+        fill_from_docfx(&mut loaded.config, found);
+    }
     validate(&loaded)?;
     Ok(loaded)
+}
+
+/// The configuration of a DocFX repository or docset that has no helpsite.yml; the rest comes
+/// from its DocFX files (see [`fill_from_docfx`]).
+fn implied() -> String {
+    "# Implied by the DocFX configuration of this folder: write a helpsite.yml to change it.\n\
+     base_url: /\n"
+        .to_string()
+}
+
+/// Fills what a helpsite.yml beside DocFX configuration left out: the title (the docset's
+/// name), the locale (the publish configuration's, else `en-US`) with the folder itself as its
+/// content, and where links to other docsets go.
+fn fill_from_docfx(config: &mut Config, found: &crate::docset::Discovered) {
+    let first = found.docsets.iter().find(|d| d.is_docfx);
+    let publish_locale = found
+        .publish
+        .as_ref()
+        .and_then(|p| p.docsets_to_publish.iter().find_map(|d| d.locale.clone()));
+    if config.title.trim().is_empty() {
+        config.title = first
+            .map(|d| d.name.replace(['-', '_'], " "))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "Documentation".into());
+    }
+    if config.locales.is_empty() {
+        let code = if config.source_locale.is_empty() {
+            publish_locale.unwrap_or_else(|| "en-US".into())
+        } else {
+            config.source_locale.clone()
+        };
+        config.locales.push(LocaleConfig {
+            name: native_name(&code).unwrap_or(&code).to_string(),
+            code,
+            path: Some(PathBuf::from(".")),
+            dir: None,
+        });
+    }
+    if config.source_locale.is_empty() {
+        config.source_locale = config.locales[0].code.clone();
+    }
+    if config.docfx.other_docsets.is_none() && found.publish.is_some() {
+        config.docfx.other_docsets = Some(LEARN_HOST.to_string());
+    }
+}
+
+/// The name of a language in itself, for the locales Microsoft Learn publishes.
+pub fn native_name(code: &str) -> Option<&'static str> {
+    let lang = code.to_ascii_lowercase();
+    Some(match lang.as_str() {
+        "en-us" | "en" => "English",
+        "en-gb" => "English (United Kingdom)",
+        "ar-sa" | "ar" => "العربية",
+        "cs-cz" | "cs" => "Čeština",
+        "da-dk" | "da" => "Dansk",
+        "de-de" | "de" => "Deutsch",
+        "el-gr" | "el" => "Ελληνικά",
+        "es-es" | "es" => "Español",
+        "fi-fi" | "fi" => "Suomi",
+        "fr-fr" | "fr" => "Français",
+        "he-il" | "he" => "עברית",
+        "hu-hu" | "hu" => "Magyar",
+        "id-id" | "id" => "Bahasa Indonesia",
+        "it-it" | "it" => "Italiano",
+        "ja-jp" | "ja" => "日本語",
+        "ko-kr" | "ko" => "한국어",
+        "nb-no" | "nb" => "Norsk bokmål",
+        "nl-nl" | "nl" => "Nederlands",
+        "pl-pl" | "pl" => "Polski",
+        "pt-br" => "Português (Brasil)",
+        "pt-pt" | "pt" => "Português (Portugal)",
+        "ru-ru" | "ru" => "Русский",
+        "sv-se" | "sv" => "Svenska",
+        "th-th" | "th" => "ไทย",
+        "tr-tr" | "tr" => "Türkçe",
+        "uk-ua" | "uk" => "Українська",
+        "zh-cn" => "中文 (简体)",
+        "zh-tw" => "中文 (繁體)",
+        _ => return None,
+    })
 }
 
 fn key_span(source: &Source, key: &str) -> std::ops::Range<usize> {

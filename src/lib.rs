@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod dates;
 pub mod diagnostics;
+pub mod docset;
 pub mod external;
 pub mod frontmatter;
 pub mod init;

@@ -168,6 +168,14 @@ impl Session {
                     continue;
                 }
             }
+            // DocFX configuration and redirection files change what is published and where.
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if name == crate::docset::DOCFX_JSON || name.starts_with(".openpublishing.") {
+                return None;
+            }
             let in_locale = roots.iter().enumerate().find_map(|(l, r)| {
                 let r = r.as_ref()?;
                 path.strip_prefix(r)
@@ -345,7 +353,9 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                 statics.push((format!("_static/{rel}"), bytes));
             }
             Change::Asset { locale, rel, path } => {
-                copies.push((format!("{}/{rel}", st.site.locales[locale].slug), path));
+                if let Some(url) = st.site.file_url(locale, &rel) {
+                    copies.push((url, path));
+                }
             }
             Change::Markdown { locale, rel, path } => {
                 let old = st.site.locales[locale].markdown.get(&rel)?.clone();
@@ -377,8 +387,12 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                     .collect();
                 if !using.is_empty() {
                     // Load's rules for an article, as a full build applies them.
-                    let file = match load::as_article(&rel, &new_src, frontmatter::parse(&new_src))
-                    {
+                    let file = match load::as_article(
+                        &st.site.locales[locale],
+                        &rel,
+                        &new_src,
+                        frontmatter::parse(&new_src),
+                    ) {
                         // It became an include or a TOC: the set of pages changes.
                         None => return None,
                         Some(Err(d)) => {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{LoadedConfig, TextDir};
 use crate::diagnostics::Diagnostic;
+use crate::docset::Docset;
 use crate::frontmatter::Parsed;
 use crate::source::Source;
 
@@ -27,12 +28,30 @@ pub struct Site {
     /// a shard: `build --locale`). Every locale is loaded either way, so links, language
     /// switchers and sitemaps know the whole site.
     pub building: Vec<bool>,
-    /// `.openpublishing.redirection.json` at the site root, read once by `load`; `None` when
-    /// there is no such file, the finding when it could not be read.
-    pub redirections: Option<Result<Source, Diagnostic>>,
+    /// The redirection files (`.openpublishing.redirection*.json`) of the site root, the
+    /// locale roots and the docset folders, read once by `load`; a file that could not be read
+    /// is its finding.
+    pub redirections: Vec<Redirections>,
     /// The assets that code snippets name (`[!code-...]`, `:::code source=`), by locale and
     /// path, read once by `load`; a read failure is kept as its finding, reported where used.
     pub snippets: BTreeMap<(LocaleId, String), Result<Source, Diagnostic>>,
+}
+
+/// One redirection file and where its folder, which its `source_path`s are relative to, lies.
+#[derive(Debug)]
+pub struct Redirections {
+    /// The file's folder against the source locale's root; `None` when neither holds the other.
+    pub place: Option<RedirectionsAt>,
+    pub file: Result<Source, Diagnostic>,
+}
+
+/// Where a redirection file's folder lies against the source locale's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectionsAt {
+    /// In the root, in this folder of it (`""`: the root itself; `docs`: a docset folder).
+    Inside(String),
+    /// Above the root, which is this folder of it (`microsoft-365`, `content/en-us`).
+    Above(String),
 }
 
 #[derive(Debug)]
@@ -56,9 +75,39 @@ pub struct Locale {
     /// finding: parsed once by `load`, so an include used on many pages is not parsed again.
     /// Each entry holds the `Source` it was parsed from (see [`Locale::body_start`]).
     pub bodies: BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
+    /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder
+    /// without DocFX configuration is one plain docset that publishes everything.
+    pub docsets: Vec<Docset>,
 }
 
 impl Locale {
+    /// The docset that holds `rel` (relative to the locale root): the one with the deepest
+    /// folder that contains it.
+    pub fn docset_of(&self, rel: &str) -> Option<&Docset> {
+        self.docsets
+            .iter()
+            .filter(|d| d.inner(rel).is_some())
+            .max_by_key(|d| d.folder.len())
+    }
+
+    /// Whether the locale's folder is a DocFX repository or docset.
+    pub fn is_docfx(&self) -> bool {
+        self.docsets.iter().any(|d| d.is_docfx)
+    }
+
+    /// The URL path inside the locale (`microsoft-365/admin/setup/`) of the Markdown file
+    /// `rel`, or `None` when its docset does not publish it as content.
+    pub fn page_place(&self, rel: &str) -> Option<String> {
+        let placed = self.docset_of(rel)?.content_place(rel)?;
+        Some(crate::paths::article_url_path(&placed))
+    }
+
+    /// The path inside the locale (`microsoft-365/media/a.png`) where the file `rel` is
+    /// published, or `None` when its docset does not publish it.
+    pub fn file_place(&self, rel: &str) -> Option<String> {
+        self.docset_of(rel)?.resource_place(rel)
+    }
+
     /// The parsed body start of `rel`, if it was parsed from `source` itself: `serve` replaces
     /// edited files in `markdown`, and a stale entry must not be used for the new text.
     pub fn body_start(&self, rel: &str, source: &Source) -> Option<&Result<usize, Diagnostic>> {
@@ -67,6 +116,15 @@ impl Locale {
             .filter(|(parsed, _)| std::sync::Arc::ptr_eq(parsed, source))
             .map(|(_, r)| r)
     }
+}
+
+/// What a site-root path names (see [`Site::resolve_root`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootTarget {
+    /// Candidate files, relative to the locale root, first the most likely.
+    Files(Vec<String>),
+    /// A path outside every docset of this site: another docset on the same host.
+    OtherDocset,
 }
 
 /// Where a page's text comes from, as readers should be told.
@@ -140,7 +198,90 @@ impl Site {
             .unwrap_or(true)
     }
 
+    /// The `href` of a locale's home: its root `index.md`, else the `index.md` of its first
+    /// docset that has one (a DocFX repository's docset folder), else the locale's folder.
+    pub fn home_href(&self, locale: LocaleId) -> String {
+        let l = &self.locales[locale];
+        std::iter::once("index.md".to_string())
+            .chain(l.docsets.iter().map(|d| match d.folder.as_str() {
+                "" => "index.md".to_string(),
+                f => format!("{f}/index.md"),
+            }))
+            .find_map(|rel| self.lookup(locale, &rel))
+            .map(|p| self.href(p))
+            .unwrap_or_else(|| format!("{}{}/", self.config.config.base_path(), l.slug))
+    }
+
+    /// Site-relative URL path (`nl-nl/microsoft-365/admin/setup/`) of the article `rel` in
+    /// `locale`: placed by the locale's docsets, else by the source locale's (a fallback page
+    /// of a plain translation folder), else by its path.
+    pub fn page_url(&self, locale: LocaleId, rel: &str) -> String {
+        let place = self.locales[locale]
+            .page_place(rel)
+            .or_else(|| self.locales[self.source_locale].page_place(rel))
+            .unwrap_or_else(|| crate::paths::article_url_path(rel));
+        format!("{}/{place}", self.locales[locale].slug)
+    }
+
+    /// Site-relative path (`nl-nl/microsoft-365/media/a.png`) of the file `rel` of `locale`,
+    /// `None` when the locale does not publish it.
+    pub fn file_url(&self, locale: LocaleId, rel: &str) -> Option<String> {
+        let l = &self.locales[locale];
+        Some(format!("{}/{}", l.slug, l.file_place(rel)?))
+    }
+
+    /// Where a site-root path (without its leading `/` and locale folder) leads from a page of
+    /// `locale`: for a DocFX locale, a path under a docset's base path names files of that
+    /// docset, and any other path belongs to another docset of the same host; for a plain
+    /// site, the path is relative to the locale's folder.
+    pub fn resolve_root(&self, locale: LocaleId, path: &str) -> RootTarget {
+        let l = &self.locales[locale];
+        if !l.is_docfx() {
+            return RootTarget::Files(vec![path.to_string()]);
+        }
+        let mut files = Vec::new();
+        for d in &l.docsets {
+            for content in [true, false] {
+                if let Some(found) = d.sources_of(path, content) {
+                    files.extend(found);
+                }
+            }
+        }
+        if files.is_empty() {
+            RootTarget::OtherDocset
+        } else {
+            files.dedup();
+            RootTarget::Files(files)
+        }
+    }
+
+    /// The absolute URL of a site-root path that belongs to another docset of the host, for a
+    /// reader of `locale` (`docfx: other_docsets`, `{locale}` the reader's), or the path as
+    /// written when none is set.
+    pub fn other_docset_href(&self, locale: LocaleId, path_and_query: &str) -> String {
+        let Some(host) = &self.config.config.docfx.other_docsets else {
+            return path_and_query.to_string();
+        };
+        let host = host.replace("{locale}", &self.locales[locale].slug);
+        // A locale folder written in the link is the host's to add, not the writer's.
+        let path = path_and_query.trim_start_matches('/');
+        let path = match path.split_once('/') {
+            Some((first, tail)) if looks_like_locale(first) => tail,
+            _ => path,
+        };
+        format!("{}/{path}", host.trim_end_matches('/'))
+    }
+
     pub fn source_locale(&self) -> &Locale {
         &self.locales[self.source_locale]
     }
+}
+
+/// `en-us`, `nl-nl`, `zh-cn`: a locale folder in a Microsoft Learn path.
+fn looks_like_locale(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    b.len() == 5
+        && b[2] == b'-'
+        && b[..2].iter().all(u8::is_ascii_lowercase)
+        && b[3..].iter().all(u8::is_ascii_alphabetic)
 }

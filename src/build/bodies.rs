@@ -28,7 +28,8 @@ pub(crate) fn bodies(loaded: &Loaded) -> Bodies {
     let highlighter = Highlighter::new();
     let mut static_diags = Vec::new();
     let prep = render::prepare(site, &loaded.theme, &mut static_diags);
-    let keys = cache.map(|c| render::cached::keys(c, site, &prep.labels, &prep.uids));
+    let keys =
+        cache.map(|c| render::cached::keys(c, site, &prep.labels, &prep.uids, &prep.redirected));
     let reused: Vec<Option<markdown::Rendered>> = match (cache, &keys) {
         (Some(c), Some(k)) => cached_bodies(c, site, k),
         _ => (0..site.pages.len()).map(|_| None).collect(),

@@ -17,8 +17,7 @@ use sha1::{Digest, Sha1};
 
 use crate::config::LoadedConfig;
 use crate::diagnostics::{Diagnostic, Kind, Level};
-use crate::paths;
-use crate::site::{Locale, LocaleId, Page, PageState, Site};
+use crate::site::{Locale, LocaleId, Page, PageState, Redirections, Site};
 use crate::source::{Problem, ReadError, Source, SourceFile};
 use frontmatter::Parsed;
 
@@ -66,6 +65,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             Default::default()
         };
         let tocs = read_tocs(&config, &assets);
+        let docsets = docsets_of(&config, &root, &mut diags);
         locales.push(Locale {
             code: lc.code.clone(),
             name: lc.name.clone(),
@@ -76,6 +76,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             assets,
             tocs,
             bodies: BTreeMap::new(),
+            docsets,
         });
     }
     let mut site = Site {
@@ -85,14 +86,47 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         pages: Vec::new(),
         page_index: HashMap::new(),
         building: Vec::new(),
-        redirections: None,
+        redirections: Vec::new(),
         snippets: BTreeMap::new(),
     };
-    site.redirections = read_redirections(&site.config);
+    site.redirections = read_redirections(&site);
     site.building = vec![true; site.locales.len()];
     lay_out_pages(&mut site, &mut diags);
     site.snippets = read_snippets(&site);
     (site, diags)
+}
+
+/// The docsets of a locale's folder: what `config` found when the folder is the site itself,
+/// else what the folder's own DocFX files say; a plain docset when it has none, or when they
+/// cannot be read (reported as a configuration error, which stops the build).
+fn docsets_of(
+    config: &LoadedConfig,
+    root: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::docset::Docset> {
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let base_paths = &config.config.docfx.base_paths;
+    let found = match &config.docfx {
+        Some(found) if base_paths.is_empty() && same(root, &config.root) => Ok(found.clone()),
+        _ if root.is_dir() => crate::docset::discover(
+            root,
+            &display_path(&config.root, root),
+            base_paths,
+            config.max_file_size(),
+        ),
+        _ => Ok(Default::default()),
+    };
+    match found {
+        Ok(found) if !found.docsets.is_empty() => found.docsets,
+        Ok(_) => vec![crate::docset::Docset::plain()],
+        Err(d) => {
+            diags.push(d);
+            vec![crate::docset::Docset::plain()]
+        }
+    }
 }
 
 /// The DocFX redirection file, at the site root.
@@ -155,16 +189,59 @@ pub fn read_snippets(site: &Site) -> BTreeMap<(LocaleId, String), Result<Source,
         .collect()
 }
 
-/// Reads [`REDIRECTION_FILE`] if it exists.
-fn read_redirections(config: &LoadedConfig) -> Option<Result<Source, Diagnostic>> {
-    let path = config.root.join(REDIRECTION_FILE);
-    // Present but not a regular file (a FIFO, a device) is reported by `read_source`.
-    std::fs::symlink_metadata(&path).ok()?;
-    Some(read_source(
-        &path,
-        REDIRECTION_FILE.to_string(),
-        config.max_file_size(),
-    ))
+/// Reads every redirection file (`.openpublishing.redirection.json`, and the other
+/// `.openpublishing.redirection*.json` files large repositories split theirs into) at the site
+/// root, at each locale's root and in each docset's folder, once each.
+fn read_redirections(site: &Site) -> Vec<Redirections> {
+    let mut dirs: Vec<PathBuf> = vec![site.config.root.clone()];
+    for l in &site.locales {
+        dirs.push(l.root.clone());
+        for d in &l.docsets {
+            dirs.push(l.root.join(&d.folder));
+        }
+    }
+    let source_root = site.source_locale().root.canonicalize().ok();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(canonical) = dir.canonicalize() else {
+            continue;
+        };
+        if !seen.insert(canonical.clone()) {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                let lower = n.to_ascii_lowercase();
+                lower.starts_with(".openpublishing.redirection") && lower.ends_with(".json")
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            let path = dir.join(&name);
+            let display = display_path(&site.config.root, &path);
+            let rel = |a: &Path, b: &Path| {
+                a.strip_prefix(b)
+                    .ok()
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+            };
+            let place = source_root.as_deref().and_then(|root| {
+                rel(&canonical, root)
+                    .map(crate::site::RedirectionsAt::Inside)
+                    .or_else(|| rel(root, &canonical).map(crate::site::RedirectionsAt::Above))
+            });
+            out.push(Redirections {
+                place,
+                file: read_source(&path, display, site.config.max_file_size()),
+            });
+        }
+    }
+    out
 }
 
 /// The byte range of `code: <code>` 's value in `helpsite.yml` (quotes allowed), if written so.
@@ -372,12 +449,18 @@ pub(crate) struct Parsedfile {
 /// that its front matter cannot be parsed; `None` when the file is not an article (an
 /// include, a TOC), whose front matter finding is reported where it is included.
 pub(crate) fn as_article(
+    locale: &Locale,
     rel: &str,
     source: &Source,
     front: Result<Parsed, Diagnostic>,
 ) -> Option<Result<Parsedfile, Diagnostic>> {
+    // A file its docset does not publish as content (a README beside docfx.json, anything
+    // outside the docsets of a DocFX repository) is no page.
+    let docset = locale.docset_of(rel)?;
+    docset.content_place(rel)?;
     match front {
-        Ok(front) => is_article(rel, &front).then(|| {
+        Ok(mut front) => is_article(rel, &front).then(|| {
+            with_metadata(docset, rel, &mut front);
             Ok(Parsedfile {
                 rel: rel.to_string(),
                 source: source.clone(),
@@ -386,6 +469,17 @@ pub(crate) fn as_article(
         }),
         Err(d) => is_article(rel, &Parsed::default()).then_some(Err(d)),
     }
+}
+
+/// Lays the docset's metadata for `rel` (`globalMetadata`, then `fileMetadata`) under the
+/// page's own front matter, which wins, as in DocFX.
+fn with_metadata(docset: &crate::docset::Docset, rel: &str, front: &mut Parsed) {
+    let mut merged = docset.metadata_for(rel);
+    if merged.is_empty() {
+        return;
+    }
+    merged.extend(std::mem::take(&mut front.fields));
+    front.fields = merged;
 }
 
 /// The part an article plays in its locale, which decides its [`PageState`].
@@ -448,7 +542,7 @@ fn parse_articles(
         .map(|(rel, source)| {
             let front = frontmatter::parse(source);
             let body = front.as_ref().map(|f| f.body_start).map_err(Clone::clone);
-            (rel, (as_article(rel, source, front), body))
+            (rel, (as_article(locale, rel, source, front), body))
         })
         .collect();
     let mut out = Vec::new();
@@ -486,11 +580,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
         source_by_rel.insert(a.rel.to_lowercase(), pages.len());
         pages.push(Page {
             locale: src_id,
-            url: format!(
-                "{}/{}",
-                site.locales[src_id].slug,
-                paths::article_url_path(&a.rel)
-            ),
+            url: site.page_url(src_id, &a.rel),
             rel: a.rel,
             source: a.source,
             front: a.front,
@@ -520,11 +610,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             .collect();
         for sp in 0..n_source {
             let key = pages[sp].rel.to_lowercase();
-            let url = format!(
-                "{}/{}",
-                locale.slug,
-                paths::article_url_path(&pages[sp].rel)
-            );
+            let url = site.page_url(lid, &pages[sp].rel);
             let page = match have.remove(&key) {
                 Some(t) => {
                     let role = Role::Translation {
@@ -573,7 +659,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             };
             pages.push(Page {
                 locale: lid,
-                url: format!("{}/{}", locale.slug, paths::article_url_path(&t.rel)),
+                url: site.page_url(lid, &t.rel),
                 rel: t.rel,
                 source: t.source,
                 front: t.front,

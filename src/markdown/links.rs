@@ -5,7 +5,7 @@
 use crate::diagnostics::Kind;
 use crate::markdown::expand::FileRef;
 use crate::paths;
-use crate::site::{LocaleId, PageId, Site};
+use crate::site::{LocaleId, PageId, RootTarget, Site};
 
 #[derive(Debug, PartialEq)]
 pub enum Resolved {
@@ -35,7 +35,21 @@ pub struct LinkCtx<'a> {
     /// Locale of the page being rendered: links go to its pages.
     pub reader: LocaleId,
     pub uids: &'a std::collections::HashMap<String, String>,
+    /// Redirected article paths (lower case) and where their chains end.
+    pub redirected: &'a Redirected,
 }
+
+/// Where a redirected article's chain of redirects ends.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RedirectTo {
+    /// An article path of the source locale: the page in the reader's locale.
+    Article(String),
+    /// An absolute URL.
+    External(String),
+}
+
+/// Redirected article paths of the source locale (lower case) -> where each leads.
+pub type Redirected = std::collections::HashMap<String, RedirectTo>;
 
 pub fn is_external(url: &str) -> bool {
     if url.starts_with("//") {
@@ -94,6 +108,9 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         };
     }
     let decoded = paths::percent_decode(path);
+    // The files a path may name, first the most likely: a DocFX site-root path may map to
+    // several (a docset's content or resource groups).
+    let mut candidates: Vec<String> = Vec::new();
     let rel = if let Some(r) = decoded.strip_prefix("~/") {
         paths::normalize(r)
     } else if let Some(r) = decoded.strip_prefix('/') {
@@ -111,7 +128,22 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
             }
             _ => r,
         };
-        paths::normalize(r)
+        match paths::normalize(r) {
+            Some(r) => match ctx.site.resolve_root(ctx.reader, &r) {
+                RootTarget::Files(mut files) => {
+                    let first = files.remove(0);
+                    candidates = files;
+                    Some(first)
+                }
+                // Another docset on the same host: a link there, never a finding.
+                RootTarget::OtherDocset => {
+                    return Resolved::Asset {
+                        href: other_docset(ctx, rest, fragment.as_deref()),
+                    }
+                }
+            },
+            None => None,
+        }
     } else {
         paths::resolve_relative(&from.rel, &decoded)
     };
@@ -127,25 +159,89 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     } else {
         "check the file name and the `../` steps; the path is relative to this file"
     };
-    let lower = rel.to_ascii_lowercase();
-    if crate::paths::is_markdown(&lower) {
-        if let Some(p) = ctx.site.lookup(ctx.reader, &rel) {
-            return page(ctx, p, query, fragment);
+    candidates.insert(0, rel.clone());
+    for rel in &candidates {
+        if let Some(found) = resolve_file(ctx, from, rel, image, query, fragment.as_deref()) {
+            return found;
         }
+    }
+    // A redirected article: where its redirects end, as a reader following it would land.
+    if !image {
+        for rel in &candidates {
+            let stem = rel.trim_end_matches('/');
+            let keys = if crate::paths::is_markdown(stem) {
+                vec![stem.to_lowercase()]
+            } else {
+                vec![
+                    format!("{stem}.md").to_lowercase(),
+                    format!("{stem}/index.md").to_lowercase(),
+                ]
+            };
+            for key in keys {
+                match ctx.redirected.get(&key) {
+                    Some(RedirectTo::Article(a)) => {
+                        if let Some(p) = ctx.site.lookup(ctx.reader, a) {
+                            return page(ctx, p, query, fragment);
+                        }
+                    }
+                    Some(RedirectTo::External(url)) => {
+                        return Resolved::Asset {
+                            href: with_suffix(url.clone(), None, fragment.as_deref()),
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    // A file that exists but that its docset's `docfx.json` does not publish.
+    let unpublished = [from.locale, ctx.reader, ctx.site.source_locale]
+        .iter()
+        .any(|&l| ctx.site.locales[l].assets.contains_key(&rel));
+    if unpublished {
+        return Resolved::Broken {
+            kind: missing(image),
+            message: format!("`{path}` exists but is not published: no `resource` glob of docfx.json selects it"),
+            hint: "add its extension or folder to `build.resource` in docfx.json, or link to a published file",
+        };
+    }
+    if crate::paths::is_markdown(&rel) {
         return Resolved::Broken {
             kind: Kind::BrokenLink,
             message: format!("`{path}` is not a page of this site"),
             hint,
         };
     }
+    Resolved::Broken {
+        kind: missing(image),
+        message: format!("`{path}` does not exist"),
+        hint,
+    }
+}
+
+/// The page or published file that `rel` (relative to a locale root) names, if any.
+fn resolve_file(
+    ctx: &LinkCtx,
+    from: &FileRef,
+    rel: &str,
+    image: bool,
+    query: Option<&str>,
+    fragment: Option<&str>,
+) -> Option<Resolved> {
+    let found = |p| Some(page(ctx, p, query, fragment.map(str::to_string)));
+    if crate::paths::is_markdown(rel) {
+        return ctx.site.lookup(ctx.reader, rel).and_then(found);
+    }
     // A file: the reader's locale's copy, else the source locale's.
     for l in [from.locale, ctx.reader, ctx.site.source_locale] {
-        let loc = &ctx.site.locales[l];
-        if loc.assets.contains_key(&rel) {
-            let href = format!("{}{}/{}", ctx.site.config.config.base_path(), loc.slug, rel);
-            return Resolved::Asset {
-                href: with_suffix(href, query, fragment.as_deref()),
-            };
+        if !ctx.site.locales[l].assets.contains_key(rel) {
+            continue;
+        }
+        if let Some(url) = ctx.site.file_url(l, rel) {
+            let href = format!("{}{url}", ctx.site.config.config.base_path());
+            return Some(Resolved::Asset {
+                href: with_suffix(href, query, fragment),
+            });
         }
     }
     // A page named without `.md` (`/a/b`, `../b/`), as DocFX allows.
@@ -160,15 +256,21 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
                 continue;
             }
             if let Some(p) = ctx.site.lookup(ctx.reader, &candidate) {
-                return page(ctx, p, query, fragment);
+                return found(p);
             }
         }
     }
-    Resolved::Broken {
-        kind: missing(image),
-        message: format!("`{path}` does not exist"),
-        hint,
+    None
+}
+
+/// [`Site::other_docset_href`] with the fragment.
+fn other_docset(ctx: &LinkCtx, path_and_query: &str, fragment: Option<&str>) -> String {
+    let mut href = ctx.site.other_docset_href(ctx.reader, path_and_query);
+    if let Some(f) = fragment {
+        href.push('#');
+        href.push_str(f);
     }
+    href
 }
 
 /// `href?query#fragment`, encoded for an attribute.

@@ -53,6 +53,8 @@ pub struct MarkdownCtx<'a> {
     pub labels: &'a [Labels],
     /// `uid:` front matter -> article path, from the source locale.
     pub uids: &'a HashMap<String, String>,
+    /// Redirected articles and where they lead.
+    pub redirected: &'a links::Redirected,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -123,6 +125,7 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
         site,
         reader: page.locale,
         uids: ctx.uids,
+        redirected: ctx.redirected,
     };
     let policy = UrlPolicy::new(&site.config.config);
     let mut pass = Pass {

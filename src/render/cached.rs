@@ -52,6 +52,7 @@ pub fn keys(
     site: &Site,
     labels: &[Labels],
     uids: &HashMap<String, String>,
+    redirected: &crate::markdown::links::Redirected,
 ) -> Vec<Key> {
     let mut shape = cache.hasher();
     feed(&mut shape, "bodies");
@@ -77,6 +78,14 @@ pub fn keys(
     let mut uids: Vec<_> = uids.iter().collect();
     uids.sort();
     feed(&mut shape, &format!("{uids:?}"));
+    // Links to redirected articles lead where the redirects end; the docsets decide URLs and
+    // metadata.
+    let mut redirected: Vec<_> = redirected.iter().collect();
+    redirected.sort();
+    feed(&mut shape, &format!("{redirected:?}"));
+    for l in &site.locales {
+        feed(&mut shape, &format!("{:?}", l.docsets));
+    }
     let label_keys: Vec<Key> = labels
         .iter()
         .map(|l| {

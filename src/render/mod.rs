@@ -128,6 +128,8 @@ pub struct Prepared {
     pub bases: Vec<Value>,
     pub labels: Vec<Labels>,
     pub uids: HashMap<String, String>,
+    /// Redirected articles and where they lead, for links to them.
+    pub redirected: crate::markdown::links::Redirected,
 }
 
 pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepared {
@@ -164,6 +166,8 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
         bases,
         labels,
         uids: uid_map(site),
+        // Its findings are reported with the redirect pages (`site_pages`).
+        redirected: redirects::collect(site, &mut Vec::new()).redirected,
     }
 }
 
@@ -179,6 +183,7 @@ pub fn render_bodies(
         highlighter,
         labels: &prep.labels,
         uids: &prep.uids,
+        redirected: &prep.redirected,
     };
     pages
         .par_iter()
@@ -367,7 +372,7 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
             json!({
                 "code": loc.code, "slug": loc.slug, "dir": loc.dir,
                 "title": t("page_not_found"), "text": t("page_not_found_text"), "go_home": t("go_home"),
-                "home": site.lookup(l, "index.md").map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", site.config.config.base_path(), loc.slug)),
+                "home": site.home_href(l),
             })
         })
         .collect();
@@ -417,16 +422,13 @@ fn merge(mut a: Value, b: Value) -> Value {
 fn base_context(site: &Site, lid: usize, strings: &BTreeMap<String, Value>) -> Value {
     let cfg = &site.config.config;
     let l = &site.locales[lid];
-    let home = site
-        .lookup(lid, "index.md")
-        .map(|p| site.href(p))
-        .unwrap_or_else(|| format!("{}{}/", cfg.base_path(), l.slug));
+    let home = site.home_href(lid);
     json!({
         "site": { "title": cfg.title, "base_path": cfg.base_path(), "base_url": cfg.base_url, "home": home },
         "lang": { "code": l.code, "name": l.name, "dir": l.dir, "slug": l.slug },
         "t": strings,
         "static": format!("{}_static/", cfg.base_path()),
-        "languages": site.locales.iter().map(|o| json!({"code": o.code, "name": o.name, "dir": o.dir, "href": format!("{}{}/", cfg.base_path(), o.slug), "current": o.slug == l.slug})).collect::<Vec<_>>(),
+        "languages": site.locales.iter().enumerate().map(|(i, o)| json!({"code": o.code, "name": o.name, "dir": o.dir, "href": site.home_href(i), "current": o.slug == l.slug})).collect::<Vec<_>>(),
     })
 }
 
@@ -519,7 +521,7 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
             let target = article_pages.iter().find(|(x, _)| *x == l).map(|(_, p)| *p);
             json!({
                 "code": loc.code, "name": loc.name, "dir": loc.dir,
-                "href": target.map(|p| site.href(p)).unwrap_or_else(|| format!("{}{}/", cfg.base_path(), loc.slug)),
+                "href": target.map(|p| site.href(p)).unwrap_or_else(|| site.home_href(l)),
                 "current": l == lid,
                 "translated": target.is_some_and(|p| site.pages[p].state != PageState::Fallback),
             })

@@ -16,8 +16,9 @@ use serde_json::{json, Value};
 
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::frontmatter;
+use crate::markdown::links::RedirectTo;
 use crate::paths;
-use crate::site::Site;
+use crate::site::{RedirectionsAt, RootTarget, Site};
 use crate::source::Source;
 use crate::url_policy;
 
@@ -54,6 +55,8 @@ pub struct Redirects {
     pub pages: Vec<RedirectPage>,
     /// The `_redirects` file.
     pub rules: String,
+    /// Where each redirected article leads, for links to it.
+    pub redirected: crate::markdown::links::Redirected,
 }
 
 pub fn collect(site: &Site, diags: &mut Vec<Diagnostic>) -> Redirects {
@@ -189,22 +192,135 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
     Some(p)
 }
 
-fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>) {
-    let source = match &site.redirections {
-        None => return,
-        Some(Ok(s)) => s,
-        Some(Err(d)) => return diags.push(d.clone()),
+/// The article an article path names, among `a.md` and `a/index.md` the one that exists
+/// (`a.md` when neither does): a redirect's target is written as a URL.
+fn article_for(site: &Site, p: String) -> String {
+    if paths::is_markdown(&p) {
+        return p;
+    }
+    let stem = p.trim_end_matches('/');
+    let index = if stem.is_empty() {
+        "index.md".to_string()
+    } else {
+        format!("{stem}/index.md")
     };
+    let md = format!("{stem}.md");
+    if site.lookup(site.source_locale, &md).is_none()
+        && site.lookup(site.source_locale, &index).is_some()
+    {
+        index
+    } else {
+        md
+    }
+}
+
+/// The source locale's article a `source_path` of the redirection file in `dir` names: a path
+/// relative to that folder (the repository root, so it may carry the docset's folder, or the
+/// content and locale folders), else a path of the locale as [`old_article_path`] reads it.
+fn json_source_path(site: &Site, at: Option<&RedirectionsAt>, raw: &str) -> Option<String> {
+    let p = paths::normalize(raw.trim().trim_start_matches("~/").trim_start_matches('/'))?;
+    let in_root = match at {
+        Some(RedirectionsAt::Inside(dir)) if dir.is_empty() => None,
+        Some(RedirectionsAt::Inside(dir)) => Some(format!("{dir}/{p}")),
+        Some(RedirectionsAt::Above(root)) => p
+            .get(..root.len())
+            .filter(|head| head.eq_ignore_ascii_case(root))
+            .and_then(|_| p[root.len()..].strip_prefix('/'))
+            .map(str::to_string),
+        None => None,
+    };
+    let rel = match in_root {
+        Some(rel) if !rel.is_empty() => article_for(site, rel),
+        _ => old_article_path(site, raw)?,
+    };
+    // Written without the docset's folder (`admin/x.md` for `docs/admin/x.md`).
+    let locale = site.source_locale();
+    if locale.docset_of(&rel).is_none() {
+        let mut within = locale
+            .docsets
+            .iter()
+            .filter(|d| d.is_docfx)
+            .map(|d| format!("{}/{rel}", d.folder));
+        let first = within.next();
+        let found = first
+            .iter()
+            .cloned()
+            .chain(within)
+            .find(|r| site.lookup(site.source_locale, r).is_some());
+        if let Some(r) = found.or(first) {
+            return Some(r);
+        }
+    }
+    Some(rel)
+}
+
+/// Where a `redirect_url` that is a site-root path leads: a page of the site, or another
+/// docset of the host (an absolute URL) for a DocFX site.
+fn site_root_target(site: &Site, url: &str) -> Option<Target> {
+    let src = site.source_locale;
+    let path = url.trim_start_matches("~/").trim_start_matches('/');
+    let (path, suffix) = match path.find(['?', '#']) {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    // A leading locale folder names the reader's locale.
+    let path = match path.split_once('/') {
+        Some((first, tail))
+            if site
+                .locales
+                .iter()
+                .any(|l| l.slug == first.to_ascii_lowercase()) =>
+        {
+            tail
+        }
+        _ => path,
+    };
+    if !site.locales[src].is_docfx() {
+        return old_article_path(site, url).map(Target::Article);
+    }
+    let normalized = paths::normalize(&paths::percent_decode(path))?;
+    match site.resolve_root(src, &normalized) {
+        RootTarget::OtherDocset => Some(Target::External(
+            site.other_docset_href(src, &format!("/{path}{suffix}")),
+        )),
+        RootTarget::Files(files) => {
+            let found = files
+                .iter()
+                .map(|f| article_for(site, f.clone()))
+                .find(|a| site.lookup(src, a).is_some());
+            Some(Target::Article(
+                found.unwrap_or_else(|| article_for(site, files[0].clone())),
+            ))
+        }
+    }
+}
+
+fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>) {
+    for r in &site.redirections {
+        match &r.file {
+            Ok(source) => read_one(site, r.place.as_ref(), source, entries, diags),
+            Err(d) => diags.push(d.clone()),
+        }
+    }
+}
+
+fn read_one(
+    site: &Site,
+    place: Option<&RedirectionsAt>,
+    source: &Source,
+    entries: &mut Vec<Entry>,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Real files indent with non-breaking spaces now and then; JSON does not allow them.
     // Two ASCII spaces keep every byte offset the same.
     let cleaned = source.text.replace('\u{a0}', "  ");
     let doc: Value = match serde_json::from_str(&cleaned) {
         Ok(v) => v,
         Err(e) => {
-            let at = source.offset_of(e.line(), e.column().max(1));
+            let pos = source.offset_of(e.line(), e.column().max(1));
             diags.push(
                 Diagnostic::new(Kind::Redirect, format!("invalid JSON: {e}"))
-                    .at(source, at..at + 1)
+                    .at(source, pos..pos + 1)
                     .hint("the file is `{ \"redirections\": [ { \"source_path\": ..., \"redirect_url\": ... } ] }`"),
             );
             return;
@@ -244,7 +360,7 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
             diags.push(d.at(source, span));
             continue;
         }
-        let Some(from) = old_article_path(site, sp) else {
+        let Some(from) = json_source_path(site, place, sp) else {
             diags.push(
                 Diagnostic::new(
                     Kind::Redirect,
@@ -257,8 +373,8 @@ fn read_json(site: &Site, entries: &mut Vec<Entry>, diags: &mut Vec<Diagnostic>)
         let to = if crate::markdown::links::is_external(url) {
             Target::External(url.to_string())
         } else if url.starts_with('/') || url.starts_with("~/") {
-            match old_article_path(site, url) {
-                Some(p) => Target::Article(p),
+            match site_root_target(site, url) {
+                Some(t) => t,
                 None => Target::External(url.to_string()),
             }
         } else {
@@ -373,8 +489,8 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
     let mut pages = Vec::new();
     let mut rules = String::new();
     for (from, (to, _)) in &finals {
-        for (lid, l) in site.locales.iter().enumerate() {
-            let old_url = format!("{}/{}", l.slug, paths::article_url_path(from));
+        for (lid, _) in site.locales.iter().enumerate() {
+            let old_url = site.page_url(lid, from);
             let (href, canonical) = match to {
                 Target::External(u) => (u.clone(), u.clone()),
                 Target::Article(a) => match site.lookup(lid, a) {
@@ -395,7 +511,21 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
             });
         }
     }
-    Redirects { pages, rules }
+    let redirected = finals
+        .iter()
+        .map(|(from, (to, _))| {
+            let to = match to {
+                Target::Article(a) => RedirectTo::Article(a.clone()),
+                Target::External(u) => RedirectTo::External(u.clone()),
+            };
+            (from.to_lowercase(), to)
+        })
+        .collect();
+    Redirects {
+        pages,
+        rules,
+        redirected,
+    }
 }
 
 /// The template context of one redirect page.

@@ -243,19 +243,19 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             .into_iter()
             .map(|(rel, bytes)| bytes_job(format!("_static/{rel}"), bytes)),
     );
-    for l in site
-        .locales
-        .iter()
-        .zip(&site.building)
-        .filter(|(_, b)| **b)
-        .map(|(l, _)| l)
-    {
+    for (lid, l) in site.locales.iter().enumerate() {
+        if !site.building[lid] {
+            continue;
+        }
         for (rel, path) in &l.assets {
             let lower = rel.to_ascii_lowercase();
             if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
                 continue;
             }
-            jobs.push(copy_job(format!("{}/{rel}", l.slug), path));
+            // Only what the locale's docset publishes (all of a plain folder).
+            if let Some(url) = site.file_url(lid, rel) {
+                jobs.push(copy_job(url, path));
+            }
         }
     }
     for (path, xml) in sitemaps(site) {

@@ -15,6 +15,7 @@ mod check;
 mod cli;
 mod corpus;
 mod docfx;
+mod docset;
 mod external;
 mod incremental;
 mod kill;

@@ -1,0 +1,175 @@
+//! DocFX repositories built in place (issue 14): `tests/fixtures/docset-repo` is a repository
+//! modelled on Microsoft's docset repositories: a publish configuration naming one docset in
+//! `contoso/`, its `docfx.json` (content and resource globs with excludes, `globalMetadata`,
+//! `fileMetadata`), two redirection files at the root (one with `source_path`s carrying the
+//! docset folder, one without), and files DocFX does not publish (README, LICENSE, a GIF the
+//! resource globs leave out, a script). It has no helpsite.yml: `--site REPO` is enough.
+
+use std::fs;
+
+use crate::support::{build_elsewhere, fixtures_dir, list_files, read, Site};
+
+fn repo() -> std::path::PathBuf {
+    fixtures_dir().join("docset-repo")
+}
+
+#[test]
+fn a_repository_without_helpsite_yml_builds_only_what_docfx_json_publishes() {
+    let built = build_elsewhere(&repo());
+    built.run.expect_ok();
+    let files: Vec<String> = list_files(&built.out)
+        .into_iter()
+        .filter(|f| !f.starts_with("_static/"))
+        .collect();
+    insta::assert_yaml_snapshot!("docset_repo_files", files);
+    // Never published: the repository's README and LICENSE, the docset's README and docfx.json,
+    // includes, and files no `resource` glob selects.
+    for f in &files {
+        let lower = f.to_ascii_lowercase();
+        for never in [
+            "readme",
+            "license",
+            "docfx.json",
+            "includes",
+            ".ps1",
+            ".gif",
+        ] {
+            assert!(!lower.contains(never), "{f} is published");
+        }
+    }
+}
+
+#[test]
+fn pages_live_under_the_docset_base_path_and_site_root_links_resolve() {
+    let built = build_elsewhere(&repo());
+    let html = read(built.out.join("en-us/contoso/admin/setup/index.html"));
+    // Inside the docset, with or without `.md`, with a fragment.
+    assert!(
+        html.contains(r#"href="/en-us/contoso/admin/users/">people</a>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/en-us/contoso/admin/users/#add-people">"#));
+    // Other docsets of the host: absolute URLs in the reader's locale, never a finding.
+    assert!(html.contains(
+        r#"href="https://learn.microsoft.com/en-us/powershell/module/contoso/get-contosouser">"#
+    ));
+    assert!(html.contains(r#"href="https://learn.microsoft.com/en-us/azure/active-directory/">"#));
+    // Redirected articles: where the redirects end, even through two files.
+    assert!(html.contains(r#"href="/en-us/contoso/admin/setup/">the old guide</a>"#));
+    assert!(html.contains(r#"href="/en-us/contoso/admin/setup/">legacy</a>"#));
+    // The image the docset publishes, at its published path.
+    assert!(html.contains(r#"src="/en-us/contoso/media/setup.png""#));
+    // The locale's home is the docset's index page.
+    assert!(html.contains(r#"class="site-title" href="/en-us/contoso/""#));
+    assert_eq!(
+        built.run.stderr.matches("[broken_link]").count(),
+        0,
+        "{}",
+        built.run.stderr
+    );
+}
+
+#[test]
+fn an_unpublished_file_is_named_as_such() {
+    let built = build_elsewhere(&repo());
+    let run = &built.run;
+    assert!(run.stderr.contains(
+        "`../media/setup.gif` exists but is not published: no `resource` glob of docfx.json selects it [missing_image]"
+    ), "{}", run.stderr);
+    assert!(run.stderr.contains("--> contoso/admin/setup.md:19:1"));
+}
+
+#[test]
+fn metadata_layers_global_then_file_then_front_matter() {
+    let built = build_elsewhere(&repo());
+    let meta = |page: &str| {
+        let html = read(built.out.join(page));
+        let at = html
+            .find(r#"<meta name="description" content=""#)
+            .expect("description");
+        let rest = &html[at + 34..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    // globalMetadata only.
+    assert_eq!(
+        meta("en-us/contoso/index.html"),
+        "Help for Contoso administrators."
+    );
+    // fileMetadata: the later matching glob wins over the earlier and over globalMetadata.
+    assert_eq!(
+        meta("en-us/contoso/admin/setup/index.html"),
+        "Help for setting up Contoso."
+    );
+    // Front matter wins over both.
+    assert_eq!(
+        meta("en-us/contoso/admin/users/index.html"),
+        "Adding and removing people."
+    );
+}
+
+#[test]
+fn every_redirection_file_gives_redirect_pages_at_the_right_urls() {
+    let built = build_elsewhere(&repo());
+    let rules = read(built.out.join("_redirects"));
+    insta::assert_snapshot!("docset_repo_redirects", rules);
+    // The page at the old URL points at the final target.
+    let old = read(
+        built
+            .out
+            .join("en-us/contoso/admin/legacy-users/index.html"),
+    );
+    assert!(
+        old.contains(r#"href="/en-us/contoso/admin/setup/""#),
+        "{old}"
+    );
+    let retired = read(built.out.join("en-us/contoso/admin/retired/index.html"));
+    assert!(retired
+        .contains("https://learn.microsoft.com/en-us/powershell/module/contoso/get-contosouser"));
+}
+
+#[test]
+fn a_short_helpsite_yml_names_the_base_path_and_the_other_docsets_host() {
+    let site = Site::empty();
+    crate::support::copy_dir(&repo(), site.path());
+    fs::write(
+        site.path().join("helpsite.yml"),
+        "base_url: https://docs.example.com/\n\
+         docfx:\n  other_docsets: https://docs.example.com/{locale}/\n  base_paths:\n    Contoso-docs: /help/\n",
+    )
+    .unwrap();
+    let run = site.run(&["build"]);
+    run.expect_ok();
+    let html = read(site.path().join("public/en-us/help/admin/setup/index.html"));
+    // Relative links follow the docset to its new base path...
+    assert!(html.contains(r#"href="/en-us/help/">"#), "{html}");
+    // ...and `/contoso/...` is no longer this docset's path: another docset of the host.
+    assert!(
+        html.contains(r#"href="https://docs.example.com/en-us/contoso/admin/users">people</a>"#)
+    );
+    assert!(html.contains(
+        r#"href="https://docs.example.com/en-us/powershell/module/contoso/get-contosouser">"#
+    ));
+    // The title falls back to the docset's name; the locale comes from the publish config.
+    assert!(html.contains("Contoso docs"), "{html}");
+    assert!(html.contains(r#"<html lang="en-US""#));
+}
+
+#[test]
+fn a_broken_docfx_json_stops_the_build_at_its_line() {
+    let site = Site::empty();
+    crate::support::copy_dir(&repo(), site.path());
+    fs::write(
+        site.path().join("contoso/docfx.json"),
+        "{\n  \"build\": {\n    \"content\": [ { \"files\": [\"**/*.md\"] }, ]\n  }\n}\n",
+    )
+    .unwrap();
+    let run = site.run(&["build"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("invalid contoso/docfx.json")
+            && run.stderr.contains("contoso/docfx.json:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("public").exists());
+}
