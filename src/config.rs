@@ -75,6 +75,11 @@ pub struct DocfxConfig {
     /// default: the first segment of `breadcrumb_path`, else the docset's folder name.
     #[serde(default)]
     pub base_paths: BTreeMap<String, String>,
+    /// For a locale repository with no `locales:`, the source-language repository its missing
+    /// files come from; default: the `_repo.<locale>` folder its publish configuration's
+    /// `dependent_repositories` name, as the publishing system clones it, when it exists.
+    #[serde(default)]
+    pub source_repository: Option<PathBuf>,
 }
 
 /// Where Microsoft Learn publishes docsets; the default of `docfx: other_docsets` for a
@@ -345,7 +350,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
         docfx,
     };
     if let Some(found) = &loaded.docfx {
-        fill_from_docfx(&mut loaded.config, found);
+        fill_from_docfx(&mut loaded.config, root, found);
     }
     validate(&loaded)?;
     Ok(loaded)
@@ -362,7 +367,7 @@ fn implied() -> String {
 /// Fills what a helpsite.yml beside DocFX configuration left out: the title (the docset's
 /// name), the locale (the publish configuration's, else `en-US`) with the folder itself as its
 /// content, and where links to other docsets go.
-fn fill_from_docfx(config: &mut Config, found: &crate::docset::Discovered) {
+fn fill_from_docfx(config: &mut Config, root: &Path, found: &crate::docset::Discovered) {
     let first = found.docsets.iter().find(|d| d.is_docfx);
     let publish_locale = found
         .publish
@@ -375,14 +380,38 @@ fn fill_from_docfx(config: &mut Config, found: &crate::docset::Discovered) {
             .unwrap_or_else(|| "Documentation".into());
     }
     if config.locales.is_empty() {
-        let code = if config.source_locale.is_empty() {
-            publish_locale.unwrap_or_else(|| "en-US".into())
-        } else {
-            config.source_locale.clone()
-        };
+        let own = publish_locale.unwrap_or_else(|| "en-US".into());
+        // A locale repository names its source-language repository.
+        let source_repo = config.docfx.source_repository.clone().or_else(|| {
+            let p = found.publish.as_ref()?;
+            p.dependent_repositories
+                .iter()
+                .map(|d| d.path_to_root.trim_matches('/'))
+                .find(|p| p.to_ascii_lowercase().starts_with("_repo.") && root.join(p).is_dir())
+                .map(PathBuf::from)
+        });
+        if let Some(repo) = source_repo {
+            let code = source_locale_of(&root.join(&repo))
+                .or_else(|| {
+                    let name = repo.file_name()?.to_string_lossy().to_string();
+                    Some(locale_case(name.get(6..)?))
+                })
+                .unwrap_or_else(|| "en-US".into());
+            if !code.eq_ignore_ascii_case(&own) {
+                config.locales.push(LocaleConfig {
+                    name: native_name(&code).unwrap_or(&code).to_string(),
+                    code: code.clone(),
+                    path: Some(repo),
+                    dir: None,
+                });
+                if config.source_locale.is_empty() {
+                    config.source_locale = code;
+                }
+            }
+        }
         config.locales.push(LocaleConfig {
-            name: native_name(&code).unwrap_or(&code).to_string(),
-            code,
+            name: native_name(&own).unwrap_or(&own).to_string(),
+            code: own,
             path: Some(PathBuf::from(".")),
             dir: None,
         });
@@ -393,6 +422,37 @@ fn fill_from_docfx(config: &mut Config, found: &crate::docset::Discovered) {
     if config.docfx.other_docsets.is_none() && found.publish.is_some() {
         config.docfx.other_docsets = Some(LEARN_HOST.to_string());
     }
+}
+
+/// The `locale` of a repository's publish configuration, if it has one that says.
+fn source_locale_of(repo: &Path) -> Option<String> {
+    let found = crate::docset::discover(
+        repo,
+        "",
+        &BTreeMap::new(),
+        crate::source::DEFAULT_MAX_FILE_SIZE,
+    )
+    .ok()?;
+    found
+        .publish?
+        .docsets_to_publish
+        .into_iter()
+        .find_map(|d| d.locale)
+}
+
+/// `en-us` -> `en-US`, `zh-hant-tw` -> `zh-hant-TW`: a locale code as BCP 47 writes it.
+fn locale_case(code: &str) -> String {
+    let mut parts = code.split('-');
+    let mut out = parts.next().unwrap_or("").to_ascii_lowercase();
+    for p in parts {
+        out.push('-');
+        if p.len() == 2 {
+            out.push_str(&p.to_ascii_uppercase());
+        } else {
+            out.push_str(&p.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// The name of a language in itself, for the locales Microsoft Learn publishes.

@@ -13,6 +13,11 @@ use crate::frontmatter::Parsed;
 use crate::source::Source;
 
 pub type LocaleId = usize;
+
+/// The folder, beside the locale folders, of the source locale's files that translations
+/// without their own copy use (images, downloads): written by every build or shard whose
+/// locales may use them.
+pub const FALLBACK_FILES: &str = "_shared";
 pub type PageId = usize;
 
 #[derive(Debug)]
@@ -228,6 +233,32 @@ impl Site {
     pub fn file_url(&self, locale: LocaleId, rel: &str) -> Option<String> {
         let l = &self.locales[locale];
         Some(format!("{}/{}", l.slug, l.file_place(rel)?))
+    }
+
+    /// Site-relative path of the file `rel` of `locale` when a page of another locale uses
+    /// it (a translation without its own copy): the locale-neutral [`FALLBACK_FILES`] folder,
+    /// so a shard of one locale holds every file its pages use, and shards copied together
+    /// equal the full build. `None` when the locale does not publish it.
+    pub fn fallback_file_url(&self, locale: LocaleId, rel: &str) -> Option<String> {
+        let l = &self.locales[locale];
+        Some(format!("{FALLBACK_FILES}/{}", l.file_place(rel)?))
+    }
+
+    /// The files of the source locale that the pages of `locale` may use from
+    /// [`FALLBACK_FILES`]: those it publishes and `locale` has no copy of. Empty for the
+    /// source locale itself.
+    pub fn fallback_files(&self, locale: LocaleId) -> Vec<(String, &std::path::Path)> {
+        if locale == self.source_locale {
+            return Vec::new();
+        }
+        let own = &self.locales[locale].assets;
+        let src = self.source_locale;
+        self.locales[src]
+            .assets
+            .iter()
+            .filter(|(rel, _)| !own.contains_key(*rel))
+            .filter_map(|(rel, path)| Some((self.fallback_file_url(src, rel)?, path.as_path())))
+            .collect()
     }
 
     /// Where a site-root path (without its leading `/` and locale folder) leads from a page of

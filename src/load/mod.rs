@@ -34,8 +34,24 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         if is_source {
             source_locale = i;
         }
+        // Another locale's folder inside this one (a locale repository holds its source
+        // repository at `_repo.en-us`) belongs to that locale.
+        let nested: Vec<PathBuf> = config
+            .config
+            .locales
+            .iter()
+            .filter(|o| o.code != lc.code)
+            .map(|o| config.locale_dir(o))
+            .filter_map(|o| o.canonicalize().ok())
+            .collect();
         let (markdown, assets) = if root.is_dir() {
-            read_locale(&config.root, &root, config.max_file_size(), &mut diags)
+            read_locale(
+                &config.root,
+                &root,
+                &nested,
+                config.max_file_size(),
+                &mut diags,
+            )
         } else {
             let level = if is_source {
                 Level::Error
@@ -273,15 +289,30 @@ pub(crate) fn display_path(site_root: &Path, path: &Path) -> String {
 
 type Files = (BTreeMap<String, Source>, BTreeMap<String, PathBuf>);
 
-fn read_locale(site_root: &Path, root: &Path, max: u64, diags: &mut Vec<Diagnostic>) -> Files {
+fn read_locale(
+    site_root: &Path,
+    root: &Path,
+    nested: &[PathBuf],
+    max: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Files {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let nested: Vec<PathBuf> = nested
+        .iter()
+        .filter(|n| n.starts_with(&canonical_root) && **n != canonical_root)
+        .filter_map(|n| n.strip_prefix(&canonical_root).ok().map(|r| root.join(r)))
+        .collect();
     let mut md_paths = Vec::new();
     let mut assets = BTreeMap::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || (e.file_type().is_dir() && nested.iter().any(|n| n == e.path())))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

@@ -232,12 +232,18 @@ fn resolve_file(
     if crate::paths::is_markdown(rel) {
         return ctx.site.lookup(ctx.reader, rel).and_then(found);
     }
-    // A file: the reader's locale's copy, else the source locale's.
-    for l in [from.locale, ctx.reader, ctx.site.source_locale] {
+    // A file: the reader's locale's own copy wins, else the including file's locale's, else
+    // the source locale's, published for other locales at a locale-neutral path.
+    for l in [ctx.reader, from.locale, ctx.site.source_locale] {
         if !ctx.site.locales[l].assets.contains_key(rel) {
             continue;
         }
-        if let Some(url) = ctx.site.file_url(l, rel) {
+        let url = if l == ctx.reader {
+            ctx.site.file_url(l, rel)
+        } else {
+            ctx.site.fallback_file_url(l, rel)
+        };
+        if let Some(url) = url {
             let href = format!("{}{url}", ctx.site.config.config.base_path());
             return Some(Resolved::Asset {
                 href: with_suffix(href, query, fragment),

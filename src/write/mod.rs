@@ -258,6 +258,18 @@ pub fn jobs(site: &Site, outputs: Vec<Output>, statics: Vec<(String, Vec<u8>)>) 
             }
         }
     }
+    // The source locale's files that a building translation has no copy of, once each.
+    let mut fallback = std::collections::BTreeMap::new();
+    for lid in (0..site.locales.len()).filter(|&l| site.building[l]) {
+        fallback.extend(site.fallback_files(lid));
+    }
+    for (url, path) in fallback {
+        let lower = url.to_ascii_lowercase();
+        if lower.ends_with("toc.yml") || lower.ends_with("toc.yaml") {
+            continue;
+        }
+        jobs.push(copy_job(url, path));
+    }
     for (path, xml) in sitemaps(site) {
         jobs.push(bytes_job(path, xml.into_bytes()));
     }

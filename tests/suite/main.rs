@@ -21,6 +21,7 @@ mod incremental;
 mod kill;
 mod l10n;
 mod layers;
+mod locale_repo;
 mod properties;
 mod raw_html;
 mod sample_site;
