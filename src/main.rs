@@ -138,6 +138,20 @@ enum L10nCommand {
         /// Output format: a table for people, json for tools.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
+        /// List only the pages in these states (repeatable); counts are always shown.
+        #[arg(long = "state", value_enum, value_name = "STATE")]
+        states: Vec<StateArg>,
+    },
+    /// Show what changed in the source article since a translation was handed off: the diff
+    /// of the source file from the commit in the translation's ms.sourcegitcommit to the
+    /// working tree (needs git, and the source locale's folder in a git repository).
+    #[command(after_help = "Example:\n  helpsite l10n diff content/sv-se/delisting/delist-ip.md")]
+    Diff {
+        /// The site folder (holding helpsite.yml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The translation file.
+        file: PathBuf,
     },
     /// Record the current source hash (ms.openlocfilehash) and today's date (ms.lasthandoff)
     /// in translations that were brought up to date. Other lines are kept byte for byte.
@@ -150,6 +164,26 @@ enum L10nCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// A state `l10n status --state` lists.
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum StateArg {
+    Stale,
+    Missing,
+    Machine,
+    SourceMissing,
+}
+
+impl From<StateArg> for helpsite::l10n::State {
+    fn from(s: StateArg) -> Self {
+        match s {
+            StateArg::Stale => Self::Stale,
+            StateArg::Missing => Self::Missing,
+            StateArg::Machine => Self::Machine,
+            StateArg::SourceMissing => Self::SourceMissing,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -287,7 +321,9 @@ fn main() -> ExitCode {
 
 fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
     let site_dir = match &cmd {
-        L10nCommand::Status { site, .. } | L10nCommand::Stamp { site, .. } => site.clone(),
+        L10nCommand::Status { site, .. }
+        | L10nCommand::Stamp { site, .. }
+        | L10nCommand::Diff { site, .. } => site.clone(),
     };
     let (site, _) = match helpsite::load_site(&site_dir) {
         Ok(s) => s,
@@ -298,17 +334,32 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
     };
     match cmd {
         L10nCommand::Status {
-            locales, format, ..
+            locales,
+            format,
+            states,
+            ..
         } => {
-            let st = helpsite::l10n::status(&site, &locales);
+            let states: Vec<helpsite::l10n::State> = states.into_iter().map(Into::into).collect();
+            let mut st = helpsite::l10n::status(&site, &locales);
+            helpsite::l10n::only_states(&mut st, &states);
             match format {
-                TableFormat::Table => print!("{}", helpsite::l10n::status_table(&st)),
+                TableFormat::Table => print!("{}", helpsite::l10n::status_table(&st, &states)),
                 TableFormat::Json => {
                     println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default())
                 }
             }
             ExitCode::SUCCESS
         }
+        L10nCommand::Diff { file, .. } => match helpsite::l10n::diff(&site, &file) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{}", d.render(color));
+                ExitCode::from(1)
+            }
+        },
         L10nCommand::Stamp { files, .. } => {
             let today = helpsite::dates::today_us();
             let mut failed = false;

@@ -20,6 +20,31 @@ pub struct LocaleStatus {
     pub stale_pages: Vec<PageRef>,
     pub missing_pages: Vec<PageRef>,
     pub machine_pages: Vec<PageRef>,
+    /// Articles of the locale with no source article (published in their own locale only).
+    pub source_missing: usize,
+    pub source_missing_pages: Vec<PageRef>,
+    /// The same counts per top folder of the locale's articles (`""`: files at the top).
+    pub folders: Vec<FolderStatus>,
+}
+
+/// [`LocaleStatus`]'s counts for one top folder.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FolderStatus {
+    pub folder: String,
+    pub up_to_date: usize,
+    pub stale: usize,
+    pub machine_translated: usize,
+    pub missing: usize,
+    pub source_missing: usize,
+}
+
+/// A translation state `l10n status --state` can list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Stale,
+    Missing,
+    Machine,
+    SourceMissing,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,10 +77,41 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
             .unwrap_or(&l.root)
             .to_string_lossy()
             .replace('\\', "/");
+        let mut folders: std::collections::BTreeMap<String, FolderStatus> = Default::default();
         for (_, p) in site.locale_pages(lid) {
+            let folder = top_folder(l, &p.rel);
+            let f = folders
+                .entry(folder.clone())
+                .or_insert_with(|| FolderStatus {
+                    folder,
+                    ..Default::default()
+                });
             let Some(src) = p.source_page.map(|s| &site.pages[s]) else {
+                if matches!(p.state, PageState::Translated { .. }) {
+                    st.source_missing += 1;
+                    f.source_missing += 1;
+                    st.source_missing_pages.push(PageRef {
+                        file: p.source.display.clone(),
+                        source: String::new(),
+                        handed_off: p.meta_str("ms.lasthandoff"),
+                    });
+                }
                 continue;
             };
+            match p.state {
+                PageState::Fallback => f.missing += 1,
+                PageState::Translated { machine, stale } => {
+                    if stale {
+                        f.stale += 1;
+                    } else {
+                        f.up_to_date += 1;
+                    }
+                    if machine {
+                        f.machine_translated += 1;
+                    }
+                }
+                PageState::Source => {}
+            }
             let r = || PageRef {
                 file: if p.state == PageState::Fallback {
                     format!("{display_root}/{}", p.rel)
@@ -85,24 +141,112 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
                 PageState::Source => {}
             }
         }
+        st.folders = folders.into_values().collect();
         out.push(st);
     }
     out
 }
 
-/// Plain-text table of [`status`].
-pub fn status_table(st: &[LocaleStatus]) -> String {
-    let mut s = format!(
-        "{:<8} {:>10} {:>6} {:>8} {:>8}\n",
-        "locale", "up-to-date", "stale", "machine", "missing"
-    );
-    for l in st {
-        s.push_str(&format!(
-            "{:<8} {:>10} {:>6} {:>8} {:>8}\n",
-            l.locale, l.up_to_date, l.stale, l.machine_translated, l.missing
-        ));
+/// The top folder of an article, inside its docset: `admin` for
+/// `microsoft-365/admin/setup.md` in a docset at `microsoft-365/`.
+fn top_folder(locale: &crate::site::Locale, rel: &str) -> String {
+    let inner = locale
+        .docset_of(rel)
+        .and_then(|d| d.inner(rel))
+        .unwrap_or(rel);
+    match inner.split_once('/') {
+        Some((first, _)) => first.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Keeps only the lists of the given states (all of them when `states` is empty).
+pub fn only_states(st: &mut [LocaleStatus], states: &[State]) {
+    if states.is_empty() {
+        return;
     }
     for l in st {
+        if !states.contains(&State::Stale) {
+            l.stale_pages.clear();
+        }
+        if !states.contains(&State::Missing) {
+            l.missing_pages.clear();
+        }
+        if !states.contains(&State::Machine) {
+            l.machine_pages.clear();
+        }
+        if !states.contains(&State::SourceMissing) {
+            l.source_missing_pages.clear();
+        }
+    }
+}
+
+/// Plain-text table of [`status`]: the counts per locale, per top folder when a locale has
+/// more than one, then the pages of the listed states. `machine` lists only when asked for
+/// (`--state machine`): machine translations count as up to date or stale too.
+pub fn status_table(st: &[LocaleStatus], states: &[State]) -> String {
+    let wide = st.iter().any(|l| l.source_missing > 0);
+    let line = |name: &str, cells: [String; 5]| {
+        let [a, b, c, d, e] = cells;
+        let mut r = format!("{name:<8} {a:>10} {b:>6} {c:>8} {d:>8}");
+        if wide {
+            r.push_str(&format!(" {e:>14}"));
+        }
+        r.push('\n');
+        r
+    };
+    let row = |name: &str, a: usize, b: usize, c: usize, d: usize, e: usize| {
+        line(name, [a, b, c, d, e].map(|n| n.to_string()))
+    };
+    let mut s = line(
+        "locale",
+        [
+            "up-to-date",
+            "stale",
+            "machine",
+            "missing",
+            "source-missing",
+        ]
+        .map(str::to_string),
+    );
+    for l in st {
+        s.push_str(&row(
+            &l.locale,
+            l.up_to_date,
+            l.stale,
+            l.machine_translated,
+            l.missing,
+            l.source_missing,
+        ));
+    }
+    for l in st.iter().filter(|l| l.folders.len() > 1) {
+        s.push_str(&format!("\n{} by folder:\n", l.locale));
+        for f in &l.folders {
+            let name = if f.folder.is_empty() {
+                "(top)"
+            } else {
+                &f.folder
+            };
+            let r = row(
+                "",
+                f.up_to_date,
+                f.stale,
+                f.machine_translated,
+                f.missing,
+                f.source_missing,
+            );
+            s.push_str(&format!("  {name:<30}{}", &r[8..]));
+        }
+    }
+    for l in st {
+        if states.contains(&State::Machine) {
+            for p in &l.machine_pages {
+                s.push_str(&format!("\n{} machine: {}", l.locale, p.file));
+            }
+        }
+        for p in &l.source_missing_pages {
+            s.push_str(&format!("\n{} source missing: {}", l.locale, p.file));
+        }
         for p in &l.stale_pages {
             let when = p
                 .handed_off
@@ -121,10 +265,12 @@ pub fn status_table(st: &[LocaleStatus]) -> String {
             ));
         }
     }
-    if st
-        .iter()
-        .any(|l| !l.stale_pages.is_empty() || !l.missing_pages.is_empty())
-    {
+    if st.iter().any(|l| {
+        !l.stale_pages.is_empty()
+            || !l.missing_pages.is_empty()
+            || !l.source_missing_pages.is_empty()
+            || (states.contains(&State::Machine) && !l.machine_pages.is_empty())
+    }) {
         s.push('\n');
     }
     s
@@ -133,7 +279,13 @@ pub fn status_table(st: &[LocaleStatus]) -> String {
 /// Writes the current source hash (and today's date as `ms.lasthandoff`) into the translation
 /// at `path`, changing only those two lines (added at the end of the front matter if absent).
 /// `today` is `MM/DD/YYYY`.
-pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic> {
+/// The locale and path of the translation file `path` (relative to the working folder):
+/// an error when it is in no locale's folder, or in the source locale's (`what` it cannot do).
+fn translation_of(
+    site: &Site,
+    path: &Path,
+    what: &str,
+) -> Result<(usize, String, std::path::PathBuf), Diagnostic> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -144,16 +296,19 @@ pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic
     let abs = abs.canonicalize().map_err(|e| {
         Diagnostic::new(Kind::Io, format!("cannot open: {e}")).in_file(path.display().to_string())
     })?;
+    // The deepest locale folder that holds the file (a locale repository may hold its source
+    // repository at `_repo.en-us`).
     let (lid, rel) = site
         .locales
         .iter()
         .enumerate()
-        .find_map(|(i, l)| {
+        .filter_map(|(i, l)| {
             let root = l.root.canonicalize().ok()?;
             abs.strip_prefix(&root)
                 .ok()
                 .map(|r| (i, r.to_string_lossy().replace('\\', "/")))
         })
+        .min_by_key(|(_, rel)| rel.len())
         .ok_or_else(|| {
             Diagnostic::new(Kind::Locale, "the file is not in a locale folder")
                 .in_file(path.display().to_string())
@@ -161,10 +316,112 @@ pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic
     if lid == site.source_locale {
         return Err(Diagnostic::new(
             Kind::Locale,
-            "the file is in the source locale; stamp its translations",
+            format!("the file is in the source locale; {what} its translations"),
         )
         .in_file(path.display().to_string()));
     }
+    Ok((lid, rel, abs))
+}
+
+/// What changed in the source article of the translation `path` since it was handed off: the
+/// unified diff of the source file from the commit named by the translation's
+/// `ms.sourcegitcommit` to the working tree, from the `git` command (every writer who has a
+/// clone has it; a git library would add a large dependency for one read-only diff). An
+/// error that says why when it cannot be made.
+pub fn diff(site: &Site, path: &Path) -> Result<String, Diagnostic> {
+    let (lid, rel, _) = translation_of(site, path, "diff")?;
+    let shown = path.display().to_string();
+    let text = site.locales[lid].markdown.get(&rel).ok_or_else(|| {
+        Diagnostic::new(Kind::Locale, "the file is not a Markdown article").in_file(shown.clone())
+    })?;
+    let front = frontmatter::parse(text)?;
+    let commit = frontmatter::string_field(&front.fields, "ms.sourcegitcommit")
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| {
+            Diagnostic::new(
+                Kind::Locale,
+                "the translation has no `ms.sourcegitcommit`: nothing records which source it was made from",
+            )
+            .in_file(shown.clone())
+            .hint("the localization pipeline writes it at hand-off; without it, compare by hand")
+        })?;
+    let commit = commit.trim();
+    if !commit.chars().all(|c| c.is_ascii_hexdigit()) || !(4..=64).contains(&commit.len()) {
+        return Err(Diagnostic::new(
+            Kind::Locale,
+            format!("ms.sourcegitcommit `{commit}` is not a commit id"),
+        )
+        .at(
+            text,
+            frontmatter::field_span(text, &front, "ms.sourcegitcommit"),
+        ));
+    }
+    let src_loc = site.source_locale();
+    let source = src_loc.markdown.get(&rel).ok_or_else(|| {
+        Diagnostic::new(
+            Kind::Locale,
+            format!("no source article `{rel}` in `{}`", src_loc.code),
+        )
+        .in_file(shown.clone())
+    })?;
+    let file = source.path.clone();
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+    };
+    let cannot = |why: String| {
+        Diagnostic::new(
+            Kind::Locale,
+            format!("cannot diff `{}`: {why}", source.display),
+        )
+        .in_file(shown.clone())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"]).map_err(|e| {
+        cannot(format!("the `git` command cannot run ({e})"))
+            .hint("install git to see what changed in the source")
+    })?;
+    if !top.status.success() {
+        return Err(cannot(format!(
+            "the source locale's folder is not in a git repository ({})",
+            String::from_utf8_lossy(&top.stderr).trim()
+        )));
+    }
+    let found = git(&["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .map_err(|e| cannot(e.to_string()))?;
+    if !found.status.success() {
+        return Err(cannot(format!(
+            "commit {commit} (ms.sourcegitcommit) is not in the source repository"
+        ))
+        .hint("fetch the source repository's history (`git fetch`, or clone without --depth)"));
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["diff", "--no-color", "--no-ext-diff", commit, "--"])
+        // Relative to `dir`, where git runs: the file's own path may be relative to the
+        // working folder.
+        .arg(file.file_name().unwrap_or_default())
+        .output()
+        .map_err(|e| cannot(e.to_string()))?;
+    if !out.status.success() {
+        return Err(cannot(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
+    }
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    Ok(if text.is_empty() {
+        format!("{}: unchanged since {commit}\n", source.display)
+    } else {
+        text
+    })
+}
+
+pub fn stamp(site: &Site, path: &Path, today: &str) -> Result<String, Diagnostic> {
+    let (_, rel, abs) = translation_of(site, path, "stamp")?;
     let src_loc = site.source_locale();
     let src = src_loc.markdown.get(&rel).ok_or_else(|| {
         Diagnostic::new(

@@ -399,3 +399,189 @@ fn stamp_edits_utf16_translations_in_their_encoding() {
         assert!(!out.contains("stale:"), "{name}: {out}");
     }
 }
+
+#[test]
+fn status_summarises_per_top_folder_and_lists_only_the_asked_states() {
+    let dir = site();
+    let d = dir.path();
+    write(
+        d,
+        "content/en-us/guides/setup.md",
+        "---\ntitle: Setup\n---\n# Setup\n",
+    );
+    write(
+        d,
+        "content/en-us/guides/more.md",
+        "---\ntitle: More\n---\n# More\n",
+    );
+    write(
+        d,
+        "content/sv-se/guides/setup.md",
+        &format!(
+            "---\ntitle: Inställning\nms.openlocfilehash: {}\n---\n# Inställning\n",
+            sha1_crlf("---\ntitle: Setup\n---\n# Setup\n")
+        ),
+    );
+    // A translation with no source article: its own state.
+    write(
+        d,
+        "content/sv-se/guides/extra.md",
+        "---\ntitle: Extra\n---\n# Extra\n",
+    );
+    let (code, out, err) = run(
+        d,
+        &["l10n", "status", "--locale", "sv-SE", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sv = &v[0];
+    // The schema keeps its fields and adds the folder summary and the locale-only state.
+    for key in [
+        "up_to_date",
+        "stale",
+        "machine_translated",
+        "missing",
+        "stale_pages",
+        "missing_pages",
+        "machine_pages",
+    ] {
+        assert!(sv.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(sv["source_missing"], 1);
+    assert_eq!(
+        sv["source_missing_pages"][0]["file"],
+        "content/sv-se/guides/extra.md"
+    );
+    let guides = sv["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "guides")
+        .expect("a guides row");
+    assert_eq!(
+        (
+            guides["up_to_date"].as_u64(),
+            guides["missing"].as_u64(),
+            guides["source_missing"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let top = sv["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["folder"] == "")
+        .unwrap();
+    assert_eq!(
+        (top["stale"].as_u64(), top["missing"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    // --state lists only those pages; the counts stay.
+    let (_, table, _) = run(
+        d,
+        &["l10n", "status", "--locale", "sv-SE", "--state", "missing"],
+    );
+    insta::assert_snapshot!("l10n_status_state_missing", table);
+    assert!(!table.contains(" stale: "));
+    let (_, table, _) = run(
+        d,
+        &["l10n", "status", "--locale", "sv-SE", "--state", "machine"],
+    );
+    assert!(
+        table.contains("sv-SE machine: content/sv-se/machine.md"),
+        "{table}"
+    );
+    assert!(!table.contains(" missing: "));
+}
+
+/// `git` in `dir` with a fixed identity, so the test does not depend on the machine's config.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[test]
+fn diff_shows_what_changed_in_the_source_since_the_hand_off() {
+    let dir = site();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "hand-off"]);
+    let handoff = git(d, &["rev-parse", "HEAD"]);
+    // The translation records the commit it was made from...
+    let sv = d.join("content/sv-se/fresh.md");
+    let text = fs::read_to_string(&sv).unwrap();
+    fs::write(
+        &sv,
+        text.replacen("---\n", &format!("---\nms.sourcegitcommit: {handoff}\n"), 1),
+    )
+    .unwrap();
+    // ...then the source changes, committed and not.
+    let en = d.join("content/en-us/fresh.md");
+    fs::write(&en, format!("{FRESH_SRC}\nA committed paragraph.\n")).unwrap();
+    git(d, &["commit", "-q", "-am", "source edit"]);
+    fs::write(
+        &en,
+        format!("{FRESH_SRC}\nA committed paragraph.\n\nAn uncommitted one.\n"),
+    )
+    .unwrap();
+
+    let (code, out, err) = run(d, &["l10n", "diff", "content/sv-se/fresh.md"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--- a/content/en-us/fresh.md"), "{out}");
+    assert!(out.contains("+A committed paragraph."), "{out}");
+    assert!(out.contains("+An uncommitted one."), "{out}");
+    assert!(!out.contains("sv-se"), "only the source file: {out}");
+
+    // A translation without the field, and one naming an unknown commit: why, not a diff.
+    let (code, _, err) = run(d, &["l10n", "diff", "content/sv-se/stale.md"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("has no `ms.sourcegitcommit`"), "{err}");
+    let text = fs::read_to_string(&sv).unwrap();
+    fs::write(
+        &sv,
+        text.replace(&handoff, "0123456789abcdef0123456789abcdef01234567"),
+    )
+    .unwrap();
+    let (code, _, err) = run(d, &["l10n", "diff", "content/sv-se/fresh.md"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is not in the source repository"), "{err}");
+}
+
+#[test]
+fn diff_outside_a_git_repository_says_so() {
+    let dir = site();
+    let d = dir.path();
+    let sv = d.join("content/sv-se/fresh.md");
+    let text = fs::read_to_string(&sv).unwrap();
+    fs::write(
+        &sv,
+        text.replacen(
+            "---\n",
+            "---\nms.sourcegitcommit: 0123456789abcdef0123456789abcdef01234567\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(d, &["l10n", "diff", "content/sv-se/fresh.md"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not in a git repository"), "{err}");
+}
