@@ -391,11 +391,14 @@ fn fill_from_docfx(config: &mut Config, root: &Path, found: &crate::docset::Disc
                 .map(PathBuf::from)
         });
         if let Some(repo) = source_repo {
+            // The source repository's own publish configuration says its locale; a copy of
+            // another locale's tree placed there is known by the folder's name.
+            let by_name = repo
+                .file_name()
+                .and_then(|n| n.to_string_lossy().get(6..).map(locale_case));
             let code = source_locale_of(&root.join(&repo))
-                .or_else(|| {
-                    let name = repo.file_name()?.to_string_lossy().to_string();
-                    Some(locale_case(name.get(6..)?))
-                })
+                .filter(|c| !c.eq_ignore_ascii_case(&own))
+                .or(by_name)
                 .unwrap_or_else(|| "en-US".into());
             if !code.eq_ignore_ascii_case(&own) {
                 config.locales.push(LocaleConfig {
