@@ -50,6 +50,11 @@ pub struct Config {
         deserialize_with = "deserialize_size"
     )]
     pub max_file_size: u64,
+    /// Write the site even when documents have errors (DocFX's `continue_with_document_error`):
+    /// each faulty construct is published as text and the run still exits 1. Configuration,
+    /// theme and I/O errors stop the build either way. See [`crate::diagnostics::Kind::in_document`].
+    #[serde(default)]
+    pub keep_going: bool,
 }
 
 /// Schemes that are always acceptable; anything else must be listed under `urls: schemes:`.
