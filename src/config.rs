@@ -59,6 +59,11 @@ pub struct Config {
     /// DocFX docsets built in place (see `docset`): what their files do not say.
     #[serde(default)]
     pub docfx: DocfxConfig,
+    /// Write the site even when documents have errors (DocFX's `continue_with_document_error`):
+    /// each faulty construct is published as text and the run still exits 1. Configuration,
+    /// theme and I/O errors stop the build either way. See [`crate::diagnostics::Kind::in_document`].
+    #[serde(default)]
+    pub keep_going: bool,
 }
 
 /// `docfx:` in helpsite.yml.
@@ -351,6 +356,19 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
     };
     if let Some(found) = &loaded.docfx {
         fill_from_docfx(&mut loaded.config, root, found);
+        // The publishing system publishes despite document errors when the repository says
+        // so; a `keep_going:` written in helpsite.yml wins.
+        let written = crate::source::yaml::top_level_key_lines(&loaded.source.text, "keep_going")
+            .next()
+            .is_some();
+        if !written
+            && found
+                .publish
+                .as_ref()
+                .is_some_and(|p| p.continue_with_document_error)
+        {
+            loaded.config.keep_going = true;
+        }
     }
     validate(&loaded)?;
     Ok(loaded)

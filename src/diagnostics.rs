@@ -105,6 +105,24 @@ impl Kind {
         KIND_NAMES[self as usize]
     }
 
+    /// Whether a finding of this kind is about a construct inside one document (an article,
+    /// an include, a TOC, a redirect entry), which the build publishes around: the page is
+    /// written with the construct shown as text, so `keep_going: true` writes the site
+    /// anyway. The others stop a build from writing: the configuration and theme, files that
+    /// could not be read (`io`, `encoding`: their page would be missing), two files at one URL
+    /// (one would be lost), helpsite's own bugs, and `locale`, which also covers a locale's
+    /// folder missing from `helpsite.yml`.
+    pub fn in_document(self) -> bool {
+        use Kind::*;
+        match self {
+            Config | Io | Encoding | DuplicateUrl | Template | Locale | Internal => false,
+            FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
+            | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
+            | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
+            | Redirect | RawHtml | UnsafeUrl => true,
+        }
+    }
+
     /// Plural noun used in the summary line ("3 broken links").
     pub fn noun(self, n: usize) -> String {
         let one = match self {
@@ -451,6 +469,14 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.level == Level::Error)
+}
+
+/// Whether the findings stop a build from writing the site: any error, or with `keep_going`
+/// (`helpsite.yml`) only an error that is not [`Kind::in_document`].
+pub fn blocks_output(diags: &[Diagnostic], keep_going: bool) -> bool {
+    diags
+        .iter()
+        .any(|d| d.level == Level::Error && !(keep_going && d.kind.in_document()))
 }
 
 #[cfg(test)]

@@ -84,6 +84,26 @@ pub struct Parsed {
     pub body_start: usize,
     /// Where the YAML starts, for locating fields in the file.
     pub yaml: Option<Range<usize>>,
+    /// Front matter that could not be read (see [`unreadable`]): shown as text on the page.
+    pub unread: Option<Range<usize>>,
+}
+
+/// What an article whose front matter [`parse`] refused is published with: no fields, the
+/// body after the block, and the block as `unread` (shown as text, as the publishing system
+/// prints what it cannot read); a block never closed is only its opening `---` line, the rest
+/// of the file being the body.
+pub fn unreadable(source: &Source) -> Parsed {
+    let text = &source.text;
+    let block = match split(text) {
+        Ok(s) => 0..s.body.start,
+        Err(at) => at..text[at..].find('\n').map_or(text.len(), |i| at + i + 1),
+    };
+    Parsed {
+        fields: Map::new(),
+        body_start: block.end,
+        yaml: None,
+        unread: Some(block),
+    }
 }
 
 /// Splits and parses; errors point at the offending line and column.
@@ -99,6 +119,7 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
             fields: Map::new(),
             body_start: split.body.start,
             yaml: None,
+            unread: None,
         });
     };
     let yaml_text = &text[yaml.clone()];
@@ -149,6 +170,7 @@ pub fn parse(source: &Source) -> Result<Parsed, Diagnostic> {
         fields,
         body_start: split.body.start,
         yaml: Some(yaml),
+        unread: None,
     })
 }
 

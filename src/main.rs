@@ -456,6 +456,12 @@ fn finish(
                 report.pages,
                 if failed { "" } else { ": no errors" }
             );
+        } else if report.written && failed {
+            eprintln!(
+                "built {} pages into {} despite the errors above (keep_going: true)",
+                report.pages,
+                report.out.display()
+            );
         } else if report.written {
             eprintln!("built {} pages into {}", report.pages, report.out.display());
         } else {

@@ -249,7 +249,8 @@ impl Session {
             &st.render.static_diags,
         ));
         let all = build::findings(all, &st.policy);
-        let failed = diagnostics::has_errors(&all);
+        // Errors that hold the output back (with `keep_going`, document errors do not).
+        let failed = diagnostics::blocks_output(&all, st.site.config.config.keep_going);
 
         let mut to_render = std::mem::take(&mut r.template_pages);
         if failed {
@@ -387,20 +388,14 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                     .collect();
                 if !using.is_empty() {
                     // Load's rules for an article, as a full build applies them.
-                    let file = match load::as_article(
+                    // It became an include or a TOC: the set of pages changes.
+                    let (file, finding) = load::as_article(
                         &st.site.locales[locale],
                         &rel,
                         &new_src,
                         frontmatter::parse(&new_src),
-                    ) {
-                        // It became an include or a TOC: the set of pages changes.
-                        None => return None,
-                        Some(Err(d)) => {
-                            file_diags.push((display, vec![d]));
-                            continue;
-                        }
-                        Some(Ok(f)) => f,
-                    };
+                    )?;
+                    diags.extend(finding);
                     let old_front = &st.site.pages[using[0]].front;
                     if frontmatter::string_field(&file.front.fields, "uid")
                         != frontmatter::string_field(&old_front.fields, "uid")
@@ -434,7 +429,7 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                         role,
                         &st.site.locales[locale],
                         &mut diags,
-                    )?;
+                    );
                     st.site.pages[own].state = state;
                     let front = file.front;
                     for &p in &using {
@@ -483,7 +478,7 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                                 role,
                                 &st.site.locales[page.locale],
                                 &mut tdiags,
-                            )?;
+                            );
                             file_diags.push((page.source.display.clone(), tdiags));
                             st.site.pages[q].state = state;
                             template_pages.insert(q);

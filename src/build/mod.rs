@@ -183,7 +183,8 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
         }
     });
     let diags = findings(diags, &loaded.policy);
-    let ok = !diagnostics::has_errors(&diags);
+    // With `keep_going`, errors inside documents (published as text) do not hold the site back.
+    let ok = !diagnostics::blocks_output(&diags, loaded.site.config.config.keep_going);
     let Bodies {
         highlighter,
         render: mut result,

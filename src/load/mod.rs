@@ -476,30 +476,33 @@ pub(crate) struct Parsedfile {
     pub(crate) front: Parsed,
 }
 
-/// A Markdown file with its parsed front matter (`front`) as an article, or the finding
-/// that its front matter cannot be parsed; `None` when the file is not an article (an
+/// A Markdown file with its parsed front matter (`front`) as an article, with the finding
+/// when its front matter cannot be parsed: the article is still a page, its front matter
+/// shown as text ([`frontmatter::unreadable`]). `None` when the file is not an article (an
 /// include, a TOC), whose front matter finding is reported where it is included.
 pub(crate) fn as_article(
     locale: &Locale,
     rel: &str,
     source: &Source,
     front: Result<Parsed, Diagnostic>,
-) -> Option<Result<Parsedfile, Diagnostic>> {
+) -> Option<(Parsedfile, Option<Diagnostic>)> {
     // A file its docset does not publish as content (a README beside docfx.json, anything
     // outside the docsets of a DocFX repository) is no page.
     let docset = locale.docset_of(rel)?;
     docset.content_place(rel)?;
-    match front {
-        Ok(mut front) => is_article(rel, &front).then(|| {
-            with_metadata(docset, rel, &mut front);
-            Ok(Parsedfile {
-                rel: rel.to_string(),
-                source: source.clone(),
-                front,
-            })
-        }),
-        Err(d) => is_article(rel, &Parsed::default()).then_some(Err(d)),
-    }
+    let (mut front, finding) = match front {
+        Ok(front) => (front, None),
+        Err(d) => (frontmatter::unreadable(source), Some(d)),
+    };
+    is_article(rel, &front).then(|| {
+        with_metadata(docset, rel, &mut front);
+        let file = Parsedfile {
+            rel: rel.to_string(),
+            source: source.clone(),
+            front,
+        };
+        (file, finding)
+    })
 }
 
 /// Lays the docset's metadata for `rel` (`globalMetadata`, then `fileMetadata`) under the
@@ -525,16 +528,16 @@ pub(crate) enum Role<'a> {
 }
 
 /// What load decides for one article of `locale`: its title and state, with its findings
-/// added to `diags`; `None` when it has no title (reported), so it is not a page. `load`
-/// lays out the site with it, and `serve` reloads an edited article with it.
+/// added to `diags`. `load` lays out the site with it, and `serve` reloads an edited article
+/// with it.
 pub(crate) fn article(
     rel: &str,
     file: (&Source, &Parsed),
     role: Role<'_>,
     locale: &Locale,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(String, PageState)> {
-    let title = title_of(file.0, file.1, diags)?;
+) -> (String, PageState) {
+    let title = title_of(rel, file.0, file.1, diags);
     let state = match role {
         Role::Source => PageState::Source,
         Role::Translation { source, hash } => translation_state(source, hash, file, locale, diags),
@@ -553,7 +556,7 @@ pub(crate) fn article(
             }
         }
     };
-    Some((title, state))
+    (title, state)
 }
 
 /// Parses the front matter of every Markdown file of a locale once: the articles are returned,
@@ -564,7 +567,7 @@ fn parse_articles(
     bodies: &mut BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
 ) -> Vec<Parsedfile> {
     type Parse = (
-        Option<Result<Parsedfile, Diagnostic>>,
+        Option<(Parsedfile, Option<Diagnostic>)>,
         Result<usize, Diagnostic>,
     );
     let results: Vec<(&String, Parse)> = locale
@@ -582,11 +585,9 @@ fn parse_articles(
         bodies.insert(rel.clone(), (locale.markdown[rel].clone(), body));
         articles.push(article);
     }
-    for r in articles.into_iter().flatten() {
-        match r {
-            Ok(p) => out.push(p),
-            Err(d) => diags.push(d),
-        }
+    for (p, finding) in articles.into_iter().flatten() {
+        diags.extend(finding);
+        out.push(p);
     }
     out
 }
@@ -599,15 +600,13 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
     let mut pages: Vec<Page> = Vec::new();
     for a in source_articles {
         let src_locale = &site.locales[src_id];
-        let Some((title, state)) = article(
+        let (title, state) = article(
             &a.rel,
             (&a.source, &a.front),
             Role::Source,
             src_locale,
             diags,
-        ) else {
-            continue;
-        };
+        );
         source_by_rel.insert(a.rel.to_lowercase(), pages.len());
         pages.push(Page {
             locale: src_id,
@@ -648,11 +647,8 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
                         source: &pages[sp].source,
                         hash: &source_hashes[sp],
                     };
-                    let Some((title, state)) =
-                        article(&t.rel, (&t.source, &t.front), role, locale, diags)
-                    else {
-                        continue;
-                    };
+                    let (title, state) =
+                        article(&t.rel, (&t.source, &t.front), role, locale, diags);
                     Page {
                         locale: lid,
                         rel: t.rel,
@@ -684,10 +680,7 @@ fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {
             let role = Role::Orphan {
                 source_locale: &site.locales[src_id].code,
             };
-            let Some((title, state)) = article(&t.rel, (&t.source, &t.front), role, locale, diags)
-            else {
-                continue;
-            };
+            let (title, state) = article(&t.rel, (&t.source, &t.front), role, locale, diags);
             pages.push(Page {
                 locale: lid,
                 url: site.page_url(lid, &t.rel),
@@ -845,23 +838,26 @@ fn check_dates(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The page title: front matter `title`, else the first `#` heading, else an error.
-fn title_of(source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> Option<String> {
+/// The page title: front matter `title`, else the first `#` heading, else an error and the
+/// file's name (without `.md`), so the page is still published.
+fn title_of(rel: &str, source: &Source, front: &Parsed, diags: &mut Vec<Diagnostic>) -> String {
     check_dates(source, front, diags);
     if let Some(t) = frontmatter::string_field(&front.fields, "title") {
         if !t.trim().is_empty() {
-            return Some(t.trim().to_string());
+            return t.trim().to_string();
         }
     }
     if let Some(t) = crate::source::first_h1_text(&source.text[front.body_start..]) {
-        return Some(t);
+        return t;
     }
     diags.push(
         Diagnostic::new(Kind::MissingTitle, "the article has no title")
             .at(source, 0..0)
             .hint("add `title:` to the front matter or start the article with a `# Heading`"),
     );
-    None
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.len() - name.rsplit_once('.').map_or(0, |(_, ext)| ext.len() + 1);
+    name[..stem].to_string()
 }
 
 #[cfg(test)]

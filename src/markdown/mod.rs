@@ -115,7 +115,12 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
         locale: content_locale,
         rel: page.rel.clone(),
     });
-    let ex = expand::expand(&ectx, file, page.front.body_start);
+    let ex = expand::expand(
+        &ectx,
+        file,
+        page.front.body_start,
+        page.front.unread.clone(),
+    );
     let mut out = Rendered {
         diags: ex.diags,
         deps: ex.deps,

@@ -252,6 +252,13 @@ pub fn run(opts: ServeOptions, report: Reporter) -> Result<(), String> {
             r.elapsed.as_millis(),
             out.display()
         ),
+        // `keep_going: true`: written with errors inside documents (shown in the browser).
+        Ok(Ok(r)) if r.report.written => format!(
+            "built {} pages in {} ms into {}, with errors in documents; they are shown in the browser",
+            r.pages_rendered,
+            r.elapsed.as_millis(),
+            out.display()
+        ),
         _ => format!(
             "build failed in {} ms; the errors are shown in the browser",
             t.elapsed().as_millis()
@@ -367,6 +374,14 @@ pub fn run(opts: ServeOptions, report: Reporter) -> Result<(), String> {
                         "rebuilt in {ms} ms: {what}, {} page{}",
                         r.pages_rendered,
                         plural(r.pages_rendered)
+                    )
+                } else if r.report.written {
+                    // `keep_going: true`: the errors are inside documents, published as text.
+                    format!(
+                        "rebuilt in {ms} ms: {what}, {} page{}, with {errors} error{} in documents",
+                        r.pages_rendered,
+                        plural(r.pages_rendered),
+                        plural(errors)
                     )
                 } else {
                     format!(

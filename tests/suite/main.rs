@@ -18,6 +18,7 @@ mod docfx;
 mod docset;
 mod external;
 mod incremental;
+mod keep_going;
 mod kill;
 mod l10n;
 mod layers;

@@ -51,16 +51,40 @@ impl State<'_, '_> {
                 .at(&file.source, span.clone())
                 .hint(hint.to_string())
         };
+        // A faulty line is reported and published as text (see `State::as_text`).
+        let as_text = |st: &Self, ex: &mut Expansion| st.as_text(ex, file, span.clone(), &p);
+        // The closing line of a container whose opening line was shown as text.
+        if let Some((Open::AsText { end }, _)) = open.last() {
+            if *end == d.name {
+                open.pop();
+                as_text(self, ex);
+                return;
+            }
+        }
         match d.name.as_str() {
             "moniker" => {
                 let range = d.attr("range").unwrap_or_default();
                 if range.is_empty() {
-                    ex.diags.push(err("`::: moniker` needs a `range=\"...\"`".into(), "for example `::: moniker range=\"product-2024\"`"));
+                    ex.diags.push(err(
+                        "`::: moniker` needs a `range=\"...\"`".into(),
+                        "for example `::: moniker range=\"product-2024\"`",
+                    ));
+                    if hidden {
+                        open.push((Open::Moniker { shown: false }, at));
+                    } else {
+                        as_text(self, ex);
+                        open.push((Open::AsText { end: "moniker-end" }, at));
+                    }
+                    return;
                 }
                 let shown = !hidden
-                    && (self.ctx.monikers.is_empty() || self.ctx.monikers.iter().any(|m| m == &range));
+                    && (self.ctx.monikers.is_empty()
+                        || self.ctx.monikers.iter().any(|m| m == &range));
                 if shown {
-                    let mut html = format!("{p}<div class=\"moniker\" data-moniker=\"{}\">\n", escape_html(&range));
+                    let mut html = format!(
+                        "{p}<div class=\"moniker\" data-moniker=\"{}\">\n",
+                        escape_html(&range)
+                    );
                     if self.ctx.monikers.is_empty() {
                         html.push_str(&format!(
                             "{p}<p class=\"moniker-label\">{}: {}</p>\n",
@@ -76,11 +100,20 @@ impl State<'_, '_> {
             "moniker-end" => match open.last() {
                 Some((Open::Moniker { shown }, _)) => {
                     if *shown {
-                        ex.mapped.gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
+                        ex.mapped
+                            .gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
                     }
                     open.pop();
                 }
-                _ => ex.diags.push(err("`::: moniker-end` without a matching `::: moniker`".into(), "remove it, or add the `::: moniker range=\"...\"` line it closes")),
+                _ => {
+                    ex.diags.push(err(
+                        "`::: moniker-end` without a matching `::: moniker`".into(),
+                        "remove it, or add the `::: moniker range=\"...\"` line it closes",
+                    ));
+                    if !hidden {
+                        as_text(self, ex);
+                    }
+                }
             },
             _ if hidden => {
                 // Inside a hidden range only moniker markers matter; keep the nesting balanced.
@@ -94,11 +127,19 @@ impl State<'_, '_> {
                 }
             }
             "row" => {
-                ex.mapped.gen(file, at, &format!("{blank}{p}<div class=\"docfx-row\">\n{blank}"));
+                ex.mapped.gen(
+                    file,
+                    at,
+                    &format!("{blank}{p}<div class=\"docfx-row\">\n{blank}"),
+                );
                 open.push((Open::Row, at));
             }
             "column" => {
-                let span_n = d.attr("span").and_then(|s| s.parse::<u8>().ok()).unwrap_or(1).clamp(1, 12);
+                let span_n = d
+                    .attr("span")
+                    .and_then(|s| s.parse::<u8>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 12);
                 ex.mapped.gen(
                     file,
                     at,
@@ -116,11 +157,13 @@ impl State<'_, '_> {
                             format!("`:::{}:::` does not match an open `:::{}:::`", d.name, if want_row { "row" } else { "column" }),
                             "rows hold columns: `:::row:::`, `:::column:::` ... `:::column-end:::`, `:::row-end:::`",
                         ));
+                        as_text(self, ex);
                         return;
                     }
                 }
                 open.pop();
-                ex.mapped.gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
+                ex.mapped
+                    .gen(file, at, &format!("{blank}{p}</div>\n{blank}"));
             }
             "image" => {
                 let out = Output {
@@ -133,9 +176,13 @@ impl State<'_, '_> {
             "image-end" => match open.last() {
                 Some((Open::ImageComplex, _)) => {
                     open.pop();
-                    ex.mapped.gen(file, at, &format!("{blank}{p}</details></figure>\n{blank}"));
+                    ex.mapped
+                        .gen(file, at, &format!("{blank}{p}</details></figure>\n{blank}"));
                 }
-                _ => ex.diags.push(err("`:::image-end:::` without a complex `:::image:::`".into(), "only `type=\"complex\"` images take a long description and `:::image-end:::`")),
+                _ => {
+                    ex.diags.push(err("`:::image-end:::` without a complex `:::image:::`".into(), "only `type=\"complex\"` images take a long description and `:::image-end:::`"));
+                    as_text(self, ex);
+                }
             },
             "code" => {
                 let lang = d.attr("language").unwrap_or_default();
@@ -152,13 +199,19 @@ impl State<'_, '_> {
                         };
                         self.snippet(ex, file, span, &snip, &p);
                     }
-                    None => ex.diags.push(err("`:::code:::` needs a `source=\"...\"`".into(), "for example `:::code language=\"powershell\" source=\"snippets/check.ps1\":::`")),
+                    None => {
+                        ex.diags.push(err("`:::code:::` needs a `source=\"...\"`".into(), "for example `:::code language=\"powershell\" source=\"snippets/check.ps1\":::`"));
+                        as_text(self, ex);
+                    }
                 }
             }
-            other => ex.diags.push(err(
-                format!("unknown `:::{other}:::` extension"),
-                "known: image, image-end, row, row-end, column, column-end, moniker, moniker-end, code",
-            )),
+            other => {
+                ex.diags.push(err(
+                    format!("unknown `:::{other}:::` extension"),
+                    "known: image, image-end, row, row-end, column, column-end, moniker, moniker-end, code",
+                ));
+                as_text(self, ex);
+            }
         }
     }
 
@@ -176,9 +229,14 @@ impl State<'_, '_> {
         let Some(src) = d.attr("source") else {
             ex.diags.push(
                 Diagnostic::new(Kind::Extension, "`:::image:::` needs a `source=\"...\"`")
-                    .at(&file.source, span)
+                    .at(&file.source, span.clone())
                     .hint("for example `:::image type=\"content\" source=\"media/x.png\" alt-text=\"...\":::`"),
             );
+            self.as_text(ex, file, span, p);
+            // A complex image's long description still follows, up to its `:::image-end:::`.
+            if kind == "complex" {
+                open.push((Open::AsText { end: "image-end" }, out.span.start));
+            }
             return;
         };
         // A URL the policy refuses is reported at the attribute; the image is left out, or

@@ -82,13 +82,15 @@ impl State<'_, '_> {
         file: &Arc<FileRef>,
         span: Range<usize>,
         path: &str,
-        prefix: Option<&str>,
+        prefix: &str,
     ) {
         let Some((inc, body)) = self.load_include(ex, file, span.clone(), path) else {
+            // Reported by `load_include`; the include line is published as text.
+            self.as_text(ex, file, span, prefix);
             return;
         };
         self.stack.push((inc.locale, inc.rel.clone()));
-        self.expand_file(ex, &inc, body, prefix.unwrap_or(""));
+        self.expand_file(ex, &inc, body, prefix);
         self.stack.pop();
     }
 
@@ -109,7 +111,14 @@ impl State<'_, '_> {
                 continue;
             };
             ex.mapped.copy(file, pos..at);
-            if let Some((inc, body)) = self.load_include(ex, file, at..at + len, &path) {
+            let Some((inc, body)) = self.load_include(ex, file, at..at + len, &path) else {
+                // Reported by `load_include`; the include is published as text.
+                let text = escape_markdown(&text[at..at + len]);
+                ex.mapped.gen(file, at, &text);
+                pos = at + len;
+                continue;
+            };
+            {
                 // Inline includes contribute inline content only: their text, lines joined.
                 let t = &inc.source.text;
                 let trimmed_start =

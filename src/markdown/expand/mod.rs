@@ -57,13 +57,31 @@ pub struct Expansion {
     pub deps: Vec<(LocaleId, String)>,
 }
 
-pub fn expand(ctx: &ExpandCtx, file: Arc<FileRef>, body_start: usize) -> Expansion {
+/// Expands the page `file` from `body_start`; `unread` is front matter that could not be
+/// read ([`crate::frontmatter::unreadable`]), shown first as a code block.
+pub fn expand(
+    ctx: &ExpandCtx,
+    file: Arc<FileRef>,
+    body_start: usize,
+    unread: Option<Range<usize>>,
+) -> Expansion {
     let mut ex = Expansion::default();
     let mut st = State {
         ctx,
         stack: vec![(file.locale, file.rel.clone())],
         image_counter: 0,
     };
+    if let Some(r) = unread {
+        let fence = "`".repeat(snippets::longest_run(&file.source.text[r.clone()], '`').max(2) + 1);
+        ex.mapped.gen(&file, r.start, &format!("{fence}\n"));
+        ex.mapped.copy(&file, r.clone());
+        let nl = if file.source.text[r.clone()].ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        ex.mapped.gen(&file, r.end, &format!("{nl}{fence}\n\n"));
+    }
     let range = body_start..file.source.text.len();
     st.expand_file(&mut ex, &file, range, "");
     ex
@@ -79,8 +97,28 @@ struct State<'a, 'b> {
 enum Open {
     Row,
     Column,
-    Moniker { shown: bool },
+    Moniker {
+        shown: bool,
+    },
     ImageComplex,
+    /// A container whose opening line was faulty and shown as text; the line that would
+    /// close it (`end`, a directive name) is shown as text too.
+    AsText {
+        end: &'static str,
+    },
+}
+
+/// `text` with every ASCII punctuation character backslash-escaped, so CommonMark reads it as
+/// literal text: no link, emphasis, HTML, entity or block marker.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 struct Fence {
@@ -186,7 +224,7 @@ impl State<'_, '_> {
                 let _ = title_end;
                 let span = trimmed_at..trimmed_at + t.len();
                 let full_prefix = format!("{prefix}{lead}");
-                self.include(ex, file, span, &path, Some(&full_prefix));
+                self.include(ex, file, span, &path, &full_prefix);
                 continue;
             }
             if let Some((lang, path, title)) = code_reference(t) {
@@ -215,25 +253,49 @@ impl State<'_, '_> {
         if !text[range.clone()].ends_with('\n') && !range.is_empty() {
             ex.mapped.gen(file, range.end, "\n");
         }
-        for (o, at) in open {
+        for (o, at) in &open {
             let what = match o {
                 Open::Row => ":::row:::",
                 Open::Column => ":::column:::",
-                Open::Moniker { .. } => "::: moniker",
-                Open::ImageComplex => ":::image type=\"complex\":::",
+                Open::AsText { end: "image-end" } | Open::ImageComplex => {
+                    ":::image type=\"complex\":::"
+                }
+                Open::Moniker { .. } | Open::AsText { .. } => "::: moniker",
             };
             let end = match o {
                 Open::Row => ":::row-end:::",
                 Open::Column => ":::column-end:::",
-                Open::Moniker { .. } => "::: moniker-end",
-                Open::ImageComplex => ":::image-end:::",
+                Open::AsText { end: "image-end" } | Open::ImageComplex => ":::image-end:::",
+                Open::Moniker { .. } | Open::AsText { .. } => "::: moniker-end",
             };
             ex.diags.push(
                 Diagnostic::new(Kind::Extension, format!("`{what}` is never closed"))
-                    .at(&file.source, at..at + 3)
+                    .at(&file.source, *at..at + 3)
                     .hint(format!("add a `{end}` line where the block ends")),
             );
         }
+        // As DocFX does, a container left open ends with its file: its markup is closed
+        // there, innermost first, so the page's HTML stays well formed.
+        let blank = format!("{}\n", prefix.trim_end());
+        for (o, at) in open.into_iter().rev() {
+            let close = match o {
+                Open::Row | Open::Column | Open::Moniker { shown: true } => "</div>",
+                Open::ImageComplex => "</details></figure>",
+                Open::Moniker { shown: false } | Open::AsText { .. } => continue,
+            };
+            ex.mapped
+                .gen(file, at, &format!("{blank}{prefix}{close}\n{blank}"));
+        }
+    }
+
+    /// Shows the line `span` of `file` as text, in a paragraph of its own under the line
+    /// prefix `p`: what the publishing system does with a construct it cannot read (it prints
+    /// the line and publishes the page).
+    fn as_text(&self, ex: &mut Expansion, file: &Arc<FileRef>, span: Range<usize>, p: &str) {
+        let blank = format!("{}\n", p.trim_end());
+        let text = escape_markdown(&file.source.text[span.clone()]);
+        ex.mapped
+            .gen(file, span.start, &format!("{blank}{p}{text}\n{blank}"));
     }
 
     /// Finds an include or snippet target: relative to the including file, looked up in the

@@ -39,8 +39,15 @@ impl State<'_, '_> {
         let (l, rel) = match self.resolve_target(file, path_part) {
             Ok(t) => t,
             Err(why) => {
-                ex.diags
-                    .push(self.target_error(file, span, path_part, why, "code snippet"));
+                ex.diags.push(self.target_error(
+                    file,
+                    span.clone(),
+                    path_part,
+                    why,
+                    "code snippet",
+                ));
+                // Reported; the snippet line is published as text.
+                self.as_text(ex, file, span, prefix);
                 return;
             }
         };
@@ -52,17 +59,21 @@ impl State<'_, '_> {
                 Some(Ok(s)) => s.clone(),
                 Some(Err(d)) => {
                     ex.diags.push(d.clone());
+                    // Reported; the snippet line is published as text.
+                    self.as_text(ex, file, span, prefix);
                     return;
                 }
                 // Not reached: `load::read_snippets` reads a superset of the targets.
                 None => {
                     ex.diags.push(self.target_error(
                         file,
-                        span,
+                        span.clone(),
                         path_part,
                         TargetError::Missing,
                         "code snippet",
                     ));
+                    // Reported; the snippet line is published as text.
+                    self.as_text(ex, file, span, prefix);
                     return;
                 }
             },
@@ -80,9 +91,11 @@ impl State<'_, '_> {
             Err(msg) => {
                 ex.diags.push(
                     Diagnostic::new(Kind::Extension, msg)
-                        .at(&file.source, span)
+                        .at(&file.source, span.clone())
                         .hint("ranges look like `2-5,9`; regions are `#L2-L5` or a region name marked in the file"),
                 );
+                // Reported; the snippet line is published as text.
+                self.as_text(ex, file, span, prefix);
                 return;
             }
         };
