@@ -22,6 +22,7 @@ mod l10n;
 mod layers;
 mod properties;
 mod raw_html;
+mod rtl;
 mod sample_site;
 mod serve;
 mod shard;
