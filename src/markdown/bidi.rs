@@ -35,6 +35,12 @@ const KEEP: &[&str] = &[
     "math", "template", "title",
 ];
 
+/// Elements that have no end tag: one with `dir` (`<img dir="ltr">`) opens nothing.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
 /// Wraps the technical values of a right-to-left page's text in `<bdi dir="ltr">`. Text in
 /// images (their alt text), code and the raw HTML elements of [`KEEP`] (or any carrying `dir`,
 /// such as an autolink) is left alone; attributes and raw HTML are never text events, so they
@@ -181,6 +187,7 @@ fn tags(html: &str) -> Vec<RawTag> {
         if close {
             found.push(RawTag::Close(name));
         } else if !attrs.trim_end().ends_with('/')
+            && !VOID.contains(&name.as_str())
             && (KEEP.contains(&name.as_str()) || has_dir(attrs))
         {
             found.push(RawTag::Open(name));
@@ -530,6 +537,11 @@ mod tests {
         assert_eq!(
             html(isolate(events)),
             "<kbd>Ctrl+C</kbd> و <bdi dir=\"ltr\">b.example</bdi>"
+        );
+        // An element without an end tag keeps nothing open.
+        assert_eq!(
+            render("<img src=\"a.png\" alt=\"\" dir=\"ltr\"> ثم 10.0.0.1\n"),
+            "<p><img src=\"a.png\" alt=\"\" dir=\"ltr\"> ثم <bdi dir=\"ltr\">10.0.0.1</bdi></p>\n"
         );
         // After a kept element closes, prose is read again.
         assert_eq!(
