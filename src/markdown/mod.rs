@@ -4,6 +4,7 @@
 //! search, include dependencies and diagnostics.
 
 mod a11y;
+pub mod bidi;
 pub mod docfx;
 pub mod expand;
 pub mod highlight;
@@ -146,6 +147,9 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     let events = pass.first_pass();
     let events = docfx::blockquotes(events, labels, &mut pass.out.diags, &ex.mapped, &policy);
     let mut events = a11y::structure(docfx::tabs(events), labels);
+    if site.locales[content_locale].dir == crate::config::TextDir::Rtl {
+        events = bidi::isolate(events);
+    }
     // A leading `# Title` moves to the page header, above the description and outline.
     if let Some((
         Event::Start(Tag::Heading {

@@ -128,3 +128,55 @@ for (const width of [1366, 390]) {
     }
   });
 }
+
+/**
+ * The characters of each value in `texts` written as plain text (outside code) in the article,
+ * in the order they are drawn, as `drawnOrder` does for code: the value is found in the text
+ * nodes whatever markup isolates it (or none), so the test reads what the reader sees.
+ */
+async function drawnProseOrder(page, texts) {
+  return page.evaluate((texts) => {
+    const out = {};
+    const content = document.querySelector(".content");
+    const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest("code, kbd, pre")) continue;
+      for (const text of texts) {
+        const at = node.data.indexOf(text);
+        if (at < 0 || out[text]) continue;
+        const chars = [];
+        for (let i = 0; i < text.length; i++) {
+          const r = document.createRange();
+          r.setStart(node, at + i);
+          r.setEnd(node, at + i + 1);
+          const box = r.getClientRects()[0];
+          if (box) chars.push({ c: text[i], x: box.left + box.width / 2, y: Math.round(box.top) });
+        }
+        chars.sort((a, b) => a.y - b.y || a.x - b.x);
+        out[text] = chars.map((c) => c.c).join("");
+      }
+    }
+    return out;
+  }, texts);
+}
+
+// Values a translator wrote as plain text, not code: addresses, host names, SPF qualifiers, a reply
+// code with its enhanced status code, a host name that starts with digits, file extensions.
+for (const [pageUrl, texts] of [
+  ["/ar-sa/authentication/spf/", ["198.51.100.17", "mail.example.com", "news.example.com", "~all", "-all"]],
+  ["/ar-sa/troubleshooting/mail-not-delivered/", ["421 4.7.0", "203-0-113-9.dsl.example.net", ".iso", ".exe"]],
+]) {
+  for (const width of [1366, 390]) {
+    test(`Arabic ${pageUrl} at ${width} px: values in plain prose read left to right, whole`, async () => {
+      const page = await openPage(chromium.browser, server.origin + pageUrl, { width, scheme: "light" });
+      try {
+        const drawn = await drawnProseOrder(page, texts);
+        assert.deepEqual(Object.keys(drawn).sort(), [...texts].sort(), "every value is on the page as plain text");
+        for (const t of texts) assert.equal(drawn[t], t, `drawn order of ${t}`);
+        assert.deepEqual(page.problems, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+}

@@ -25,6 +25,7 @@ mod layers;
 mod locale_repo;
 mod properties;
 mod raw_html;
+mod rtl;
 mod sample_site;
 mod serve;
 mod shard;
