@@ -50,6 +50,16 @@ pub struct Config {
         deserialize_with = "deserialize_size"
     )]
     pub max_file_size: u64,
+    /// Template of each page's "Edit this page" link, such as
+    /// `https://github.com/org/repo/blob/main/{path}` (placeholders: see `link_template`);
+    /// `None`: no link. Plain data, so a loader may also set it (from a repository's remote).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// Template of each page's feedback link, such as
+    /// `https://forms.example/docs?page={url}&title={title}`; page metadata naming a GitHub
+    /// repository (`feedback_system: GitHub`, `feedback_github_repo`) takes precedence.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
 }
 
 /// Schemes that are always acceptable; anything else must be listed under `urls: schemes:`.
@@ -170,6 +180,9 @@ pub struct LocaleConfig {
     /// Text direction; defaults to `rtl` for Arabic, Hebrew, Persian and Urdu.
     #[serde(default)]
     pub dir: Option<TextDir>,
+    /// This locale's `edit_url` (a locale folder that is a checkout of its own repository).
+    #[serde(default)]
+    pub edit_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -377,7 +390,62 @@ fn validate(c: &LoadedConfig) -> Result<(), Diagnostic> {
             .hint("`data:` images are allowed with `urls: { data_images: true }`"));
         }
     }
+    validate_link_templates(c)
+}
+
+/// `edit_url` and `feedback_url`: known placeholders only, and `{path}` only where each page's
+/// file lies inside the site folder. Whether the URL may be written is `url_policy`'s call,
+/// made when the site renders.
+fn validate_link_templates(c: &LoadedConfig) -> Result<(), Diagnostic> {
+    use crate::link_template as lt;
+    let cfg = &c.config;
+    let mut templates: Vec<(&str, &str)> = Vec::new();
+    templates.extend(cfg.edit_url.as_deref().map(|t| ("edit_url", t)));
+    templates.extend(cfg.feedback_url.as_deref().map(|t| ("feedback_url", t)));
+    for l in &cfg.locales {
+        templates.extend(l.edit_url.as_deref().map(|t| ("locales", t)));
+    }
+    for (key, t) in &templates {
+        if let Err(e) = lt::placeholders(t) {
+            let key = if *key == "locales" { "edit_url" } else { key };
+            return Err(Diagnostic::new(Kind::Config, format!("`{key}`: {e}"))
+                .at(&c.source, template_span(&c.source, t, key))
+                .hint("placeholders: {path}, {locale_path}, {title}, {url}"));
+        }
+    }
+    for l in &cfg.locales {
+        let dir = c.locale_dir(l);
+        if lt::relative_to(&c.root, &dir).is_some() {
+            continue;
+        }
+        let edit = l.edit_url.as_deref().or(cfg.edit_url.as_deref());
+        for (key, t) in [
+            ("edit_url", edit),
+            ("feedback_url", cfg.feedback_url.as_deref()),
+        ] {
+            if let Some(t) = t.filter(|t| lt::uses(t, "path")) {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    format!(
+                        "`{key}` uses {{path}}, but the folder of locale `{}` ({}) is outside the site folder",
+                        l.code,
+                        dir.display()
+                    ),
+                )
+                .at(&c.source, template_span(&c.source, t, key))
+                .hint("use {locale_path} (the file's path in its locale folder), or give the locale its own `edit_url`"));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Where `template` is written in helpsite.yml (its first occurrence), else the key `key`.
+fn template_span(source: &Source, template: &str, key: &str) -> std::ops::Range<usize> {
+    match source.text.find(template) {
+        Some(i) if !template.is_empty() => i..i + template.len(),
+        _ => key_span(source, key),
+    }
 }
 
 fn valid_locale_code(code: &str) -> bool {
@@ -492,5 +560,44 @@ mod tests {
         let e = parse(&OK.replace("source_locale: en-US", "source_locale: de-DE")).unwrap_err();
         assert!(e.message.contains("de-DE"));
         assert_eq!(e.line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn link_templates_name_known_placeholders_and_files_inside_the_site() {
+        let c = parse(&format!(
+            "{OK}edit_url: https://github.com/o/r/blob/main/{{path}}\nfeedback_url: \"mailto:docs@h.example?subject={{title}}\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.config.edit_url.as_deref(),
+            Some("https://github.com/o/r/blob/main/{path}")
+        );
+        let e = parse(&format!(
+            "{OK}edit_url: https://x.example/{{branch}}/{{path}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.message, "`edit_url`: `{branch}` is not a placeholder");
+        assert_eq!(e.line_col(), Some((9, 11)));
+        // A locale folder outside the site: `{path}` cannot name its files, `{locale_path}` can.
+        let outside = OK.replace(
+            "    name: العربية\n",
+            "    name: العربية\n    path: ../ar-repo/docs\n",
+        );
+        let e = parse(&format!("{outside}edit_url: https://x.example/{{path}}\n")).unwrap_err();
+        assert!(
+            e.message
+                .contains("uses {path}, but the folder of locale `ar-SA`"),
+            "{}",
+            e.message
+        );
+        let own = outside.replace(
+            "    path: ../ar-repo/docs\n",
+            "    path: ../ar-repo/docs\n    edit_url: https://x.example/ar/{locale_path}\n",
+        );
+        let c = parse(&format!("{own}edit_url: https://x.example/{{path}}\n")).unwrap();
+        assert_eq!(
+            c.config.locales[1].edit_url.as_deref(),
+            Some("https://x.example/ar/{locale_path}")
+        );
     }
 }
