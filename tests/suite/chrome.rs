@@ -273,26 +273,33 @@ fn an_unknown_placeholder_is_a_configuration_error() {
     assert!(run.stderr.contains("helpsite.yml:14:15"), "{}", run.stderr);
 }
 
-/// A `feedback_github_repo` in a page's front matter that names no repository is reported at
-/// its line; the page falls back to the `feedback_url` link.
+/// Link metadata in a page's front matter that cannot make a link is reported at its value: a
+/// `feedback_github_repo` that names no repository, a `feedback_product_url` the URL policy
+/// refuses. Built anyway (lowered to warnings), the page has the `feedback_url` link instead
+/// and no product link.
 #[test]
-fn a_bad_feedback_repository_is_a_front_matter_error() {
+fn bad_link_metadata_in_front_matter_is_reported() {
+    let page = "---\ntitle: Set up & go\nfeedback_system: GitHub\nfeedback_github_repo: https://github.com/org/help\nfeedback_product_url: javascript:alert(1)\n---\n# Set up & go\n";
     let f = Fixture::new(CONFIG);
-    write(
-        &f.site(),
-        "content/en-us/guides/set up.md",
-        "---\ntitle: Set up & go\nfeedback_system: GitHub\nfeedback_github_repo: https://github.com/org/help\n---\n# Set up & go\n",
-    );
+    write(&f.site(), "content/en-us/guides/set up.md", page);
     let run = run_in(&f.site(), &["check"]);
     run.expect_code(1);
-    assert!(
-        run.stderr.contains("content/en-us/guides/set up.md:4:23"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("does not name a GitHub repository"),
-        "{}",
-        run.stderr
-    );
+    for (at, what) in [
+        (
+            "content/en-us/guides/set up.md:4:23",
+            "does not name a GitHub repository",
+        ),
+        ("content/en-us/guides/set up.md:5:23", "could run script"),
+    ] {
+        assert!(run.stderr.contains(at), "{at}\n{}", run.stderr);
+        assert!(run.stderr.contains(what), "{what}\n{}", run.stderr);
+    }
+    let f = Fixture::new(&format!(
+        "{CONFIG}checks: {{ front_matter: warning, unsafe_url: warning }}\n"
+    ));
+    write(&f.site(), "content/en-us/guides/set up.md", page);
+    f.build().expect_ok();
+    let html = f.page("en-us/guides/set-up");
+    assert!(html.contains("https://feedback.example.com/?page="));
+    assert!(!html.contains("github.com/org/help/issues") && !html.contains("javascript:"));
 }
