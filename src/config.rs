@@ -395,8 +395,8 @@ fn validate(c: &LoadedConfig) -> Result<(), Diagnostic> {
 
 /// `edit_url` and `feedback_url`: known placeholders only, and `{path}` only where each page's
 /// file lies inside the site folder. Whether the URL may be written is `url_policy`'s call,
-/// made when the site renders.
-fn validate_link_templates(c: &LoadedConfig) -> Result<(), Diagnostic> {
+/// made when the site renders. Public for loaders that set the templates from code.
+pub fn validate_link_templates(c: &LoadedConfig) -> Result<(), Diagnostic> {
     use crate::link_template as lt;
     let cfg = &c.config;
     let mut templates: Vec<(&str, &str)> = Vec::new();
