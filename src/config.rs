@@ -64,6 +64,16 @@ pub struct Config {
     /// theme and I/O errors stop the build either way. See [`crate::diagnostics::Kind::in_document`].
     #[serde(default)]
     pub keep_going: bool,
+    /// Template of each page's "Edit this page" link, such as
+    /// `https://github.com/org/repo/blob/main/{path}` (placeholders: see `link_template`);
+    /// `None`: no link. Plain data, so a loader may also set it (from a repository's remote).
+    #[serde(default)]
+    pub edit_url: Option<String>,
+    /// Template of each page's feedback link, such as
+    /// `https://forms.example/docs?page={url}&title={title}`; page metadata naming a GitHub
+    /// repository (`feedback_system: GitHub`, `feedback_github_repo`) takes precedence.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
 }
 
 /// `docfx:` in helpsite.yml.
@@ -209,6 +219,9 @@ pub struct LocaleConfig {
     /// Text direction; defaults to `rtl` for Arabic, Hebrew, Persian and Urdu.
     #[serde(default)]
     pub dir: Option<TextDir>,
+    /// This locale's `edit_url` (a locale folder that is a checkout of its own repository).
+    #[serde(default)]
+    pub edit_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -424,6 +437,7 @@ fn fill_from_docfx(config: &mut Config, root: &Path, found: &crate::docset::Disc
                     code: code.clone(),
                     path: Some(repo),
                     dir: None,
+                    edit_url: None,
                 });
                 if config.source_locale.is_empty() {
                     config.source_locale = code;
@@ -435,10 +449,26 @@ fn fill_from_docfx(config: &mut Config, root: &Path, found: &crate::docset::Disc
             code: own,
             path: Some(PathBuf::from(".")),
             dir: None,
+            edit_url: None,
         });
     }
     if config.source_locale.is_empty() {
         config.source_locale = config.locales[0].code.clone();
+    }
+    // "Edit this page" goes to the repository writers contribute to, as on Microsoft Learn.
+    if config.edit_url.is_none() {
+        if let Some(p) = &found.publish {
+            if let Some(url) = &p.git_repository_url_open_to_public_contributors {
+                let branch = p
+                    .git_repository_branch_open_to_public_contributors
+                    .as_deref()
+                    .unwrap_or("main");
+                config.edit_url = Some(format!(
+                    "{}/blob/{branch}/{{locale_path}}",
+                    url.trim_end_matches('/').trim_end_matches(".git")
+                ));
+            }
+        }
     }
     if config.docfx.other_docsets.is_none() && found.publish.is_some() {
         config.docfx.other_docsets = Some(LEARN_HOST.to_string());
@@ -592,7 +622,62 @@ fn validate(c: &LoadedConfig) -> Result<(), Diagnostic> {
             .hint("`data:` images are allowed with `urls: { data_images: true }`"));
         }
     }
+    validate_link_templates(c)
+}
+
+/// `edit_url` and `feedback_url`: known placeholders only, and `{path}` only where each page's
+/// file lies inside the site folder. Whether the URL may be written is `url_policy`'s call,
+/// made when the site renders. Public for loaders that set the templates from code.
+pub fn validate_link_templates(c: &LoadedConfig) -> Result<(), Diagnostic> {
+    use crate::link_template as lt;
+    let cfg = &c.config;
+    let mut templates: Vec<(&str, &str)> = Vec::new();
+    templates.extend(cfg.edit_url.as_deref().map(|t| ("edit_url", t)));
+    templates.extend(cfg.feedback_url.as_deref().map(|t| ("feedback_url", t)));
+    for l in &cfg.locales {
+        templates.extend(l.edit_url.as_deref().map(|t| ("locales", t)));
+    }
+    for (key, t) in &templates {
+        if let Err(e) = lt::placeholders(t) {
+            let key = if *key == "locales" { "edit_url" } else { key };
+            return Err(Diagnostic::new(Kind::Config, format!("`{key}`: {e}"))
+                .at(&c.source, template_span(&c.source, t, key))
+                .hint("placeholders: {path}, {locale_path}, {title}, {url}"));
+        }
+    }
+    for l in &cfg.locales {
+        let dir = c.locale_dir(l);
+        if lt::relative_to(&c.root, &dir).is_some() {
+            continue;
+        }
+        let edit = l.edit_url.as_deref().or(cfg.edit_url.as_deref());
+        for (key, t) in [
+            ("edit_url", edit),
+            ("feedback_url", cfg.feedback_url.as_deref()),
+        ] {
+            if let Some(t) = t.filter(|t| lt::uses(t, "path")) {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    format!(
+                        "`{key}` uses {{path}}, but the folder of locale `{}` ({}) is outside the site folder",
+                        l.code,
+                        dir.display()
+                    ),
+                )
+                .at(&c.source, template_span(&c.source, t, key))
+                .hint("use {locale_path} (the file's path in its locale folder), or give the locale its own `edit_url`"));
+            }
+        }
+    }
     Ok(())
+}
+
+/// Where `template` is written in helpsite.yml (its first occurrence), else the key `key`.
+fn template_span(source: &Source, template: &str, key: &str) -> std::ops::Range<usize> {
+    match source.text.find(template) {
+        Some(i) if !template.is_empty() => i..i + template.len(),
+        _ => key_span(source, key),
+    }
 }
 
 fn valid_locale_code(code: &str) -> bool {
@@ -707,5 +792,44 @@ mod tests {
         let e = parse(&OK.replace("source_locale: en-US", "source_locale: de-DE")).unwrap_err();
         assert!(e.message.contains("de-DE"));
         assert_eq!(e.line_col(), Some((3, 1)));
+    }
+
+    #[test]
+    fn link_templates_name_known_placeholders_and_files_inside_the_site() {
+        let c = parse(&format!(
+            "{OK}edit_url: https://github.com/o/r/blob/main/{{path}}\nfeedback_url: \"mailto:docs@h.example?subject={{title}}\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.config.edit_url.as_deref(),
+            Some("https://github.com/o/r/blob/main/{path}")
+        );
+        let e = parse(&format!(
+            "{OK}edit_url: https://x.example/{{branch}}/{{path}}\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.message, "`edit_url`: `{branch}` is not a placeholder");
+        assert_eq!(e.line_col(), Some((9, 11)));
+        // A locale folder outside the site: `{path}` cannot name its files, `{locale_path}` can.
+        let outside = OK.replace(
+            "    name: العربية\n",
+            "    name: العربية\n    path: ../ar-repo/docs\n",
+        );
+        let e = parse(&format!("{outside}edit_url: https://x.example/{{path}}\n")).unwrap_err();
+        assert!(
+            e.message
+                .contains("uses {path}, but the folder of locale `ar-SA`"),
+            "{}",
+            e.message
+        );
+        let own = outside.replace(
+            "    path: ../ar-repo/docs\n",
+            "    path: ../ar-repo/docs\n    edit_url: https://x.example/ar/{locale_path}\n",
+        );
+        let c = parse(&format!("{own}edit_url: https://x.example/{{path}}\n")).unwrap();
+        assert_eq!(
+            c.config.locales[1].edit_url.as_deref(),
+            Some("https://x.example/ar/{locale_path}")
+        );
     }
 }

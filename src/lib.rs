@@ -16,6 +16,7 @@ pub mod external;
 pub mod frontmatter;
 pub mod init;
 pub mod l10n;
+pub mod link_template;
 pub mod load;
 pub mod markdown;
 pub mod paths;

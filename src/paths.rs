@@ -130,6 +130,20 @@ pub fn encode_segment(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
+/// What a query component keeps as written: letters, digits and RFC 3986's unreserved
+/// characters (what JavaScript's `encodeURIComponent` keeps, less `!'()*`).
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a value for a query string (`?title=...&body=...`): every byte but
+/// [`COMPONENT`]'s, so `&`, `=`, `+`, `#`, `/` and non-ASCII are escaped.
+pub fn encode_component(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
+}
+
 /// Decodes `%xx` escapes (links written as `my%20page.md`). Invalid escapes stay as written,
 /// and a result that is not UTF-8 leaves the whole text as written.
 pub fn percent_decode(s: &str) -> String {
@@ -197,6 +211,10 @@ mod tests {
         );
         assert_eq!(encode_segment("a b/ü"), "a%20b%2F%C3%BC");
         assert_eq!(encode_segment("-._~!$&'()*+,;=@"), "-._~!$&'()*+,;=@");
+        assert_eq!(
+            encode_component("a b&c=d+e#f/ü-._~"),
+            "a%20b%26c%3Dd%2Be%23f%2F%C3%BC-._~"
+        );
         assert_eq!(percent_decode_strict("%zz"), None);
         assert_eq!(percent_decode_strict("%f"), None);
         assert_eq!(percent_decode_strict("%+f"), None);

@@ -34,6 +34,9 @@ pub struct Session {
     state: Option<Built>,
     /// Pages rendered by a rebuild that had errors, so not written yet.
     dirty: BTreeSet<PageId>,
+    /// The rest of what rebuilds with errors did not write (sitemaps, assets, theme files),
+    /// written by the next rebuild that writes.
+    unwritten: Unwritten,
     /// Findings of the link graph (orphans, related articles) as of the last time it was
     /// built; `None` until a rebuild builds it.
     graph_diags: Option<Vec<Diagnostic>>,
@@ -80,6 +83,7 @@ impl Session {
             opts,
             state: None,
             dirty: BTreeSet::new(),
+            unwritten: Unwritten::default(),
             graph_diags: None,
             files: None,
         };
@@ -121,6 +125,7 @@ impl Session {
     fn full(&mut self, t: Instant) -> Result<Rebuild, Fatal> {
         self.state = None;
         self.dirty.clear();
+        self.unwritten = Unwritten::default();
         self.graph_diags = None;
         self.files = None;
         let (report, built) = crate::build::run(&self.opts)?;
@@ -257,8 +262,10 @@ impl Session {
             // Keep the last good output; write these once the errors are fixed.
             self.dirty.extend(to_render.iter().copied());
             to_render.clear();
+            self.unwritten.keep(&mut r);
         } else {
             to_render.extend(std::mem::take(&mut self.dirty));
+            std::mem::take(&mut self.unwritten).add_to(&mut r);
         }
         let list: Vec<PageId> = to_render.into_iter().collect();
         let cache = st.cache.as_ref()?;
@@ -306,6 +313,32 @@ impl Session {
             elapsed: t.elapsed(),
             full: false,
         }))
+    }
+}
+
+/// What a rebuild with errors left unwritten besides its pages (see [`Session::unwritten`]).
+#[derive(Default)]
+struct Unwritten {
+    sitemap_changed: bool,
+    copies: Vec<(String, PathBuf)>,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+impl Unwritten {
+    fn keep(&mut self, r: &mut Reloaded) {
+        self.sitemap_changed |= r.sitemap_changed;
+        self.copies.append(&mut r.copies);
+        self.statics.append(&mut r.statics);
+    }
+
+    /// Into the rebuild that writes, before its own changes (so a newer version of a file
+    /// is written last).
+    fn add_to(mut self, r: &mut Reloaded) {
+        r.sitemap_changed |= self.sitemap_changed;
+        self.copies.append(&mut r.copies);
+        r.copies = self.copies;
+        self.statics.append(&mut r.statics);
+        r.statics = self.statics;
     }
 }
 
@@ -440,6 +473,9 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
                         }
                         *sitemap_changed |=
                             field(&page.front, "ms.date") != field(&front, "ms.date");
+                        // `ROBOTS: NOINDEX` takes a page out of the sitemap.
+                        *sitemap_changed |= crate::render::chrome::noindex(page.meta())
+                            != crate::render::chrome::noindex(&front.fields);
                         if page.title != title {
                             title_locales.insert(page.locale);
                             // Pages whose text shows the title (xref links) render again.
@@ -531,9 +567,10 @@ fn bodies(
         st.render.body_diags[p] = std::mem::take(&mut b.diags);
         st.render.bodies[p] = b;
     }
-    // Anchors are checked every time (cheap); the graph is rebuilt only when a page's
+    // Anchors and link metadata are checked every time (cheap); the graph is rebuilt only when a page's
     // outgoing links or its related/collection fields changed.
     let mut content_diags = render::anchor_findings(&st.site, &st.render.bodies);
+    render::chrome::metadata_findings(&st.site, &mut content_diags);
     if *graph_fields_changed || graph_diags.is_none() {
         let mut gd = Vec::new();
         render::graph::orphans(&st.site, &st.render.tocs, &mut gd);
@@ -584,7 +621,8 @@ fn commit(
             .iter()
             .map(|(rel, from)| write::copy_job(rel.clone(), from)),
     );
-    // The sitemaps list pages, dates and alternates: only `ms.date` can change here.
+    // The sitemaps list pages, dates and alternates: only `ms.date` and `ROBOTS` can change
+    // here.
     if r.sitemap_changed {
         jobs.extend(
             write::sitemaps(&st.site)

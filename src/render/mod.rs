@@ -3,6 +3,7 @@
 //! `Site`; nothing here writes files.
 
 pub mod cached;
+pub mod chrome;
 pub mod graph;
 pub mod redirects;
 pub mod theme;
@@ -157,6 +158,7 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
             s
         })
         .collect();
+    chrome::template_findings(site, diags);
     let labels = strings.iter().map(|s| labels_for(site, s)).collect();
     let bases = (0..site.locales.len())
         .map(|l| base_context(site, l, &strings[l]))
@@ -322,6 +324,8 @@ pub fn content_findings(
     bodies: &[Rendered],
 ) -> (graph::Graph, Vec<Diagnostic>) {
     let mut diags = anchor_findings(site, bodies);
+    // In the order `serve` redoes them after an edit (`session::content`).
+    chrome::metadata_findings(site, &mut diags);
     graph::orphans(site, tocs, &mut diags);
     let graph = graph::build(site, bodies, &mut diags);
     (graph, diags)
@@ -555,6 +559,7 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
         .filter(|_| !(stale && handoff.is_some()))
         .and_then(|d| format_date(d, s));
     let source_href = page.source_page.map(|p| site.href(p));
+    let links = chrome::links(site, pid);
     merge(
         bases[lid].clone(),
         json!({
@@ -576,6 +581,12 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
                 "content_lang": content_locale.code,
                 "content_dir": content_locale.dir,
                 "source_language": site.source_locale().name,
+                "title_suffix": chrome::title_suffix(page.meta()),
+                "robots": chrome::robots(page.meta()),
+                "edit_url": links.edit,
+                "feedback_issue_url": links.issue,
+                "feedback_url": links.feedback,
+                "product_feedback_url": links.product,
             },
             "content": body.html,
             "title_html": body.title.as_ref().map(|t| &t.1),

@@ -373,11 +373,17 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
 }
 
 /// The sitemap of one locale, with `xhtml:link` alternates between real translations
-/// (fallback pages are listed, but never as alternates).
+/// (fallback pages are listed, but never as alternates). Pages that ask search engines not to
+/// index them (`ROBOTS: NOINDEX`) are neither listed nor alternates.
 pub fn sitemap(site: &Site, locale: usize) -> String {
     let base = site.config.config.origin_and_base();
+    let indexed = |p: &crate::site::Page| !crate::render::chrome::noindex(p.meta());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    for p in site.pages.iter().filter(|p| p.locale == locale) {
+    for p in site
+        .pages
+        .iter()
+        .filter(|p| p.locale == locale && indexed(p))
+    {
         out.push_str(&format!(
             "  <url>\n    <loc>{}</loc>\n",
             xml_escape(&format!("{base}/{}", p.url))
@@ -394,7 +400,7 @@ pub fn sitemap(site: &Site, locale: usize) -> String {
         if p.state != PageState::Fallback {
             let alts: Vec<usize> = (0..site.locales.len())
                 .filter_map(|l| site.lookup(l, &p.rel))
-                .filter(|&q| site.pages[q].state != PageState::Fallback)
+                .filter(|&q| site.pages[q].state != PageState::Fallback && indexed(&site.pages[q]))
                 .collect();
             if alts.len() > 1 {
                 for q in alts {

@@ -282,3 +282,53 @@ fn an_edited_translation_keeps_the_findings_of_a_full_build() {
     assert!(full.contains("ms.contentlocale is `de-DE`"), "{full}");
     assert_eq!(rebuilt, full);
 }
+
+/// `ROBOTS` takes a page out of the sitemap and puts `<meta name="robots">` in it; metadata
+/// findings (a `feedback_github_repo` that names no repository) follow the edit. Both as a
+/// full build has them.
+#[test]
+fn robots_and_link_metadata_follow_an_edit() {
+    let mut h = Harness::new();
+    let limits = "content/en-us/guide/limits.md";
+    let (inc, _) = h.edit(limits, Some("---\ntitle: Limits\nuid: limits\nROBOTS: NOINDEX\n---\n# Limits\n\n## Rates\n\nBack to [home](../index.md).\n"));
+    assert!(inc);
+    let sitemap = fs::read_to_string(h.session.out_dir().join("en-us/sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/guide/limits/"), "{sitemap}");
+    // An error: nothing is written, and the findings are a full build's.
+    write(&h.site, limits, "---\ntitle: Limits\nuid: limits\nfeedback_system: GitHub\nfeedback_github_repo: not a repo\n---\n# Limits\n\n## Rates\n\nBack to [home](../index.md).\n");
+    let r = h.session.rebuild(&[h.site.join(limits)]).unwrap();
+    assert!(!r.full && !r.report.written);
+    let (rebuilt, full) = findings_and_full(&mut h, &r);
+    assert!(full.contains("does not name a GitHub repository"), "{full}");
+    assert_eq!(rebuilt, full);
+    let (inc, _) = h.edit(limits, Some("---\ntitle: Limits\nuid: limits\nfeedback_system: GitHub\nfeedback_github_repo: org/repo\n---\n# Limits\n\n## Rates\n\nBack to [home](../index.md).\n"));
+    assert!(inc);
+    let sitemap = fs::read_to_string(h.session.out_dir().join("en-us/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/guide/limits/"), "{sitemap}");
+}
+
+/// A theme file edited while a page has an error is written once the error is fixed, as the
+/// pages rendered meanwhile are.
+#[test]
+fn what_a_failed_rebuild_did_not_write_is_written_after_the_fix() {
+    let mut h = Harness::new();
+    let setup = "content/en-us/guide/setup.md";
+    write(&h.site, setup, "---\ntitle: [broken\n---\n# Setup\n");
+    let r = h.session.rebuild(&[h.site.join(setup)]).unwrap();
+    assert!(!r.full && !r.report.written);
+    write(
+        &h.site,
+        "theme/static/helpsite.css",
+        "body { color: navy; }\n",
+    );
+    let r = h
+        .session
+        .rebuild(&[h.site.join("theme/static/helpsite.css")])
+        .unwrap();
+    assert!(!r.full && !r.report.written);
+    let (inc, _) = h.edit(
+        setup,
+        Some("---\ntitle: Setup\n---\n# Setup\n\n## Install\n\nFixed.\n"),
+    );
+    assert!(inc);
+}

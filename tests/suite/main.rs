@@ -12,6 +12,7 @@ mod bad_input;
 mod build;
 mod cache;
 mod check;
+mod chrome;
 mod cli;
 mod corpus;
 mod docfx;
