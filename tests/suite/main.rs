@@ -17,6 +17,7 @@ mod corpus;
 mod docfx;
 mod external;
 mod incremental;
+mod inline_images;
 mod kill;
 mod l10n;
 mod layers;
