@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod docfx;
 mod external;
+mod ids;
 mod incremental;
 mod inline_images;
 mod kill;
