@@ -1,6 +1,6 @@
-//! `:::image ...:::` inside a line (a sentence, a table cell, link text, after a quote's `>`),
-//! as DocFX's inline parser reads it: the block form's attributes and checks, never inside code
-//! spans, code blocks or comments. Fixture `tests/fixtures/docfx-inline-images`, modelled on the
+//! `:::image ...:::` inside a line (a sentence, a table cell, link text, after a quote's `>`,
+//! in an inline include), as DocFX's inline parser reads it: the block form's attributes and
+//! checks, never inside code spans, code blocks or comments. Fixture `tests/fixtures/docfx-inline-images`, modelled on the
 //! icons of the nl-NL Microsoft 365 docset (`dlp-policy-tips-reference.md`, `message-center.md`).
 
 use crate::support::{build_elsewhere, content_inner, read, Site};
@@ -71,7 +71,12 @@ fn inline_images_in_sentences_table_cells_and_link_text() {
         "{html}"
     );
     assert!(html.contains("<!-- :::image type=\"icon\" source=\"media/gone.svg\"::: -->"));
-    assert_eq!(html.matches("<img ").count(), 6, "{html}");
+    // In an inline include: its source is relative to the include's folder.
+    assert!(
+        html.contains("look for the tick <span class=\"docfx-image icon\"><img src=\"/en-us/media/check.svg\""),
+        "{html}"
+    );
+    assert_eq!(html.matches("<img ").count(), 7, "{html}");
 }
 
 #[test]

@@ -93,7 +93,7 @@ impl State<'_, '_> {
     }
 
     /// `[!include[title](path)]` inside a line: the include's text with its lines joined, as
-    /// inline content.
+    /// inline content, its own inline extensions expanded.
     pub(super) fn inline_include(
         &mut self,
         ex: &mut Expansion,
@@ -104,6 +104,8 @@ impl State<'_, '_> {
         let Some((inc, body)) = self.load_include(ex, file, span, path) else {
             return;
         };
+        // Its lines may hold inline extensions too (an icon, a nested include).
+        self.stack.push((inc.locale, inc.rel.clone()));
         let t = &inc.source.text;
         let trimmed_start =
             body.start + (t[body.clone()].len() - t[body.clone()].trim_start().len());
@@ -115,11 +117,12 @@ impl State<'_, '_> {
                 .map(|i| p + i)
                 .unwrap_or(trimmed_end);
             let line_end = if t[p..e].ends_with('\r') { e - 1 } else { e };
-            ex.mapped.copy(&inc, p..line_end);
+            self.inline_extensions(ex, &inc, p, line_end);
             if e < trimmed_end {
                 ex.mapped.gen(&inc, e, " ");
             }
             p = e + 1;
         }
+        self.stack.pop();
     }
 }
