@@ -331,9 +331,7 @@ impl State<'_, '_> {
             img.push_str(&format!(" aria-describedby=\"{id}\""));
             id
         });
-        if kind == "icon" {
-            img.push_str(" role=\"presentation\"");
-        }
+        // An icon is decorative: `alt=""` says so (HTML forbids a `role` beside an empty alt).
         img.push('>');
         if src_refused {
             img.clear();
