@@ -92,12 +92,15 @@ impl Kind {
         match self {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
-            BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
-            | Locale | OrphanPage | ExternalLink => Level::Warning,
+            BrokenLink | MissingAnchor | MissingImage | ImageAltText | Toc | Locale
+            | OrphanPage | ExternalLink => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
             UnknownLanguage | StaleTranslation => Level::Info,
+            // A repeated id is numbered in the output; translations repeat the anchors their
+            // source's alike headings were given, which their writers cannot change.
+            DuplicateId => Level::Info,
         }
     }
 

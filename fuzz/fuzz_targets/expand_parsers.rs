@@ -1,10 +1,10 @@
 //! The line-level DocFX parsers: `:::directive attrs:::`, attributes, includes, code
-//! references and snippet line selection.
+//! references, the extensions inside a line, and snippet line selection.
 #![no_main]
 
 use helpsite::markdown::expand::{
-    block_include, code_reference, line_ranges, parse_attrs, parse_colon_directive,
-    parse_include_at, select_lines,
+    block_include, code_reference, inline_extensions, line_ranges, parse_attrs,
+    parse_colon_directive, parse_include_at, select_lines,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -18,6 +18,13 @@ fuzz_target!(|text: &str| {
         assert!(len <= text.len());
     }
     let _ = code_reference(text);
+    let line = text.lines().next().unwrap_or("");
+    let mut end = 0;
+    for (r, _) in inline_extensions(line) {
+        assert!(end <= r.start && r.start < r.end && r.end <= line.len());
+        let _ = &line[r.clone()];
+        end = r.end;
+    }
     // The first line is the range or region, the rest the snippet file.
     let (spec, file) = text.split_once('\n').unwrap_or((text, ""));
     let lines = line_ranges(file);

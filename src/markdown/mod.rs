@@ -232,6 +232,9 @@ impl<'b> Pass<'_, 'b> {
                     self.slugger.reserve(&id);
                 }
             }
+            if let Event::Start(Tag::FootnoteDefinition(name)) = ev {
+                self.slugger.reserve(name);
+            }
         }
         let mut out: Vec<Ev<'b>> = Vec::with_capacity(input.len());
         let mut i = 0;
@@ -268,22 +271,14 @@ impl<'b> Pass<'_, 'b> {
                         })
                         .collect();
                     let id = match (anchor_id, id) {
-                        (Some(a), _) => {
-                            self.slugger.reserve(&a);
-                            a
+                        (Some(a), _) => self.take_id(a, range.clone()),
+                        (None, Some(explicit)) => self.take_id(explicit.to_string(), range.clone()),
+                        (None, None) => {
+                            let id = self.slugger.unique(&plain);
+                            self.out.anchors.insert(id.clone());
+                            id
                         }
-                        (None, Some(explicit)) => explicit.to_string(),
-                        (None, None) => self.slugger.unique(&plain),
                     };
-                    if !self.out.anchors.insert(id.clone()) {
-                        let d = Diagnostic::new(
-                            Kind::DuplicateId,
-                            format!("the id `{id}` is used twice on this page"),
-                        )
-                        .hint("give one of the headings another `<a name>` or `{#id}`");
-                        let d = self.diag_at(d, range.clone());
-                        self.out.diags.push(d);
-                    }
                     // Links inside headings are rewritten like any other.
                     let mut rewritten = Vec::with_capacity(inner.len());
                     for (e, r) in inner {
@@ -508,9 +503,7 @@ impl<'b> Pass<'_, 'b> {
                 if !self.raw_html_allowed(&h, range.clone()) {
                     return;
                 }
-                for id in html_ids(&h) {
-                    self.out.anchors.insert(id);
-                }
+                let h = self.take_html_ids(&h, range.clone());
                 let rewritten = self.rewrite_html(&h, &[(0, range.clone())]);
                 out.push((Event::Html(CowStr::from(rewritten)), range));
             }
@@ -597,6 +590,43 @@ impl<'b> Pass<'_, 'b> {
         }
     }
 
+    /// Takes the id the writer gave an element (`<a name>`, `{#id}`, `id="..."`): as written
+    /// when no element before it has it, else numbered as markdig numbers repeated heading ids
+    /// (`x-1`, `x-2`...), so ids stay unique (HTML requires it) and a link to `#x-1` finds the
+    /// second `x`, as it does on the source page whose headings a translation's anchors were
+    /// made from. The repeat is a `duplicate_id` finding at `range`: `info` by default, since a
+    /// translation copies its source's anchors and its writers cannot change them.
+    fn take_id(&mut self, id: String, range: Range<usize>) -> String {
+        if self.out.anchors.insert(id.clone()) {
+            return id;
+        }
+        let numbered = self.slugger.number(&id);
+        self.out.anchors.insert(numbered.clone());
+        let d = Diagnostic::new(
+            Kind::DuplicateId,
+            format!("the id `{id}` is used more than once on this page; this one is `{numbered}`"),
+        )
+        .hint(format!(
+            "a link to `#{id}` goes to the first one; give this one an id of its own with `<a name>` or `{{#id}}` (in a translation, the source page's headings decide its anchors)"
+        ));
+        let d = self.diag_at(d, range);
+        self.out.diags.push(d);
+        numbered
+    }
+
+    /// [`Pass::take_id`] for every id of raw HTML `h` (event range `range`): `h` with the
+    /// repeated ones numbered.
+    fn take_html_ids(&mut self, h: &str, range: Range<usize>) -> String {
+        let mut edits = Vec::new();
+        for (r, id) in html_id_attrs(h) {
+            let taken = self.take_id(id.to_string(), range.clone());
+            if taken != id {
+                edits.push((r, taken));
+            }
+        }
+        apply_edits(h, edits).0
+    }
+
     /// Whether the writer's raw HTML `h` may stand (`raw_html: deny` refuses it, with a
     /// finding); extension markup helpsite wrote is always allowed.
     fn raw_html_allowed(&mut self, h: &str, range: Range<usize>) -> bool {
@@ -626,9 +656,7 @@ impl<'b> Pass<'_, 'b> {
             if !self.raw_html_allowed(&h, r.clone()) {
                 continue;
             }
-            for id in html_ids(&h) {
-                self.out.anchors.insert(id);
-            }
+            let h = self.take_html_ids(&h, r.clone());
             pieces.push((joined.len(), r));
             joined.push_str(&h);
         }
@@ -751,6 +779,15 @@ fn is_comment(h: &str) -> bool {
 
 /// Ids declared in raw HTML: `id="x"` on any tag and `name="x"` on `<a>`.
 pub fn html_ids(html: &str) -> Vec<String> {
+    html_id_attrs(html)
+        .into_iter()
+        .map(|(_, v)| v.to_string())
+        .collect()
+}
+
+/// The ids of raw HTML with the byte range of each value: `id` on any tag, `name` on `<a>`
+/// (one id when a tag has both with one value).
+fn html_id_attrs(html: &str) -> Vec<(Range<usize>, &str)> {
     let bytes = html.as_bytes();
     let mut ids = Vec::new();
     let mut pos = 0;
@@ -763,12 +800,15 @@ pub fn html_ids(html: &str) -> Vec<String> {
         let is_a = tag.len() > 2
             && tag.as_bytes()[1].eq_ignore_ascii_case(&b'a')
             && matches!(tag.as_bytes()[2], b' ' | b'\t');
-        if let Some(v) = attr_value(tag, "id") {
-            ids.push(v.to_string());
+        let id = attr_value(tag, "id");
+        if let Some(r) = id.clone() {
+            ids.push((start + r.start..start + r.end, &tag[r]));
         }
         if is_a {
-            if let Some(v) = attr_value(tag, "name") {
-                ids.push(v.to_string());
+            if let Some(r) = attr_value(tag, "name") {
+                if id.is_none_or(|i| tag[i] != tag[r.clone()]) {
+                    ids.push((start + r.start..start + r.end, &tag[r]));
+                }
             }
         }
         pos = end.max(start + 1);
@@ -783,9 +823,9 @@ fn memchr_byte(b: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&c| c == b)
 }
 
-/// The non-empty value of ` name="..."` (or single quotes, any case) in one tag's text: the
-/// first double-quoted occurrence, else the first single-quoted one.
-fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+/// Where the non-empty value of ` name="..."` (or single quotes, any case) is in one tag's
+/// text, trimmed: the first double-quoted occurrence, else the first single-quoted one.
+fn attr_value(tag: &str, name: &str) -> Option<Range<usize>> {
     for q in [b'"', b'\''] {
         let b = tag.as_bytes();
         let n = name.len();
@@ -797,10 +837,12 @@ fn attr_value<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
                 && b[i + 2 + n] == q
             {
                 let vs = i + n + 3;
-                let v = tag[vs..]
-                    .find(q as char)
-                    .map(|ve| tag[vs..vs + ve].trim())
-                    .filter(|v| !v.is_empty());
+                let v = tag[vs..].find(q as char).and_then(|ve| {
+                    let raw = &tag[vs..vs + ve];
+                    let lead = raw.len() - raw.trim_start().len();
+                    let t = raw.trim();
+                    (!t.is_empty()).then(|| vs + lead..vs + lead + t.len())
+                });
                 if let Some(v) = v {
                     return Some(v);
                 }
@@ -899,5 +941,12 @@ mod tests {
             html_ids("<A NAME=\"Up\"></A><p ID=\" q \" data-id=\"no\"><b id=\"\"><i id='s'>"),
             vec!["Up", "q", "s"]
         );
+        // One id for a tag that names it twice; each with where its value is written.
+        let h = "<a name=\"x\" id=\"x\"></a><a name='y'> <p id=\" z \">";
+        let found: Vec<_> = html_id_attrs(h)
+            .into_iter()
+            .map(|(r, v)| (&h[r], v))
+            .collect();
+        assert_eq!(found, [("x", "x"), ("y", "y"), ("z", "z")]);
     }
 }

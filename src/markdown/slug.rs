@@ -45,24 +45,32 @@ impl Slugger {
     /// A unique id for the heading text.
     pub fn unique(&mut self, text: &str) -> String {
         let base = slugify(text);
-        let base = if base.is_empty() {
-            "section".to_string()
+        if base.is_empty() {
+            self.claim("section")
         } else {
-            base
-        };
-        if !self.seen.contains_key(&base) {
-            self.seen.insert(base.clone(), 0);
-            return base;
+            self.claim(&base)
         }
+    }
+
+    /// `id` when it is free, else [`Slugger::number`]ed; taken either way.
+    fn claim(&mut self, id: &str) -> String {
+        if self.reserve(id) {
+            return id.to_string();
+        }
+        self.number(id)
+    }
+
+    /// The first free `id-1`, `id-2`, ... (taken): how markdig's auto-identifiers number a
+    /// repeated heading id, counting on from the last number handed out for `id`.
+    pub fn number(&mut self, id: &str) -> String {
         loop {
             let n = {
-                let e = self.seen.get_mut(&base).expect("present");
+                let e = self.seen.entry(id.to_string()).or_insert(0);
                 *e += 1;
                 *e
             };
-            let candidate = format!("{base}-{n}");
-            if !self.seen.contains_key(&candidate) {
-                self.seen.insert(candidate.clone(), 0);
+            let candidate = format!("{id}-{n}");
+            if self.reserve(&candidate) {
                 return candidate;
             }
         }
@@ -90,5 +98,10 @@ mod tests {
         assert_eq!(s.unique("Setup"), "setup-2");
         assert_eq!(s.unique("Setup"), "setup-3");
         assert_eq!(s.unique("!!!"), "section");
+        // A repeated id the writer chose is numbered on the same count.
+        assert!(s.reserve("x"));
+        assert_eq!(s.number("x"), "x-1");
+        assert_eq!(s.number("setup"), "setup-4");
+        assert_eq!(s.unique("x"), "x-2");
     }
 }

@@ -220,7 +220,8 @@ pub fn anchor_findings(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
     for (pid, b) in bodies.iter().enumerate() {
         for l in &b.links {
             let Some(f) = &l.fragment else { continue };
-            if f.is_empty() || f.starts_with("tab/") {
+            // `#top` is the top of every page (HTML's "scroll to the fragment"), id or not.
+            if f.is_empty() || f.starts_with("tab/") || f.eq_ignore_ascii_case("top") {
                 continue;
             }
             // A shard has no bodies for other locales' pages: nothing to check against.

@@ -1,5 +1,5 @@
-//! The HTML of the `:::` directives: `:::image:::`, `:::row:::`/`:::column:::`, `::: moniker`
-//! and `:::code:::` (handed to the snippet code).
+//! The HTML of the `:::` directives: `:::image:::` (as a block and inside a line),
+//! `:::row:::`/`:::column:::`, `::: moniker` and `:::code:::` (handed to the snippet code).
 
 use super::*;
 
@@ -225,6 +225,106 @@ impl State<'_, '_> {
     ) {
         let Output { p, blank, .. } = *out;
         let span = out.span.clone();
+        let no_source = d.attr("source").is_none();
+        let Some(ImageHtml {
+            img,
+            class,
+            kind,
+            desc_id,
+        }) = self.image_html(ex, file, d, span.clone(), true)
+        else {
+            if no_source {
+                // Reported by `image_html`; the line is published as text.
+                self.as_text(ex, file, span, p);
+                // A complex image's long description still follows, up to its `:::image-end:::`.
+                if d.attr("type").is_some_and(|t| t == "complex") {
+                    open.push((Open::AsText { end: "image-end" }, out.span.start));
+                }
+            }
+            return;
+        };
+        match desc_id {
+            Some(id) => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!(
+                        "{blank}{p}<figure class=\"{class}\">{img}\n{p}<details id=\"{id}\" class=\"image-description\"><summary>{}</summary>\n{blank}",
+                        escape_html(&self.ctx.image_description)
+                    ),
+                );
+                open.push((Open::ImageComplex, span.start));
+            }
+            None if kind == "icon" => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!("{p}<span class=\"{class}\">{img}</span>\n"),
+                );
+            }
+            None => {
+                ex.mapped.gen(
+                    file,
+                    span.start,
+                    &format!("{blank}{p}<figure class=\"{class}\">{img}</figure>\n{blank}"),
+                );
+            }
+        }
+    }
+
+    /// `:::image ...:::` inside a line of text (a sentence, a table cell, link text): the
+    /// image in a `<span>`, with the block form's attributes and checks. A complex image's
+    /// long description needs lines of its own, so inline it is reported and shown as a
+    /// content image.
+    pub(super) fn inline_image(
+        &mut self,
+        ex: &mut Expansion,
+        file: &Arc<FileRef>,
+        d: &ColonDirective,
+        span: Range<usize>,
+    ) {
+        let no_source = d.attr("source").is_none();
+        let Some(ImageHtml {
+            img, class, kind, ..
+        }) = self.image_html(ex, file, d, span.clone(), false)
+        else {
+            if no_source {
+                // Reported by `image_html`; the marker is published as text.
+                let text = escape_markdown(&file.source.text[span.clone()]);
+                ex.mapped.gen(file, span.start, &text);
+            }
+            return;
+        };
+        if kind == "complex" {
+            ex.diags.push(
+                Diagnostic::new(
+                    Kind::Extension,
+                    "a complex `:::image:::` inside a line has no room for its long description",
+                )
+                .at(&file.source, span.clone())
+                .hint("put `:::image type=\"complex\" ...:::` on a line of its own, the description on the lines after it, then `:::image-end:::`"),
+            );
+        }
+        if img.is_empty() {
+            return;
+        }
+        // `|` would end a table cell: written as a character reference, which reads the same.
+        let html = format!("<span class=\"{class}\">{img}</span>").replace('|', "&#124;");
+        ex.mapped.gen(file, span.start, &html);
+    }
+
+    /// The `<img>` (in its lightbox link) and the class of an image, both forms alike, or
+    /// `None` when nothing is written (no `source`, or a refused one on a non-complex image).
+    /// Findings about the attributes go to `ex`, at `span`. With `describe`, a complex image
+    /// gets the id of its long description.
+    fn image_html(
+        &mut self,
+        ex: &mut Expansion,
+        file: &Arc<FileRef>,
+        d: &ColonDirective,
+        span: Range<usize>,
+        describe: bool,
+    ) -> Option<ImageHtml> {
         let kind = d.attr("type").unwrap_or_else(|| "content".into());
         let Some(src) = d.attr("source") else {
             ex.diags.push(
@@ -232,12 +332,7 @@ impl State<'_, '_> {
                     .at(&file.source, span.clone())
                     .hint("for example `:::image type=\"content\" source=\"media/x.png\" alt-text=\"...\":::`"),
             );
-            self.as_text(ex, file, span, p);
-            // A complex image's long description still follows, up to its `:::image-end:::`.
-            if kind == "complex" {
-                open.push((Open::AsText { end: "image-end" }, out.span.start));
-            }
-            return;
+            return None;
         };
         // A URL the policy refuses is reported at the attribute; the image is left out, or
         // written without its lightbox link.
@@ -259,7 +354,7 @@ impl State<'_, '_> {
                 ex.diags.push(d);
                 // A complex image still opens its long description (closed by `:::image-end:::`).
                 if kind != "complex" {
-                    return;
+                    return None;
                 }
                 true
             }
@@ -298,17 +393,13 @@ impl State<'_, '_> {
             escape_html(&src),
             alt_attr
         );
-        let desc_id = if kind == "complex" {
+        let desc_id = (describe && kind == "complex").then(|| {
             self.image_counter += 1;
             let id = format!("image-description-{}", self.image_counter);
             img.push_str(&format!(" aria-describedby=\"{id}\""));
-            Some(id)
-        } else {
-            None
-        };
-        if kind == "icon" {
-            img.push_str(" role=\"presentation\"");
-        }
+            id
+        });
+        // An icon is decorative: `alt=""` says so (HTML forbids a `role` beside an empty alt).
         img.push('>');
         if src_refused {
             img.clear();
@@ -318,33 +409,21 @@ impl State<'_, '_> {
                 escape_html(&lb)
             );
         }
-        let class = format!("docfx-image {kind}{border}");
-        match desc_id {
-            Some(id) => {
-                ex.mapped.gen(
-                    file,
-                    span.start,
-                    &format!(
-                        "{blank}{p}<figure class=\"{class}\">{img}\n{p}<details id=\"{id}\" class=\"image-description\"><summary>{}</summary>\n{blank}",
-                        escape_html(&self.ctx.image_description)
-                    ),
-                );
-                open.push((Open::ImageComplex, span.start));
-            }
-            None if kind == "icon" => {
-                ex.mapped.gen(
-                    file,
-                    span.start,
-                    &format!("{p}<span class=\"{class}\">{img}</span>\n"),
-                );
-            }
-            None => {
-                ex.mapped.gen(
-                    file,
-                    span.start,
-                    &format!("{blank}{p}<figure class=\"{class}\">{img}</figure>\n{blank}"),
-                );
-            }
-        }
+        Some(ImageHtml {
+            img,
+            class: format!("docfx-image {kind}{border}"),
+            kind,
+            desc_id,
+        })
     }
+}
+
+/// What both forms of `:::image:::` write: the `<img>` (in its lightbox link; empty when its
+/// URL was refused), the class of its container, the image's type, and the id of a complex
+/// image's long description.
+struct ImageHtml {
+    img: String,
+    class: String,
+    kind: String,
+    desc_id: Option<String>,
 }

@@ -94,52 +94,40 @@ impl State<'_, '_> {
         self.stack.pop();
     }
 
-    pub(super) fn inline_includes(
+    /// `[!include[title](path)]` inside a line: the include's text with its lines joined, as
+    /// inline content, its own inline extensions expanded.
+    pub(super) fn inline_include(
         &mut self,
         ex: &mut Expansion,
         file: &Arc<FileRef>,
-        start: usize,
-        end: usize,
+        span: Range<usize>,
+        path: &str,
     ) {
-        let text = &file.source.text;
-        let mut pos = start;
-        while let Some(i) = find_ci(&text[pos..end], "[!include") {
-            let at = pos + i;
-            let Some((len, path)) = parse_include_at(&text[at..end]) else {
-                ex.mapped.copy(file, pos..at + 1);
-                pos = at + 1;
-                continue;
-            };
-            ex.mapped.copy(file, pos..at);
-            let Some((inc, body)) = self.load_include(ex, file, at..at + len, &path) else {
-                // Reported by `load_include`; the include is published as text.
-                let text = escape_markdown(&text[at..at + len]);
-                ex.mapped.gen(file, at, &text);
-                pos = at + len;
-                continue;
-            };
-            {
-                // Inline includes contribute inline content only: their text, lines joined.
-                let t = &inc.source.text;
-                let trimmed_start =
-                    body.start + (t[body.clone()].len() - t[body.clone()].trim_start().len());
-                let trimmed_end = body.start + t[body.clone()].trim_end().len();
-                let mut p = trimmed_start;
-                while p < trimmed_end {
-                    let e = t[p..trimmed_end]
-                        .find('\n')
-                        .map(|i| p + i)
-                        .unwrap_or(trimmed_end);
-                    let line_end = if t[p..e].ends_with('\r') { e - 1 } else { e };
-                    ex.mapped.copy(&inc, p..line_end);
-                    if e < trimmed_end {
-                        ex.mapped.gen(&inc, e, " ");
-                    }
-                    p = e + 1;
-                }
+        let Some((inc, body)) = self.load_include(ex, file, span.clone(), path) else {
+            // Reported by `load_include`; the include is published as text.
+            let text = escape_markdown(&file.source.text[span.clone()]);
+            ex.mapped.gen(file, span.start, &text);
+            return;
+        };
+        // Its lines may hold inline extensions too (an icon, a nested include).
+        self.stack.push((inc.locale, inc.rel.clone()));
+        let t = &inc.source.text;
+        let trimmed_start =
+            body.start + (t[body.clone()].len() - t[body.clone()].trim_start().len());
+        let trimmed_end = body.start + t[body.clone()].trim_end().len();
+        let mut p = trimmed_start;
+        while p < trimmed_end {
+            let e = t[p..trimmed_end]
+                .find('\n')
+                .map(|i| p + i)
+                .unwrap_or(trimmed_end);
+            let line_end = if t[p..e].ends_with('\r') { e - 1 } else { e };
+            self.inline_extensions(ex, &inc, p, line_end);
+            if e < trimmed_end {
+                ex.mapped.gen(&inc, e, " ");
             }
-            pos = at + len;
+            p = e + 1;
         }
-        ex.mapped.copy(file, pos..end);
+        self.stack.pop();
     }
 }

@@ -30,8 +30,8 @@ pub use map::{FileRef, Mapped};
 use snippets::SnippetRef;
 pub use snippets::{select_lines, snippet_paths};
 pub use syntax::{
-    block_include, code_reference, line_range_parts, parse_attrs, parse_colon_directive,
-    parse_include_at, ColonDirective,
+    block_include, code_reference, inline_extensions, inline_image_len, line_range_parts,
+    parse_attrs, parse_colon_directive, parse_include_at, ColonDirective, InlineExtension,
 };
 use syntax::{fence_open, find_ci, is_fence_close};
 
@@ -208,7 +208,9 @@ impl State<'_, '_> {
             }
 
             let t = trimmed.trim_end();
-            if let Some(d) = parse_colon_directive(t) {
+            // `:::image ...:::` with text after it is an inline image at the start of a line.
+            let inline_start = inline_image_len(t).is_some_and(|n| n < t.len());
+            if let Some(d) = parse_colon_directive(t).filter(|_| !inline_start) {
                 let line = DirectiveLine {
                     span: trimmed_at..trimmed_at + t.len(),
                     prefix,
@@ -240,14 +242,13 @@ impl State<'_, '_> {
                 self.snippet(ex, file, span, &snip, &full_prefix);
                 continue;
             }
-            // Inline includes inside a line.
+            // Inline includes and images inside a line.
             ex.mapped.gen(file, lead_at, prefix);
-            let copy_from = lead_at;
-            if find_ci(line, "[!include").is_some() {
-                self.inline_includes(ex, file, copy_from, content_end);
+            if find_ci(line, "[!include").is_some() || find_ci(line, ":::image").is_some() {
+                self.inline_extensions(ex, file, lead_at, content_end);
                 ex.mapped.copy(file, content_end..nl);
             } else {
-                ex.mapped.copy(file, copy_from..nl);
+                ex.mapped.copy(file, lead_at..nl);
             }
         }
         if !text[range.clone()].ends_with('\n') && !range.is_empty() {
@@ -296,6 +297,30 @@ impl State<'_, '_> {
         let text = escape_markdown(&file.source.text[span.clone()]);
         ex.mapped
             .gen(file, span.start, &format!("{blank}{p}{text}\n{blank}"));
+    }
+
+    /// Copies `start..end` of `file` (one line's text), expanding the includes and images
+    /// written inside it.
+    fn inline_extensions(
+        &mut self,
+        ex: &mut Expansion,
+        file: &Arc<FileRef>,
+        start: usize,
+        end: usize,
+    ) {
+        let mut pos = start;
+        for (r, ext) in inline_extensions(&file.source.text[start..end]) {
+            let span = start + r.start..start + r.end;
+            ex.mapped.copy(file, pos..span.start);
+            match ext {
+                InlineExtension::Include(path) => {
+                    self.inline_include(ex, file, span.clone(), &path)
+                }
+                InlineExtension::Image(d) => self.inline_image(ex, file, &d, span.clone()),
+            }
+            pos = span.end;
+        }
+        ex.mapped.copy(file, pos..end);
     }
 
     /// Finds an include or snippet target: relative to the including file, looked up in the
@@ -408,6 +433,37 @@ mod tests {
         let d = parse_colon_directive("::: moniker range=\"v2\"").unwrap();
         assert_eq!(d.name, "moniker");
         assert!(parse_colon_directive(":::").is_none());
+    }
+
+    #[test]
+    fn inline_extensions_skip_code_spans_and_comments() {
+        let line = "a :::image type=\"icon\" source=\"x.png\"::: b [!include[t](i.md)] `:::image source=\"c.png\":::` ``x ` [!include[t](j.md)]`` <!-- :::image source=\"d.png\"::: --> \\`:::image source=\"e.png\":::`";
+        let found: Vec<String> = inline_extensions(line)
+            .into_iter()
+            .map(|(r, ext)| match ext {
+                InlineExtension::Include(p) => format!("include {p} {}", &line[r]),
+                InlineExtension::Image(d) => format!("image {}", d.attr("source").unwrap()),
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "image x.png",
+                "include i.md [!include[t](i.md)]",
+                "image e.png"
+            ]
+        );
+        // A quoted value may hold `:::`; an unclosed or nameless marker is text.
+        assert_eq!(
+            inline_image_len(":::image alt-text=\"a ::: b\" source=\"x\"::: rest"),
+            Some(41)
+        );
+        assert_eq!(inline_image_len(":::image source=\"x\""), None);
+        assert_eq!(inline_image_len(":::image-end:::"), None);
+        assert_eq!(inline_image_len(":::imagery:::"), None);
+        // An unclosed comment runs to the end of the line; an unmatched backtick is text.
+        assert!(inline_extensions("<!-- :::image source=\"x\":::").is_empty());
+        assert_eq!(inline_extensions("` :::image source=\"x\":::").len(), 1);
     }
 
     #[test]

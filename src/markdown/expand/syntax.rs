@@ -1,6 +1,7 @@
 //! The line syntax of DocFX extensions, as pure functions of text: code fences, `:::`
-//! directives and their attributes, include and code references. Also used by `load` to find
-//! the files snippets name, and by the fuzz targets.
+//! directives and their attributes, include and code references, and the extensions written
+//! inside a line (outside its code spans). Also used by `load` to find the files snippets
+//! name, and by the fuzz targets.
 
 use super::Fence;
 
@@ -197,4 +198,121 @@ pub(super) fn find_ci(hay: &str, needle: &str) -> Option<usize> {
         return None;
     }
     (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// An extension written inside a line of text.
+#[derive(Debug)]
+pub enum InlineExtension {
+    /// `[!include[title](path)]`: the path.
+    Include(String),
+    /// `:::image ...:::`.
+    Image(ColonDirective),
+}
+
+/// The extensions written inside `line` (one line, without its line break), in order, with
+/// their byte ranges: inline includes and `:::image ...:::`, the way DocFX's inline parsers
+/// find them. Code spans and HTML comments are text and are skipped: the Markdown parser shows
+/// them as written.
+pub fn inline_extensions(line: &str) -> Vec<(std::ops::Range<usize>, InlineExtension)> {
+    let b = line.as_bytes();
+    let literal = literal_ranges(line);
+    let mut lit = literal.iter().peekable();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        while lit.peek().is_some_and(|r| r.end <= i) {
+            lit.next();
+        }
+        if let Some(r) = lit.peek().filter(|r| r.start <= i) {
+            i = r.end;
+            continue;
+        }
+        // Only ASCII bytes start an extension, so `i` is a character boundary when sliced.
+        let found = match b[i] {
+            b'[' => parse_include_at(&line[i..]).map(|(len, p)| (len, InlineExtension::Include(p))),
+            b':' => inline_image_len(&line[i..]).and_then(|len| {
+                parse_colon_directive(&line[i..i + len]).map(|d| (len, InlineExtension::Image(d)))
+            }),
+            _ => None,
+        };
+        match found {
+            Some((len, ext)) => {
+                out.push((i..i + len, ext));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The length of the `:::image attrs:::` that `s` starts with (closing `:::` included), or
+/// `None` when `s` starts with no complete one. A quoted attribute value may hold `:`.
+pub fn inline_image_len(s: &str) -> Option<usize> {
+    s.get(..8).filter(|h| h.eq_ignore_ascii_case(":::image"))?;
+    let b = s.as_bytes();
+    if !b
+        .get(8)
+        .is_some_and(|c| c.is_ascii_whitespace() || *c == b':')
+    {
+        return None;
+    }
+    let mut i = 8;
+    while i < b.len() {
+        match b[i] {
+            b':' if b[i..].starts_with(b":::") => return Some(i + 3),
+            q @ (b'"' | b'\'') if i > 0 && b[i - 1] == b'=' => {
+                i += 1 + s[i + 1..].find(q as char)?;
+                i += 1;
+            }
+            b'\n' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Byte ranges of `line` that Markdown shows as written: code spans (a backtick run up to
+/// the next run of the same length; an unmatched run is literal backticks) and HTML comments
+/// (an unclosed one runs to the end of the line). Backslash-escaped backticks open nothing.
+fn literal_ranges(line: &str) -> Vec<std::ops::Range<usize>> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'`' => {
+                let n = b[i..].iter().take_while(|c| **c == b'`').count();
+                let mut j = i + n;
+                let mut close = None;
+                while j < b.len() {
+                    if b[j] == b'`' {
+                        let m = b[j..].iter().take_while(|c| **c == b'`').count();
+                        if m == n {
+                            close = Some(j + m);
+                            break;
+                        }
+                        j += m;
+                    } else {
+                        j += 1;
+                    }
+                }
+                match close {
+                    Some(end) => {
+                        out.push(i..end);
+                        i = end;
+                    }
+                    None => i += n,
+                }
+            }
+            b'<' if b[i..].starts_with(b"<!--") => {
+                let end = line[i + 4..].find("-->").map_or(b.len(), |k| i + 4 + k + 3);
+                out.push(i..end);
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
