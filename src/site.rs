@@ -144,3 +144,44 @@ impl Site {
         &self.locales[self.source_locale]
     }
 }
+
+impl Site {
+    /// The URL prefixes that stand for the content folder of `locale` in a site-root URL,
+    /// longest first: the site's base path followed by a locale's folder (`/docs/en-us/`), the
+    /// base path (`/docs/`), a locale's folder (`/en-us/`) and `/`. A site-root link names the
+    /// reader's file whatever locale folder it was written with.
+    ///
+    /// [`Site::resolve_root`] and the theme's script (which maps a `?toc=` URL to the TOC's
+    /// fragment) both read site-root URLs through this list: a docset published under its own
+    /// base path (`/microsoft-365/`) is one more prefix here.
+    pub fn root_prefixes(&self, _locale: LocaleId) -> Vec<String> {
+        let base = self.config.config.base_path();
+        let mut prefixes = vec!["/".to_string()];
+        if base != "/" {
+            prefixes.push(base.clone());
+        }
+        for l in &self.locales {
+            prefixes.push(format!("/{}/", l.slug));
+            if base != "/" {
+                prefixes.push(format!("{base}{}/", l.slug));
+            }
+        }
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        prefixes.dedup();
+        prefixes
+    }
+
+    /// The path, relative to the content folder of `locale`, that the site-root URL path `url`
+    /// (`/admin/setup/x`, already without `?query` and `#fragment`) names; `None` when it is
+    /// not under any of [`Site::root_prefixes`] or leaves the folder. The path is as written:
+    /// with or without `.md`, and a trailing `/` is dropped.
+    pub fn resolve_root(&self, locale: LocaleId, url: &str) -> Option<String> {
+        let lower = url.to_ascii_lowercase();
+        let prefix = self
+            .root_prefixes(locale)
+            .into_iter()
+            .find(|p| lower.starts_with(p.as_str()) || lower == p.trim_end_matches('/'))?;
+        let rest = url.get(prefix.len().min(url.len())..)?;
+        crate::paths::normalize(rest)
+    }
+}

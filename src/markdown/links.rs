@@ -96,22 +96,9 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     let decoded = paths::percent_decode(path);
     let rel = if let Some(r) = decoded.strip_prefix("~/") {
         paths::normalize(r)
-    } else if let Some(r) = decoded.strip_prefix('/') {
-        // Site-root link. A leading locale folder (`/en-us/...`) is dropped: the reader's
-        // locale is used.
-        let r = match r.split_once('/') {
-            Some((first, tail))
-                if ctx
-                    .site
-                    .locales
-                    .iter()
-                    .any(|l| l.slug == first.to_ascii_lowercase()) =>
-            {
-                tail
-            }
-            _ => r,
-        };
-        paths::normalize(r)
+    } else if decoded.starts_with('/') {
+        // Site-root link: read the way every site-root URL is (see `Site::resolve_root`).
+        ctx.site.resolve_root(ctx.reader, &decoded)
     } else {
         paths::resolve_relative(&from.rel, &decoded)
     };

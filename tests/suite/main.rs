@@ -25,4 +25,5 @@ mod raw_html;
 mod sample_site;
 mod serve;
 mod shard;
+mod toc;
 mod url_policy;
