@@ -124,6 +124,13 @@
             if (li.tagName === "LI") li.classList.add("ancestor");
           }
         }
+        // Its links keep `?toc=&bc=`, so the reader stays in this TOC from page to page.
+        var keep = "?" + ["toc", "bc"].filter(function (k) { return params.get(k); })
+          .map(function (k) { return k + "=" + encodeURIComponent(params.get(k)); }).join("&");
+        for (var m = 0; m < links.length; m++) {
+          var h = links[m].getAttribute("href");
+          if (h.charAt(0) === "/" && h.charAt(1) !== "/" && !/[?#]/.test(h)) links[m].setAttribute("href", h + keep);
+        }
         sidebar.textContent = "";
         sidebar.appendChild(list);
         sidebar.classList.add("toc-loaded");
