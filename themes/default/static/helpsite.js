@@ -135,6 +135,8 @@
         sidebar.appendChild(list);
         sidebar.classList.add("toc-loaded");
       }
+      // Done either way: `loaded`, or `own` when the page keeps its own TOC.
+      sidebar.setAttribute("data-toc-state", list ? "loaded" : "own");
       var crumbs = parse(got[1]);
       if (!crumbs) return;
       var trail = [];
