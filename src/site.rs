@@ -107,6 +107,29 @@ impl Locale {
         Some(crate::paths::article_url_path(&placed))
     }
 
+    /// The path inside the locale where the folder `dir` (relative to the locale root) is
+    /// published: under its docset's base path (`microsoft-365/admin` for `docs/admin` in a
+    /// docset at `docs/` published under `/microsoft-365/`).
+    pub fn folder_place(&self, dir: &str) -> String {
+        let probe = if dir.is_empty() {
+            "_".to_string()
+        } else {
+            format!("{dir}/_")
+        };
+        let Some((d, inner)) = self
+            .docset_of(&probe)
+            .and_then(|d| Some((d, d.inner(&probe)?)))
+        else {
+            return dir.to_string();
+        };
+        let inner_dir = inner.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
+        match (d.base.is_empty(), inner_dir.is_empty()) {
+            (true, _) => inner_dir.to_string(),
+            (false, true) => d.base.clone(),
+            (false, false) => format!("{}/{inner_dir}", d.base),
+        }
+    }
+
     /// The path inside the locale (`microsoft-365/media/a.png`) where the file `rel` is
     /// published, or `None` when its docset does not publish it.
     pub fn file_place(&self, rel: &str) -> Option<String> {
@@ -315,4 +338,73 @@ fn looks_like_locale(seg: &str) -> bool {
         && b[2] == b'-'
         && b[..2].iter().all(u8::is_ascii_lowercase)
         && b[3..].iter().all(u8::is_ascii_alphabetic)
+}
+
+impl Site {
+    /// The URL prefixes that stand for the content folder of `locale` in a site-root URL,
+    /// longest first: the site's base path followed by a locale's folder (`/docs/en-us/`), the
+    /// base path (`/docs/`), a locale's folder (`/en-us/`) and `/`. A site-root link names the
+    /// reader's file whatever locale folder it was written with.
+    ///
+    /// [`Site::resolve_root`] and the theme's script (which maps a `?toc=` URL to the TOC's
+    /// fragment) both read site-root URLs through this list: a docset published under its own
+    /// base path (`/microsoft-365/`) is one more prefix here.
+    pub fn root_prefixes(&self, _locale: LocaleId) -> Vec<String> {
+        let base = self.config.config.base_path();
+        let mut prefixes = vec!["/".to_string()];
+        if base != "/" {
+            prefixes.push(base.clone());
+        }
+        for l in &self.locales {
+            prefixes.push(format!("/{}/", l.slug));
+            if base != "/" {
+                prefixes.push(format!("{base}{}/", l.slug));
+            }
+        }
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        prefixes.dedup();
+        prefixes
+    }
+
+    /// The path inside the locale's URL space that the site-root URL path `url`
+    /// (`/admin/setup/x`, already without `?query` and `#fragment`) names; `None` when it is
+    /// not under any of [`Site::root_prefixes`] or leaves the folder. The path is as written:
+    /// with or without `.md`, and a trailing `/` is dropped. [`Site::resolve_root`] says which
+    /// files it names.
+    pub fn url_path(&self, locale: LocaleId, url: &str) -> Option<String> {
+        let lower = url.to_ascii_lowercase();
+        let prefix = self
+            .root_prefixes(locale)
+            .into_iter()
+            .find(|p| lower.starts_with(p.as_str()) || lower == p.trim_end_matches('/'))?;
+        let rest = url.get(prefix.len().min(url.len())..)?;
+        crate::paths::normalize(rest)
+    }
+
+    /// The file (relative to the locale's root) that the site-root URL `url` names, if it
+    /// names one of this site's (see [`Site::url_path`] and [`Site::resolve_root`]).
+    pub fn root_file(&self, locale: LocaleId, url: &str) -> Option<String> {
+        let path = self.url_path(locale, url)?;
+        match self.resolve_root(locale, &path) {
+            RootTarget::Files(files) => {
+                // The first that exists, else the most likely.
+                files
+                    .iter()
+                    .find(|f| {
+                        let l = &self.locales[locale];
+                        let stem = f.trim_end_matches('/');
+                        [
+                            f.to_string(),
+                            format!("{stem}.md"),
+                            format!("{stem}/index.md"),
+                        ]
+                        .iter()
+                        .any(|c| l.markdown.contains_key(c) || l.assets.contains_key(c))
+                    })
+                    .or(files.first())
+                    .cloned()
+            }
+            RootTarget::OtherDocset => None,
+        }
+    }
 }

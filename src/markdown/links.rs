@@ -113,22 +113,10 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     let mut candidates: Vec<String> = Vec::new();
     let rel = if let Some(r) = decoded.strip_prefix("~/") {
         paths::normalize(r)
-    } else if let Some(r) = decoded.strip_prefix('/') {
-        // Site-root link. A leading locale folder (`/en-us/...`) is dropped: the reader's
-        // locale is used.
-        let r = match r.split_once('/') {
-            Some((first, tail))
-                if ctx
-                    .site
-                    .locales
-                    .iter()
-                    .any(|l| l.slug == first.to_ascii_lowercase()) =>
-            {
-                tail
-            }
-            _ => r,
-        };
-        match paths::normalize(r) {
+    } else if decoded.starts_with('/') {
+        // Site-root link: read the way every site-root URL is (see `Site::url_path`), then
+        // mapped to the docsets' files.
+        match ctx.site.url_path(ctx.reader, &decoded) {
             Some(r) => match ctx.site.resolve_root(ctx.reader, &r) {
                 RootTarget::Files(mut files) => {
                     let first = files.remove(0);

@@ -11,7 +11,7 @@ use crate::markdown::Rendered;
 use crate::paths;
 use crate::site::{PageId, PageState, Site};
 
-use super::toc::Toc;
+use super::toc::Tocs;
 
 /// Most related articles shown per page.
 const MAX_RELATED: usize = 8;
@@ -101,12 +101,11 @@ fn list_field(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// Pages no table of contents reaches. Fallback pages are the source's business, and a locale
+/// Pages no table of contents of their locale lists. Fallback pages are the source's business, and a locale
 /// whose TOC is built from folders has none.
-pub fn orphans(site: &Site, tocs: &[Toc], diags: &mut Vec<Diagnostic>) {
+pub fn orphans(site: &Site, tocs: &Tocs, diags: &mut Vec<Diagnostic>) {
     for (pid, p) in site.pages.iter().enumerate() {
-        let toc = &tocs[p.locale];
-        if p.state == PageState::Fallback || toc.from_folders || toc.page_node.contains_key(&pid) {
+        if p.state == PageState::Fallback || tocs.listed[pid] {
             continue;
         }
         let span = frontmatter::field_span(&p.source, &p.front, "title");

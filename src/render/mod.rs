@@ -45,7 +45,7 @@ pub struct RenderResult {
     pub body_diags: Vec<Vec<Diagnostic>>,
     pub bodies: Vec<Rendered>,
     pub prep: Prepared,
-    pub tocs: Vec<toc::Toc>,
+    pub tocs: toc::Tocs,
     pub graph: graph::Graph,
 }
 
@@ -276,11 +276,14 @@ pub fn render_site(
         .iter_mut()
         .map(|b| std::mem::take(&mut b.diags))
         .collect();
-    let tocs: Vec<toc::Toc> = (0..site.locales.len())
-        .map(|l| toc::build(site, l, &mut static_diags))
-        .collect();
+    let tocs = toc::build_all(site, &mut static_diags);
     let (graph, found) = content_findings(site, &tocs, &bodies);
-    let (outputs, extra_diags) = site_pages(site, theme, &prep);
+    let (mut outputs, extra_diags) = site_pages(site, theme, &prep);
+    outputs.extend(
+        tocs.fragments(site)
+            .into_iter()
+            .map(|(path, html)| Output { path, html }),
+    );
     static_diags.extend(extra_diags);
     let diags = findings(&body_diags, found, &static_diags);
     RenderResult {
@@ -321,7 +324,7 @@ pub fn page_path(site: &Site, pid: PageId) -> String {
 /// link graph. Cheap enough to redo in full after every edit.
 pub fn content_findings(
     site: &Site,
-    tocs: &[toc::Toc],
+    tocs: &toc::Tocs,
     bodies: &[Rendered],
 ) -> (graph::Graph, Vec<Diagnostic>) {
     let mut diags = anchor_findings(site, bodies);
@@ -452,7 +455,7 @@ pub struct Env<'a> {
     pub strings: &'a [BTreeMap<String, Value>],
     /// [`Prepared::bases`].
     pub bases: &'a [Value],
-    pub tocs: &'a [toc::Toc],
+    pub tocs: &'a toc::Tocs,
     pub bodies: &'a [Rendered],
     pub graph: &'a graph::Graph,
 }
@@ -491,20 +494,16 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
     let page = &site.pages[pid];
     let lid = page.locale;
     let s = &strings[lid];
-    let toc = &tocs[lid];
+    let toc = tocs.of(pid);
     let body = &bodies[pid];
     let cfg = &site.config.config;
 
-    let breadcrumbs: Vec<Value> = toc
-        .ancestors(pid)
-        .iter()
-        .map(|&n| json!({"name": toc.nodes[n].name, "href": toc.nodes[n].href}))
-        .collect();
-    let pos = toc.order_index.get(&pid).copied();
+    let breadcrumbs = tocs.breadcrumbs(site, pid);
+    let pos = toc.and_then(|t| t.order_index.get(&pid).copied().map(|i| (t, i)));
     let neighbour =
         |p: Option<PageId>| p.map(|p| json!({"title": site.pages[p].title, "href": site.href(p)}));
-    let prev = neighbour(pos.and_then(|i| i.checked_sub(1)).map(|i| toc.order[i]));
-    let next = neighbour(pos.and_then(|i| toc.order.get(i + 1).copied()));
+    let prev = neighbour(pos.and_then(|(t, i)| i.checked_sub(1).map(|i| t.order[i])));
+    let next = neighbour(pos.and_then(|(t, i)| t.order.get(i + 1).copied()));
     let outline: Vec<&markdown::Heading> = body
         .headings
         .iter()
@@ -595,9 +594,15 @@ pub fn page_context(env: &Env, pid: PageId) -> Value {
             "headings": outline,
             "linked_from": graph.incoming[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
             "related": graph.related[pid].iter().map(|&p| json!({"title": site.pages[p].title, "href": site.href(p)})).collect::<Vec<_>>(),
-            "nav_html": toc.nav_html(pid),
-            "nav": if theme.uses_nav_tree { serde_json::to_value(toc.nav(pid)).unwrap_or_default() } else { Value::Null },
+            "nav_html": toc.map(|t| t.nav_html(pid)).unwrap_or_default(),
+            "nav": match toc { Some(t) if theme.uses_nav_tree => serde_json::to_value(t.nav(pid)).unwrap_or_default(), _ => Value::Null },
             "breadcrumbs": breadcrumbs,
+            // What the theme's script needs to show another TOC for `?toc=...&bc=...`.
+            "toc": {
+                "fragment": tocs.fragment_href(site, pid),
+                "base": format!("{}{}/", cfg.base_path(), site.locales[lid].slug),
+                "roots": site.root_prefixes(lid),
+            },
             "prev": prev,
             "next": next,
             "languages": languages,

@@ -51,6 +51,8 @@ fn basic_site_writes_every_page_asset_and_static_file() {
             "en-us/index.html",
             "en-us/media/pic.svg",
             "en-us/sitemap.xml",
+            // The TOC's fragment, for `?toc=` links (its source, toc.yml, is not published).
+            "en-us/toc.json",
             "index.html",
             "sitemap.xml",
         ]

@@ -32,4 +32,5 @@ mod rtl;
 mod sample_site;
 mod serve;
 mod shard;
+mod toc;
 mod url_policy;

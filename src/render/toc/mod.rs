@@ -1,17 +1,27 @@
-//! The table of contents per locale: DocFX `toc.yml` (`name`, `href`, `items`, `topicHref`,
-//! `expanded`, nested `toc.yml` references), else one built from the folder tree. A locale
-//! without its own TOC uses the source locale's, with entries pointing into the locale.
+//! The tables of contents, as DocFX reads them: any number of TOC files per locale
+//! (`toc.yml`, `TOC.yml`, `toc.yaml`, `TOC.md`, `toc.md`, any case), each read once per locale
+//! and shared by the pages that show it. A page's sidebar shows the nearest TOC that lists it
+//! (fewest folder steps between the page and the TOC), else the nearest one in its folder or a
+//! folder above. A locale without a TOC file of its own at some path uses the source locale's,
+//! with entries pointing into the locale; a locale with no TOC at all gets one built from the
+//! folder tree. TOCs in a `breadcrumb` folder, or named by a page's `breadcrumb_path`, are
+//! breadcrumb TOCs: they give the start of a page's breadcrumb trail, never its sidebar.
 //!
-//! This file is the model ([`Toc`], [`Node`]) and its assembly per locale; `parse` reads the
-//! TOC files (`load` read them into `Site`) into nodes, `nav` walks the navigation a page shows
-//! (one walk for the `nav` tree and for `nav_html`).
+//! This file is the model ([`Toc`], [`Node`], [`Tocs`]) and the choice of each page's TOC;
+//! `parse` reads the TOC files (`load` read them into `Site`) into nodes, `nav` walks the
+//! navigation a page shows (one walk for the `nav` tree and for `nav_html`), `crumbs` makes
+//! breadcrumb trails and the per-TOC fragments a `?toc=` link loads.
 
+mod crumbs;
 mod nav;
 mod parse;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::Diagnostic;
 use crate::site::{LocaleId, PageId, Site};
 
+pub use crumbs::Crumb;
 pub use nav::NavItem;
 use parse::{load_toc, Walk};
 
@@ -24,6 +34,12 @@ pub struct Node {
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     pub expanded: bool,
+    /// `displayName`: more words a TOC filter finds the entry by.
+    pub display_name: Option<String>,
+    /// The part of the site the entry stands for, as a URL path under the locale folder
+    /// (`lighthouse/`, `` for all of it): from `tocHref`, else the folder of its link. A
+    /// breadcrumb entry is on a page's trail when this is a prefix of the page's URL path.
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -31,47 +47,268 @@ pub struct Toc {
     pub nodes: Vec<Node>,
     pub roots: Vec<usize>,
     /// Page -> its first node.
-    pub page_node: std::collections::HashMap<PageId, usize>,
+    pub page_node: HashMap<PageId, usize>,
     /// Pages in TOC order, for previous / next.
     pub order: Vec<PageId>,
     /// Built from the folder tree because the locale has no TOC file.
     pub from_folders: bool,
     /// Page -> its index in `order` (a lookup per page, not a scan: sites have 20,000 pages).
-    pub order_index: std::collections::HashMap<PageId, usize>,
+    pub order_index: HashMap<PageId, usize>,
+    /// The locale whose pages the entries link to.
+    pub reader: LocaleId,
+    /// The TOC file's folder relative to the locale folder (`` at the root, `admin`); `None`
+    /// for a TOC built from the folder tree.
+    pub dir: Option<String>,
 }
 
-const TOC_NAMES: [&str; 5] = ["toc.yml", "TOC.yml", "toc.yaml", "TOC.md", "toc.md"];
+/// Every TOC of the site, and which one each page shows.
+#[derive(Debug, Default)]
+pub struct Tocs {
+    pub tocs: Vec<Toc>,
+    /// Per page: the TOC its sidebar shows.
+    pub page_toc: Vec<Option<usize>>,
+    /// Per page: whether a TOC lists it (always, for a locale whose TOC is built from folders).
+    pub listed: Vec<bool>,
+    /// Per page: the breadcrumb TOC its `breadcrumb_path` names, when that TOC exists.
+    pub page_crumbs: Vec<Option<usize>>,
+    /// The TOCs whose fragment is written (see [`Tocs::fragments`]), as `(toc, is breadcrumb)`.
+    pub published: Vec<(usize, bool)>,
+}
 
-/// Builds the TOC of `locale`.
-pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc {
-    let own = find_toc(site, locale, "");
-    let from_source = own.is_none() && locale != site.source_locale;
-    let chosen = own.or_else(|| {
-        if from_source {
-            find_toc(site, site.source_locale, "")
-        } else {
-            None
-        }
-    });
-    let mut toc = Toc::default();
-    match chosen {
-        Some((toc_locale, rel)) => {
-            let mut walk = Walk {
-                site,
-                toc_locale,
-                reader: locale,
-                report: !from_source,
-                toc: &mut toc,
-                diags,
-                stack: vec![rel.clone()],
-            };
-            toc.roots = load_toc(&mut walk, &rel, None);
-        }
-        None => {
-            toc.from_folders = true;
-            folder_toc(site, locale, &mut toc)
+impl Tocs {
+    /// The TOC page `pid`'s sidebar shows.
+    pub fn of(&self, pid: PageId) -> Option<&Toc> {
+        self.page_toc
+            .get(pid)
+            .copied()
+            .flatten()
+            .map(|t| &self.tocs[t])
+    }
+}
+
+/// The file names DocFX reads as a TOC, in the order one is chosen when a folder has several.
+const TOC_NAMES: [&str; 3] = ["toc.yml", "toc.yaml", "toc.md"];
+
+/// Whether `name` (a file name) is a TOC file's, in any case.
+pub fn is_toc_name(name: &str) -> bool {
+    TOC_NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The TOC file in folder `dir` of `locale` (`` for the root), any case: `None` when it has
+/// none.
+pub(super) fn toc_in(site: &Site, locale: LocaleId, dir: &str) -> Option<String> {
+    let loc = &site.locales[locale];
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut best: Option<(usize, String)> = None;
+    // The files of the folder are a range of each sorted map: no scan of the whole locale.
+    let files = keys_under(&loc.tocs, &prefix).chain(keys_under(&loc.markdown, &prefix));
+    for rel in files {
+        let name = &rel[prefix.len()..];
+        if let Some(rank) = TOC_NAMES.iter().position(|n| name.eq_ignore_ascii_case(n)) {
+            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                best = Some((rank, rel.clone()));
+            }
         }
     }
+    best.map(|(_, rel)| rel)
+}
+
+/// The keys of `map` that start with `prefix`, in order.
+fn keys_under<'m, V>(
+    map: &'m BTreeMap<String, V>,
+    prefix: &'m str,
+) -> impl Iterator<Item = &'m String> + 'm {
+    use std::ops::Bound;
+    map.range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        .map(|(k, _)| k)
+        .take_while(move |k| k.starts_with(prefix))
+}
+
+/// The folder of a `/`-separated path (`` for a file at the root).
+fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+/// Every TOC file `locale` reads, by folder: its own, and the source locale's where it has
+/// none at the same path. Each is `(locale whose file it is, path)`.
+fn toc_files(site: &Site, locale: LocaleId) -> BTreeMap<String, (LocaleId, String)> {
+    let mut files = BTreeMap::new();
+    let mut from = vec![locale];
+    if locale != site.source_locale {
+        from.push(site.source_locale);
+    }
+    for l in from {
+        let loc = &site.locales[l];
+        let dirs: BTreeSet<&str> = loc
+            .tocs
+            .keys()
+            .chain(loc.markdown.keys())
+            .filter(|rel| is_toc_name(rel.rsplit('/').next().unwrap_or("")))
+            .map(|rel| dir_of(rel))
+            .collect();
+        for dir in dirs {
+            if !files.contains_key(dir) {
+                if let Some(rel) = toc_in(site, l, dir) {
+                    files.insert(dir.to_string(), (l, rel));
+                }
+            }
+        }
+    }
+    files
+}
+
+/// Folder steps from `from` to `to` (both `/`-separated folders, `` for the root).
+fn distance(from: &str, to: &str) -> usize {
+    let a: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let b: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = a
+        .iter()
+        .zip(&b)
+        .take_while(|(x, y)| x.eq_ignore_ascii_case(y))
+        .count();
+    a.len() - common + b.len() - common
+}
+
+/// Builds every TOC of the site and picks each page's (see the module docs).
+pub fn build_all(site: &Site, diags: &mut Vec<Diagnostic>) -> Tocs {
+    let n = site.pages.len();
+    let mut all = Tocs {
+        tocs: Vec::new(),
+        page_toc: vec![None; n],
+        listed: vec![false; n],
+        page_crumbs: vec![None; n],
+        published: Vec::new(),
+    };
+    // A TOC nested in several others is walked in each: its findings are reported once.
+    let mut found = Vec::new();
+    for locale in 0..site.locales.len() {
+        build_locale(site, locale, &mut all, &mut found);
+    }
+    let mut seen = std::collections::HashSet::new();
+    diags.extend(found.into_iter().filter(|d| seen.insert(format!("{d:?}"))));
+    all
+}
+
+fn build_locale(site: &Site, locale: LocaleId, all: &mut Tocs, diags: &mut Vec<Diagnostic>) {
+    let files = toc_files(site, locale);
+    let pages: Vec<PageId> = site.locale_pages(locale).map(|(p, _)| p).collect();
+    // Breadcrumb TOCs: those in a `breadcrumb` folder and those the pages name.
+    let mut named: HashMap<String, Option<String>> = HashMap::new();
+    for &p in &pages {
+        if let Some(path) = site.pages[p].meta_str("breadcrumb_path") {
+            named.entry(path).or_insert_with_key(|path| {
+                let url = path.split(['?', '#']).next().unwrap_or("");
+                let rel = if url.starts_with('/') {
+                    site.root_file(locale, url)
+                } else {
+                    crate::paths::resolve_relative(&site.pages[p].rel, url)
+                };
+                rel.map(|r| dir_of(&r).to_string())
+                    .filter(|d| files.contains_key(d))
+            });
+        }
+    }
+    let crumb_dirs: BTreeSet<String> = files
+        .keys()
+        .filter(|d| {
+            d.rsplit('/')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case("breadcrumb"))
+        })
+        .cloned()
+        .chain(named.values().flatten().cloned())
+        .collect();
+    let mut by_dir: HashMap<String, usize> = HashMap::new();
+    let mut nav = Vec::new();
+    for (dir, (file_locale, rel)) in &files {
+        let id = all.tocs.len();
+        let mut toc = Toc {
+            reader: locale,
+            dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let mut walk = Walk {
+            site,
+            toc_locale: *file_locale,
+            reader: locale,
+            report: *file_locale == locale,
+            toc: &mut toc,
+            diags,
+            stack: vec![rel.clone()],
+        };
+        toc.roots = load_toc(&mut walk, rel, None);
+        finish(&mut toc);
+        all.tocs.push(toc);
+        by_dir.insert(dir.clone(), id);
+        let crumb = crumb_dirs.contains(dir);
+        if site.building[locale] {
+            all.published.push((id, crumb));
+        }
+        if !crumb {
+            nav.push(id);
+        }
+    }
+    for &p in &pages {
+        if let Some(Some(dir)) = site.pages[p]
+            .meta_str("breadcrumb_path")
+            .map(|k| &named[&k])
+        {
+            all.page_crumbs[p] = by_dir.get(dir).copied();
+        }
+    }
+    if nav.is_empty() {
+        let mut toc = Toc {
+            from_folders: true,
+            reader: locale,
+            ..Default::default()
+        };
+        folder_toc(site, locale, &mut toc);
+        finish(&mut toc);
+        let id = all.tocs.len();
+        all.tocs.push(toc);
+        for &p in &pages {
+            all.page_toc[p] = Some(id);
+            all.listed[p] = true;
+        }
+        return;
+    }
+    // Which TOCs list each page.
+    let mut listers: HashMap<PageId, Vec<usize>> = HashMap::new();
+    for &t in &nav {
+        for &p in all.tocs[t].page_node.keys() {
+            listers.entry(p).or_default().push(t);
+        }
+    }
+    for &p in &pages {
+        let page_dir = dir_of(&site.pages[p].rel);
+        let toc_dir = |t: usize| all.tocs[t].dir.as_deref().unwrap_or("");
+        let listed_by = listers.get(&p).and_then(|ts| {
+            ts.iter()
+                .copied()
+                .min_by_key(|&t| (distance(page_dir, toc_dir(t)), toc_dir(t).to_string()))
+        });
+        all.listed[p] = listed_by.is_some();
+        all.page_toc[p] = listed_by.or_else(|| {
+            let mut dir = page_dir;
+            loop {
+                if let Some(&t) = by_dir.get(dir).filter(|t| nav.contains(t)) {
+                    return Some(t);
+                }
+                if dir.is_empty() {
+                    return None;
+                }
+                dir = dir_of(dir);
+            }
+        });
+    }
+}
+
+/// Fills in what follows from a TOC's tree: each page's first node, and the page order.
+fn finish(toc: &mut Toc) {
     for (i, n) in toc.nodes.iter().enumerate() {
         if let Some(p) = n.page {
             toc.page_node.entry(p).or_insert(i);
@@ -95,26 +332,10 @@ pub fn build(site: &Site, locale: LocaleId, diags: &mut Vec<Diagnostic>) -> Toc 
         }
     }
     for &r in &toc.roots {
-        walk(&toc, r, &mut order, &mut seen);
+        walk(toc, r, &mut order, &mut seen);
     }
     toc.order_index = order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     toc.order = order;
-    toc
-}
-
-fn find_toc(site: &Site, locale: LocaleId, dir: &str) -> Option<(LocaleId, String)> {
-    let loc = &site.locales[locale];
-    TOC_NAMES
-        .iter()
-        .map(|n| {
-            if dir.is_empty() {
-                n.to_string()
-            } else {
-                format!("{dir}/{n}")
-            }
-        })
-        .find(|rel| loc.assets.contains_key(rel) || loc.markdown.contains_key(rel))
-        .map(|rel| (locale, rel))
 }
 
 /// A TOC from the folders: each folder's `index.md` heads it, pages sorted by title.
@@ -149,6 +370,8 @@ fn folder_toc(site: &Site, locale: LocaleId, toc: &mut Toc) {
             parent,
             children: Vec::new(),
             expanded: false,
+            display_name: None,
+            scope: None,
         });
         match parent {
             Some(p) => toc.nodes[p].children.push(id),
@@ -180,6 +403,8 @@ fn folder_toc(site: &Site, locale: LocaleId, toc: &mut Toc) {
             parent,
             children: Vec::new(),
             expanded: false,
+            display_name: None,
+            scope: None,
         });
         match parent {
             Some(par) => toc.nodes[par].children.push(id),
@@ -231,6 +456,7 @@ mod tests {
                         current: Some(n) == current,
                         ancestor: on_path && Some(n) != current,
                         has_children: !node.children.is_empty(),
+                        display_name: None,
                         children: if shows_children(node, on_path, depth) {
                             reference_level(toc, &node.children, path, current, depth + 1)
                         } else {
@@ -245,6 +471,7 @@ mod tests {
                     ancestor: false,
                     has_children: false,
                     children: Vec::new(),
+                    display_name: None,
                 },
             })
             .collect()
@@ -303,6 +530,8 @@ mod tests {
                 parent,
                 children: Vec::new(),
                 expanded,
+                display_name: None,
+                scope: None,
             });
             match parent {
                 Some(p) => toc.nodes[p].children.push(id),
@@ -334,6 +563,17 @@ mod tests {
             tree_html(&expected, &mut html);
             assert_eq!(toc.nav_html(p), html);
         }
+    }
+
+    #[test]
+    fn folder_steps_between_a_page_and_a_toc() {
+        assert_eq!(distance("a/b", "a/b"), 0);
+        assert_eq!(distance("a/b", ""), 2);
+        assert_eq!(distance("reference", "guides"), 2);
+        assert_eq!(distance("", "A/b"), 2);
+        assert_eq!(distance("a/B/c", "a/b"), 1, "folders compare in any case");
+        assert!(is_toc_name("TOC.yml") && is_toc_name("Toc.YAML") && is_toc_name("toc.MD"));
+        assert!(!is_toc_name("toc.json") && !is_toc_name("mytoc.yml"));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct NavItem {
     pub ancestor: bool,
     pub has_children: bool,
     pub children: Vec<NavItem>,
+    /// `displayName`: more words a TOC filter finds the entry by.
+    pub display_name: Option<String>,
 }
 
 impl Toc {
@@ -128,6 +130,7 @@ impl NavSink for TreeSink {
             ancestor: false,
             has_children: false,
             children: Vec::new(),
+            display_name: None,
         });
     }
 
@@ -140,6 +143,7 @@ impl NavSink for TreeSink {
             ancestor: e.ancestor,
             has_children: !e.node.children.is_empty(),
             children: Vec::new(),
+            display_name: e.node.display_name.clone(),
         });
     }
 
@@ -188,6 +192,7 @@ impl NavSink for HtmlSink {
                 out.push_str("<a href=\"");
                 esc(out, href);
                 out.push('"');
+                display_name(out, e.node);
                 if e.current {
                     out.push_str(" aria-current=\"page\"");
                 }
@@ -198,7 +203,9 @@ impl NavSink for HtmlSink {
                 out.push_str("</bdi></a>");
             }
             None => {
-                out.push_str("<span class=\"nav-group\"><bdi>");
+                out.push_str("<span class=\"nav-group\"");
+                display_name(out, e.node);
+                out.push_str("><bdi>");
                 esc(out, &e.node.name);
                 out.push_str("</bdi></span>");
             }
@@ -214,10 +221,20 @@ impl NavSink for HtmlSink {
     }
 }
 
-/// Whether the navigation opens an entry: on the page's branch, or marked `expanded` at the
-/// top level.
-pub(super) fn shows_children(node: &Node, on_path: bool, depth: usize) -> bool {
-    on_path || (node.expanded && depth == 0)
+/// ` data-display-name="..."` for an entry with a `displayName`: the words a filter of the
+/// navigation also matches (the theme's script reads it).
+pub(super) fn display_name(out: &mut String, node: &Node) {
+    if let Some(d) = &node.display_name {
+        out.push_str(" data-display-name=\"");
+        crate::markdown::highlight::escape_html_into(out, d);
+        out.push('"');
+    }
+}
+
+/// Whether the navigation opens an entry: on the page's branch, or marked `expanded` (at any
+/// level the navigation shows).
+pub(super) fn shows_children(node: &Node, on_path: bool, _depth: usize) -> bool {
+    on_path || node.expanded
 }
 
 /// Entries of one navigation level shown in full up to this length.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{Node, Toc};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::paths;
-use crate::site::{LocaleId, Site};
+use crate::site::{LocaleId, PageId, Site};
 use crate::source::Source;
 
 #[derive(Debug, Deserialize)]
@@ -18,12 +18,35 @@ pub(super) struct RawEntry {
     pub(super) href: Option<String>,
     #[serde(default, rename = "topicHref")]
     pub(super) topic_href: Option<String>,
+    #[serde(default, rename = "tocHref")]
+    pub(super) toc_href: Option<String>,
+    #[serde(default, rename = "displayName")]
+    pub(super) display_name: Option<String>,
     #[serde(default)]
     pub(super) items: Vec<RawEntry>,
     #[serde(default)]
     pub(super) expanded: bool,
     #[serde(flatten)]
     pub(super) _other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A TOC file written as a mapping (`items:` under other keys such as `metadata:`), as DocFX
+/// also accepts.
+#[derive(Debug, Deserialize)]
+struct RootToc {
+    #[serde(default)]
+    items: Vec<RawEntry>,
+    #[serde(flatten)]
+    _other: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Whether a YAML TOC is a list of entries (its first line of content starts with `-`), not a
+/// mapping with `items:`.
+fn is_list(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && *l != "---")
+        .is_none_or(|l| l.starts_with('-'))
 }
 
 /// One walk over a TOC file and the TOCs it nests: what stays the same for every file of the
@@ -76,7 +99,12 @@ pub(super) fn load_toc(w: &mut Walk<'_>, rel: &str, parent: Option<usize>) -> Ve
     } else if source.text.trim().is_empty() {
         Vec::new()
     } else {
-        match crate::source::yaml::from_str::<Vec<RawEntry>>(&source.text) {
+        let parsed = if is_list(&source.text) {
+            crate::source::yaml::from_str::<Vec<RawEntry>>(&source.text)
+        } else {
+            crate::source::yaml::from_str::<RootToc>(&source.text).map(|r| r.items)
+        };
+        match parsed {
             Ok(e) => e,
             Err(e) => {
                 if report {
@@ -142,25 +170,28 @@ fn add_entries(
             parent,
             children: Vec::new(),
             expanded: e.expanded,
+            display_name: e.display_name.clone().filter(|d| !d.trim().is_empty()),
+            scope: scope(site, reader, toc_rel, e),
         });
         let link = e.topic_href.as_ref().or(e.href.as_ref());
         let mut nested_toc = false;
-        if let Some(href) = &e.href {
-            let clean = href.split(['#', '?']).next().unwrap_or("");
-            let lower = clean.to_ascii_lowercase();
-            if lower.ends_with("toc.yml")
-                || lower.ends_with("toc.yaml")
-                || lower.ends_with("toc.md")
-                || lower.ends_with('/')
-            {
+        if let Some(href) = e.href.as_ref().filter(|h| is_relative(h)) {
+            let clean = paths::percent_decode(href.split(['#', '?']).next().unwrap_or(""));
+            let file_name = clean.rsplit('/').next().unwrap_or("");
+            let folder = clean.ends_with('/');
+            if folder || super::is_toc_name(file_name) {
                 nested_toc = true;
-                let target = if lower.ends_with('/') {
-                    format!("{clean}toc.yml")
-                } else {
-                    clean.to_string()
-                };
-                match paths::resolve_relative(toc_rel, &target) {
-                    Some(nested) if site.locales[toc_locale].assets.contains_key(&nested) => {
+                // A folder stands for its TOC file, whatever its name's case.
+                let target = paths::resolve_relative(toc_rel, &clean).and_then(|t| {
+                    let loc = &site.locales[toc_locale];
+                    if folder {
+                        super::toc_in(site, toc_locale, &t)
+                    } else {
+                        (loc.tocs.contains_key(&t) || loc.markdown.contains_key(&t)).then_some(t)
+                    }
+                });
+                match target {
+                    Some(nested) => {
                         if w.stack.contains(&nested) {
                             if report {
                                 w.diags.push(
@@ -221,11 +252,30 @@ fn add_entries(
                     Some(i) => (&href[..i], &href[i..]),
                     None => (href.as_str(), ""),
                 };
-                let target = paths::resolve_relative(toc_rel, &paths::percent_decode(path));
-                match target.and_then(|t| site.lookup(reader, &t)) {
+                let decoded = paths::percent_decode(path);
+                let site_root = decoded.starts_with('/');
+                let target = if site_root {
+                    site.root_file(reader, &decoded)
+                } else {
+                    paths::resolve_relative(toc_rel, &decoded)
+                };
+                match target.and_then(|t| page_at(site, reader, &t)) {
                     Some(p) => {
                         w.toc.nodes[id].page = Some(p);
                         w.toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
+                    }
+                    // A site-root URL that is no page of this site is a link elsewhere on
+                    // the host (another docset), written as it is.
+                    None if site_root => {
+                        let other = site
+                            .url_path(reader, &decoded)
+                            .map(|p| site.resolve_root(reader, &p))
+                            == Some(crate::site::RootTarget::OtherDocset);
+                        w.toc.nodes[id].href = Some(if other {
+                            paths::encode_href(&site.other_docset_href(reader, href))
+                        } else {
+                            paths::encode_href(href)
+                        });
                     }
                     None => {
                         if report {
@@ -257,6 +307,60 @@ fn add_entries(
     ids
 }
 
+/// Whether `href` is relative to the TOC file: not external (`https:`), not site-root (`/x`).
+fn is_relative(href: &str) -> bool {
+    let h = href.trim();
+    !h.is_empty() && !h.starts_with('/') && !crate::markdown::links::is_external(h)
+}
+
+/// The page of `reader` at `rel` (relative to the locale folder), written with or without its
+/// `.md`, or as its folder (`a/` for `a/index.md`), as DocFX allows.
+fn page_at(site: &Site, reader: LocaleId, rel: &str) -> Option<PageId> {
+    if let Some(p) = site.lookup(reader, rel) {
+        return Some(p);
+    }
+    if paths::is_markdown(rel) {
+        return None;
+    }
+    let stem = rel.trim_end_matches('/');
+    if stem.is_empty() {
+        return site.lookup(reader, "index.md");
+    }
+    site.lookup(reader, &format!("{stem}.md"))
+        .or_else(|| site.lookup(reader, &format!("{stem}/index.md")))
+}
+
+/// The part of the site an entry stands for (see [`Node::scope`]): `tocHref` names it (a
+/// folder, or a TOC file standing for its folder), else the folder of the entry's link.
+fn scope(site: &Site, reader: LocaleId, toc_rel: &str, e: &RawEntry) -> Option<String> {
+    let (url, names_folder) = match &e.toc_href {
+        Some(t) => (t, true),
+        None => (e.topic_href.as_ref().or(e.href.as_ref())?, false),
+    };
+    let clean = paths::percent_decode(url.trim().split(['#', '?']).next().unwrap_or(""));
+    if clean.is_empty() || crate::markdown::links::is_external(&clean) {
+        return None;
+    }
+    let rel = if clean.starts_with('/') {
+        site.root_file(reader, &clean)?
+    } else {
+        paths::resolve_relative(toc_rel, &clean)?
+    };
+    let last = clean.rsplit('/').next().unwrap_or("");
+    let folder = if clean.ends_with('/') {
+        rel
+    } else if super::is_toc_name(last) || last.eq_ignore_ascii_case("toc.json") || !names_folder {
+        super::dir_of(&rel).to_string()
+    } else {
+        rel
+    };
+    Some(if folder.is_empty() {
+        folder
+    } else {
+        format!("{folder}/")
+    })
+}
+
 /// DocFX's Markdown TOC: `#` levels nest; `# [Name](href)` links, `# Name` or `# [Name]()`
 /// groups entries without a page.
 pub(super) fn parse_toc_md(text: &str) -> Vec<RawEntry> {
@@ -265,6 +369,8 @@ pub(super) fn parse_toc_md(text: &str) -> Vec<RawEntry> {
             name: Some(name),
             href,
             topic_href: None,
+            toc_href: None,
+            display_name: None,
             items: Vec::new(),
             expanded: false,
             _other: Default::default(),

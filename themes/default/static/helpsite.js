@@ -61,4 +61,125 @@
       if (main) main.focus();
     });
   });
+  // DocFX's `?toc=<toc.json>&bc=<breadcrumb toc.json>` on a link: this page shows the named
+  // TOC in its sidebar and the named breadcrumb trail, loaded from the one fragment the build
+  // writes per TOC. Without the script (or when a fragment is missing) the page's own TOC shows.
+  (function () {
+    var sidebar = document.querySelector(".sidebar[data-toc-roots]");
+    if (!sidebar || !window.fetch || !window.URLSearchParams) return;
+    var params = new URLSearchParams(location.search);
+    var toc = params.get("toc"), bc = params.get("bc");
+    if (!toc && !bc) return;
+    var roots = [];
+    try { roots = JSON.parse(sidebar.getAttribute("data-toc-roots")) || []; } catch (e) { return; }
+    var base = sidebar.getAttribute("data-toc-base") || "/";
+    var here = location.pathname;
+
+    // The fragment a site-root `.../toc.json` URL names: read through the site's root
+    // prefixes (longest first), as the build reads site-root links.
+    function fragmentUrl(u) {
+      if (!u) return null;
+      var path = u.split(/[?#]/)[0];
+      try { path = decodeURIComponent(path); } catch (e) { return null; }
+      if (path.charAt(0) !== "/" || path.charAt(1) === "/" || !/(^|\/)toc\.json$/i.test(path)) return null;
+      for (var i = 0; i < roots.length; i++) {
+        if (path.toLowerCase().indexOf(String(roots[i]).toLowerCase()) === 0) {
+          var rest = path.slice(roots[i].length);
+          return rest.split("/").indexOf("..") >= 0 ? null : base + rest;
+        }
+      }
+      return null;
+    }
+    function load(u) {
+      if (!u) return Promise.resolve(null);
+      return fetch(u).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
+    }
+    function parse(fragment) {
+      if (!fragment || typeof fragment.html !== "string") return null;
+      var holder = document.createElement("div");
+      holder.innerHTML = fragment.html;
+      return holder.querySelector("ul");
+    }
+    function samePage(a) {
+      try { return new URL(a.getAttribute("href"), location.href).pathname === here; } catch (e) { return false; }
+    }
+    // One step of a trail: the entry's name and link.
+    function step(li) {
+      var label = li.querySelector(":scope > a, :scope > span");
+      return label ? { name: label.textContent, href: label.tagName === "A" ? label.getAttribute("href") : null } : null;
+    }
+
+    var tocUrl = fragmentUrl(toc);
+    var own = sidebar.getAttribute("data-toc");
+    Promise.all([tocUrl && tocUrl !== own ? load(tocUrl) : null, load(fragmentUrl(bc))]).then(function (got) {
+      var list = parse(got[0]);
+      if (list) {
+        var links = list.querySelectorAll("a[href]");
+        for (var i = 0; i < links.length; i++) {
+          var a = links[i];
+          if (!samePage(a) || list.querySelector('[aria-current="page"]')) continue;
+          a.setAttribute("aria-current", "page");
+          a.parentNode.classList.add("current");
+          for (var li = a.parentNode.parentNode; li && li !== list; li = li.parentNode) {
+            if (li.tagName === "LI") li.classList.add("ancestor");
+          }
+        }
+        // Its links keep `?toc=&bc=`, so the reader stays in this TOC from page to page.
+        var keep = "?" + ["toc", "bc"].filter(function (k) { return params.get(k); })
+          .map(function (k) { return k + "=" + encodeURIComponent(params.get(k)); }).join("&");
+        for (var m = 0; m < links.length; m++) {
+          var h = links[m].getAttribute("href");
+          if (h.charAt(0) === "/" && h.charAt(1) !== "/" && !/[?#]/.test(h)) links[m].setAttribute("href", h + keep);
+        }
+        sidebar.textContent = "";
+        sidebar.appendChild(list);
+        sidebar.classList.add("toc-loaded");
+      }
+      // Done either way: `loaded`, or `own` when the page keeps its own TOC.
+      sidebar.setAttribute("data-toc-state", list ? "loaded" : "own");
+      var crumbs = parse(got[1]);
+      if (!crumbs) return;
+      var trail = [];
+      var path = here.indexOf(base) === 0 ? here.slice(base.length).toLowerCase() : null;
+      for (var level = crumbs; level && path !== null;) {
+        var best = null;
+        var items = level.querySelectorAll(":scope > li[data-scope]");
+        for (var j = 0; j < items.length; j++) {
+          var scope = items[j].getAttribute("data-scope").toLowerCase();
+          if (path.indexOf(scope) === 0 && (!best || scope.length > best.getAttribute("data-scope").length)) best = items[j];
+        }
+        if (!best) break;
+        trail.push(step(best));
+        level = best.querySelector(":scope > ul");
+      }
+      var mine = sidebar.querySelectorAll("li.ancestor, li.current");
+      for (var k = 0; k < mine.length; k++) {
+        var s = step(mine[k]);
+        if (s && s.href && trail.length && trail[trail.length - 1].href === s.href) trail.pop();
+        if (s) trail.push(s);
+      }
+      if (trail.length < 2) return;
+      var nav = document.createElement("nav");
+      nav.className = "breadcrumbs";
+      nav.setAttribute("aria-label", sidebar.getAttribute("data-breadcrumb-label") || "Breadcrumb");
+      var ol = document.createElement("ol");
+      trail.forEach(function (t, n) {
+        var item = document.createElement("li");
+        var last = n === trail.length - 1;
+        var el = document.createElement(last ? "span" : t.href ? "a" : "span");
+        if (last) el.setAttribute("aria-current", "page");
+        else if (t.href) el.setAttribute("href", t.href);
+        var bdi = document.createElement("bdi");
+        bdi.textContent = t.name;
+        el.appendChild(bdi);
+        item.appendChild(el);
+        ol.appendChild(item);
+      });
+      nav.appendChild(ol);
+      var main = document.getElementById("main");
+      var old = main && main.querySelector(".breadcrumbs");
+      if (old) old.parentNode.replaceChild(nav, old);
+      else if (main) main.insertBefore(nav, main.firstChild);
+    });
+  })();
 })();
