@@ -51,6 +51,8 @@ impl State<'_, '_> {
             None => match self.ctx.site.snippets.get(&(l, rel.clone())) {
                 Some(Ok(s)) => s.clone(),
                 Some(Err(d)) => {
+                    // A dependency all the same: once readable, it changes this page.
+                    ex.deps.push((l, rel.clone()));
                     ex.diags.push(d.clone());
                     return;
                 }
