@@ -12,7 +12,7 @@ impl State<'_, '_> {
         span: Range<usize>,
         path: &str,
     ) -> Option<(Arc<FileRef>, Range<usize>)> {
-        let (l, rel) = match self.resolve_target(file, path) {
+        let (l, rel) = match self.resolve_target(ex, file, span.clone(), path) {
             Ok(t) => t,
             Err(why) => {
                 ex.diags

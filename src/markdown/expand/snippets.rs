@@ -36,7 +36,7 @@ impl State<'_, '_> {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
         };
-        let (l, rel) = match self.resolve_target(file, path_part) {
+        let (l, rel) = match self.resolve_target(ex, file, span.clone(), path_part) {
             Ok(t) => t,
             Err(why) => {
                 ex.diags

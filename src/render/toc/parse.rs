@@ -159,8 +159,19 @@ fn add_entries(
                 } else {
                     clean.to_string()
                 };
-                match paths::resolve_relative(toc_rel, &target) {
-                    Some(nested) if site.locales[toc_locale].assets.contains_key(&nested) => {
+                // A folder's TOC is `toc.yml` in any case, as DocFX finds it; a TOC named in
+                // full is a file reference.
+                let named = paths::resolve_relative(toc_rel, &target).and_then(|t| {
+                    let n = site.locales[toc_locale].asset_named(&t)?;
+                    let case = n.case_finding(clean).filter(|_| !lower.ends_with('/'));
+                    Some((n.rel.to_string(), case))
+                });
+                if let (Some((_, Some(d))), true) = (&named, report) {
+                    w.diags
+                        .push(d.clone().at(source, href_span(source, at, href, &name)));
+                }
+                match named.map(|(rel, _)| rel) {
+                    Some(nested) => {
                         if w.stack.contains(&nested) {
                             if report {
                                 w.diags.push(
@@ -222,8 +233,18 @@ fn add_entries(
                     None => (href.as_str(), ""),
                 };
                 let target = paths::resolve_relative(toc_rel, &paths::percent_decode(path));
-                match target.and_then(|t| site.lookup(reader, &t)) {
+                match target.as_ref().and_then(|t| site.lookup(reader, t)) {
                     Some(p) => {
+                        // Pages are looked up in any letter case; an href that names the
+                        // file in other case than on disk is a finding.
+                        let on_disk = &site.pages[p].rel;
+                        let t = target.as_deref().unwrap_or_default();
+                        if report && paths::is_markdown(t) && on_disk != t {
+                            w.diags.push(
+                                crate::site::case_mismatch(path, on_disk)
+                                    .at(source, href_span(source, at, href, &name)),
+                            );
+                        }
                         w.toc.nodes[id].page = Some(p);
                         w.toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
                     }
@@ -236,13 +257,7 @@ fn add_entries(
                                         "TOC entry `{name}` links to `{href}`, which is not a page"
                                     ),
                                 )
-                                .at(source, {
-                                    // Point at the href itself when it is written after the name.
-                                    match source.text[at..].find(href.as_str()) {
-                                        Some(i) => at + i..at + i + href.len(),
-                                        None => at..at + name.len() + 6,
-                                    }
-                                })
+                                .at(source, href_span(source, at, href, &name))
                                 .hint("hrefs in a TOC are relative to the TOC file"),
                             );
                         }
@@ -304,4 +319,13 @@ pub(super) fn parse_toc_md(text: &str) -> Vec<RawEntry> {
         attach(&mut roots, &mut stack, done);
     }
     roots
+}
+
+/// Where a TOC entry's `href` is written: the href itself when it follows the entry's name at
+/// `at`, else the name.
+fn href_span(source: &Source, at: usize, href: &str, name: &str) -> std::ops::Range<usize> {
+    match source.text[at..].find(href) {
+        Some(i) => at + i..at + i + href.len(),
+        None => at..at + name.len() + 6,
+    }
 }
