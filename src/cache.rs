@@ -5,9 +5,9 @@
 //! a full build.
 //!
 //! Three parts:
-//! - `bodies.pack`: each page's rendered Markdown (HTML, headings, anchors, links, plain text),
-//!   keyed by the page's text, the site's shape and the binary; the files it included are
-//!   checked by content.
+//! - `bodies.pack`: each page's rendered Markdown (HTML, headings, anchors, links, plain text)
+//!   and its own findings, keyed by the page's text, the site's shape and the binary; the files
+//!   it included, and those its findings point into, are checked by content.
 //! - `highlight.pack`: highlighted code blocks, keyed by language and code.
 //! - `output-*.manifest`: for one output folder, each file's content key and what `stat` said
 //!   after writing it, so a rebuild rewrites only the files whose content changed, and notices
@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 /// A content key: the first 16 bytes of a BLAKE3 hash.
 pub type Key = [u8; 16];
 
-const MAGIC: &[u8; 8] = b"HSCACHE3";
+const MAGIC: &[u8; 8] = b"HSCACHE4";
 /// The pack of rendered Markdown bodies.
 const BODIES: &str = "bodies.pack";
 /// The pack of highlighted code blocks.

@@ -55,10 +55,13 @@ pub enum Kind {
     UnsafeUrl,
     /// A bug in helpsite: a panic that `serve` caught in a rebuild.
     Internal,
+    /// A file named with other letter case than it has on disk: found all the same, as the
+    /// Windows-based DocFX publishing does.
+    CaseMismatch,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 27] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -85,6 +88,7 @@ impl Kind {
         Kind::RawHtml,
         Kind::UnsafeUrl,
         Kind::Internal,
+        Kind::CaseMismatch,
     ];
 
     pub fn default_level(self) -> Level {
@@ -93,7 +97,7 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | MissingImage | ImageAltText | Toc | Locale
-            | OrphanPage | ExternalLink => Level::Warning,
+            | OrphanPage | ExternalLink | CaseMismatch => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
@@ -122,7 +126,7 @@ impl Kind {
             FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
             | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
             | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
-            | Redirect | RawHtml | UnsafeUrl => true,
+            | Redirect | RawHtml | UnsafeUrl | CaseMismatch => true,
         }
     }
 
@@ -155,6 +159,7 @@ impl Kind {
             Kind::RawHtml => "raw HTML not allowed",
             Kind::UnsafeUrl => "unsafe URL",
             Kind::Internal => "internal error",
+            Kind::CaseMismatch => "file named in other letter case",
         };
         if n == 1 {
             one.to_string()
@@ -170,6 +175,8 @@ impl Kind {
             "uses of raw HTML not allowed".to_string()
         } else if let Some(rest) = one.strip_prefix("page in no") {
             format!("pages in no{rest}")
+        } else if let Some(rest) = one.strip_prefix("file named") {
+            format!("files named{rest}")
         } else if let Some(rest) = one.strip_prefix("table of contents problem") {
             format!("table of contents problems{rest}")
         } else {
@@ -178,7 +185,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 26] = [
+const KIND_NAMES: [&str; 27] = [
     "config",
     "io",
     "encoding",
@@ -205,6 +212,7 @@ const KIND_NAMES: [&str; 26] = [
     "raw_html",
     "unsafe_url",
     "internal",
+    "case_mismatch",
 ];
 
 /// A place in a source file.

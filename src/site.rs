@@ -83,9 +83,78 @@ pub struct Locale {
     /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder
     /// without DocFX configuration is one plain docset that publishes everything.
     pub docsets: Vec<Docset>,
+    /// Every file of `markdown` and `assets` by its path in lower case -> its path as on disk
+    /// (the first, in path order, when names differ only in case): built once by `load`, for
+    /// [`Locale::file_named`].
+    pub by_lower_case: HashMap<String, String>,
+}
+
+/// A file a reference names, with the spelling it has on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Named<'a> {
+    /// The file's path as on disk (relative to the locale root).
+    pub rel: &'a str,
+    /// Whether the reference spelled it in other letter case (a `case_mismatch` finding).
+    pub case_differs: bool,
+}
+
+impl Named<'_> {
+    /// The `case_mismatch` finding of a reference written as `written` (to be placed at the
+    /// reference), when it spelled the file in other letter case.
+    pub fn case_finding(&self, written: &str) -> Option<Diagnostic> {
+        self.case_differs.then(|| case_mismatch(written, self.rel))
+    }
+}
+
+/// The `case_mismatch` finding of a reference written as `written` to the file `on_disk`.
+pub fn case_mismatch(written: &str, on_disk: &str) -> Diagnostic {
+    Diagnostic::new(
+        crate::diagnostics::Kind::CaseMismatch,
+        format!("`{written}` names the file `{on_disk}` in other letter case"),
+    )
+    .hint("write the name as it is on disk: it is found here, as on Windows, but not where letter case counts")
 }
 
 impl Locale {
+    /// The index behind [`Locale::file_named`] of the files in `markdown` and `assets`.
+    pub fn case_index<'a>(
+        markdown: impl Iterator<Item = &'a String>,
+        assets: impl Iterator<Item = &'a String>,
+    ) -> HashMap<String, String> {
+        let mut index = HashMap::new();
+        let mut names: Vec<&String> = markdown.chain(assets).collect();
+        names.sort();
+        for rel in names {
+            index
+                .entry(rel.to_lowercase())
+                .or_insert_with(|| rel.clone());
+        }
+        index
+    }
+
+    /// The file (Markdown or other) that a reference to `rel` names: `rel` itself, else the
+    /// one whose path differs from it only in letter case, as the Windows machines that
+    /// publish DocFX repositories find it.
+    pub fn file_named<'a>(&'a self, rel: &'a str) -> Option<Named<'a>> {
+        if self.markdown.contains_key(rel) || self.assets.contains_key(rel) {
+            return Some(Named {
+                rel,
+                case_differs: false,
+            });
+        }
+        self.by_lower_case.get(&rel.to_lowercase()).map(|r| Named {
+            rel: r.as_str(),
+            case_differs: true,
+        })
+    }
+
+    /// [`Locale::file_named`] for a file that is not Markdown (an image, a download, a
+    /// snippet, a YAML TOC).
+    pub fn asset_named<'a>(&'a self, rel: &'a str) -> Option<Named<'a>> {
+        self.file_named(rel)
+            .filter(|n| self.assets.contains_key(n.rel))
+    }
+
     /// The docset that holds `rel` (relative to the locale root): the one with the deepest
     /// folder that contains it.
     pub fn docset_of(&self, rel: &str) -> Option<&Docset> {

@@ -82,6 +82,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         };
         let tocs = read_tocs(&config, &assets);
         let docsets = docsets_of(&config, &root, &mut diags);
+        let by_lower_case = Locale::case_index(markdown.keys(), assets.keys());
         locales.push(Locale {
             code: lc.code.clone(),
             name: lc.name.clone(),
@@ -93,6 +94,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             tocs,
             bodies: BTreeMap::new(),
             docsets,
+            by_lower_case,
         });
     }
     let mut site = Site {
@@ -186,8 +188,8 @@ pub fn read_snippets(site: &Site) -> BTreeMap<(LocaleId, String), Result<Source,
                         continue;
                     };
                     for (l, loc) in site.locales.iter().enumerate() {
-                        if loc.assets.contains_key(&rel) && !loc.markdown.contains_key(&rel) {
-                            wanted.insert((l, rel.clone()));
+                        if let Some(n) = loc.asset_named(&rel) {
+                            wanted.insert((l, n.rel.to_string()));
                         }
                     }
                 }

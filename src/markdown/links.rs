@@ -12,16 +12,18 @@ pub enum Resolved {
     /// Left as written: `https:`, `mailto:`, protocol-relative, or a data URL.
     External,
     /// `#fragment` on the same page.
-    InPage {
-        fragment: String,
-    },
+    InPage { fragment: String },
     Page {
         href: String,
         target: PageId,
         fragment: Option<String>,
+        /// The page's file as on disk, when the link spelled it in other letter case.
+        case: Option<String>,
     },
     Asset {
         href: String,
+        /// The file as on disk, when the link spelled it in other letter case.
+        case: Option<String>,
     },
     Broken {
         kind: Kind,
@@ -127,6 +129,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
                 RootTarget::OtherDocset => {
                     return Resolved::Asset {
                         href: other_docset(ctx, rest, fragment.as_deref()),
+                        case: None,
                     }
                 }
             },
@@ -175,6 +178,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
                     Some(RedirectTo::External(url)) => {
                         return Resolved::Asset {
                             href: with_suffix(url.clone(), None, fragment.as_deref()),
+                            case: None,
                         }
                     }
                     None => {}
@@ -185,7 +189,7 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     // A file that exists but that its docset's `docfx.json` does not publish.
     let unpublished = [from.locale, ctx.reader, ctx.site.source_locale]
         .iter()
-        .any(|&l| ctx.site.locales[l].assets.contains_key(&rel));
+        .any(|&l| ctx.site.locales[l].asset_named(&rel).is_some());
     if unpublished {
         return Resolved::Broken {
             kind: missing(image),
@@ -218,24 +222,40 @@ fn resolve_file(
 ) -> Option<Resolved> {
     let found = |p| Some(page(ctx, p, query, fragment.map(str::to_string)));
     if crate::paths::is_markdown(rel) {
-        return ctx.site.lookup(ctx.reader, rel).and_then(found);
+        // Pages are looked up in any letter case; a link that names the file in other case
+        // than it has on disk is a finding.
+        let p = ctx.site.lookup(ctx.reader, rel)?;
+        let mut r = page(ctx, p, query, fragment.map(str::to_string));
+        if let Resolved::Page { case, .. } = &mut r {
+            let on_disk = &ctx.site.pages[p].rel;
+            *case = (on_disk != rel).then(|| on_disk.clone());
+        }
+        return Some(r);
     }
     // A file: the reader's locale's own copy wins, else the including file's locale's, else
-    // the source locale's, published for other locales at a locale-neutral path.
-    for l in [ctx.reader, from.locale, ctx.site.source_locale] {
-        if !ctx.site.locales[l].assets.contains_key(rel) {
-            continue;
-        }
-        let url = if l == ctx.reader {
-            ctx.site.file_url(l, rel)
-        } else {
-            ctx.site.fallback_file_url(l, rel)
-        };
-        if let Some(url) = url {
-            let href = format!("{}{url}", ctx.site.config.config.base_path());
-            return Some(Resolved::Asset {
-                href: with_suffix(href, query, fragment),
-            });
+    // the source locale's, published for other locales at a locale-neutral path; a name in
+    // other letter case only when no locale has it as written.
+    let locales = [ctx.reader, from.locale, ctx.site.source_locale];
+    for exact in [true, false] {
+        for &l in &locales {
+            let Some(n) = ctx.site.locales[l].asset_named(rel) else {
+                continue;
+            };
+            if n.case_differs == exact {
+                continue;
+            }
+            let url = if l == ctx.reader {
+                ctx.site.file_url(l, n.rel)
+            } else {
+                ctx.site.fallback_file_url(l, n.rel)
+            };
+            if let Some(url) = url {
+                let href = format!("{}{url}", ctx.site.config.config.base_path());
+                return Some(Resolved::Asset {
+                    href: with_suffix(href, query, fragment),
+                    case: n.case_differs.then(|| n.rel.to_string()),
+                });
+            }
         }
     }
     // A page named without `.md` (`/a/b`, `../b/`), as DocFX allows.
@@ -293,6 +313,7 @@ fn page(ctx: &LinkCtx, p: PageId, query: Option<&str>, fragment: Option<String>)
         href: with_suffix(ctx.site.href(p), query, fragment.as_deref()),
         target: p,
         fragment,
+        case: None,
     }
 }
 

@@ -565,7 +565,9 @@ impl<'b> Pass<'_, 'b> {
                 href,
                 target,
                 fragment,
+                case,
             } => {
+                self.case_mismatch(url, case, range.clone());
                 if let Some((source, span)) = self.mapped.span(range) {
                     self.out.links.push(PageLink {
                         target,
@@ -576,7 +578,10 @@ impl<'b> Pass<'_, 'b> {
                 }
                 Some(href)
             }
-            Resolved::Asset { href } => Some(href),
+            Resolved::Asset { href, case } => {
+                self.case_mismatch(url, case, range);
+                Some(href)
+            }
             Resolved::Broken {
                 kind,
                 message,
@@ -625,6 +630,15 @@ impl<'b> Pass<'_, 'b> {
             }
         }
         apply_edits(h, edits).0
+    }
+
+    /// The `case_mismatch` finding of a link or image `url` that named the file `on_disk` in
+    /// other letter case.
+    fn case_mismatch(&mut self, url: &str, on_disk: Option<String>, range: Range<usize>) {
+        if let Some(on_disk) = on_disk {
+            let d = self.diag_at(crate::site::case_mismatch(url.trim(), &on_disk), range);
+            self.out.diags.push(d);
+        }
     }
 
     /// Whether the writer's raw HTML `h` may stand (`raw_html: deny` refuses it, with a

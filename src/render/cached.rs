@@ -7,14 +7,22 @@
 //! configuration, the UI labels of its locale, and the site's shape (every page's path, URL,
 //! title and state, every file name), since links, includes and xrefs resolve against it.
 //! Adding, removing or retitling a page therefore renders every body again, as `serve` does.
-//! Pages with findings are never cached, so their diagnostics are reported on every build.
+//!
+//! A body's own findings (broken links, missing images and includes, malformed extensions)
+//! are stored with it and reported again when it is reused: they are made from the same
+//! inputs as the body, so the key that says the body is unchanged says they are too. Each
+//! finding's file is checked by content as well, so its `file:line:col` and snippet are
+//! always those of the text as it is now. The findings of the pages together (anchors,
+//! orphans) are not stored: they are checked again on every build from the bodies' links and
+//! anchors.
 
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::{feed, key_of, Cache, Key};
+use crate::cache::{content_key, feed, key_of, Cache, Key};
+use crate::diagnostics::{Diagnostic, Kind, Level, Location};
 use crate::external::ExternalRef;
 use crate::markdown::{Heading, Labels, PageLink, Rendered};
 use crate::site::{PageId, PageState, Site};
@@ -31,6 +39,32 @@ struct EntryRef<'a> {
     links: Vec<(PageId, Option<&'a str>, &'a str, usize, usize)>,
     text: &'a str,
     external: Vec<(&'a str, &'a str, usize, usize)>,
+    /// The files the findings point into: display path and content key.
+    diag_files: Vec<(&'a str, Key)>,
+    diags: Vec<FindingRef<'a>>,
+}
+
+/// A finding as stored: its place is an index into the entry's `diag_files` and a span.
+#[derive(Serialize)]
+struct FindingRef<'a> {
+    kind: Kind,
+    level: Level,
+    file: Option<&'a str>,
+    at: Option<(usize, usize, usize)>,
+    message: &'a str,
+    hint: Option<&'a str>,
+    notes: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct Finding {
+    kind: Kind,
+    level: Level,
+    file: Option<String>,
+    at: Option<(usize, usize, usize)>,
+    message: String,
+    hint: Option<String>,
+    notes: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +78,8 @@ struct Entry {
     links: Vec<(PageId, Option<String>, String, usize, usize)>,
     text: String,
     external: Vec<(String, String, usize, usize)>,
+    diag_files: Vec<(String, Key)>,
+    diags: Vec<Finding>,
 }
 
 /// The key of every page's body, in page order.
@@ -135,8 +171,13 @@ fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
         h.update(&(*l as u64).to_le_bytes());
         if let Some(src) = loc.markdown.get(rel) {
             feed(&mut h, &src.text);
-        } else if let Some(Ok(src)) = site.snippets.get(&(*l, rel.clone())) {
-            feed(&mut h, &src.text);
+        } else if let Some(snippet) = site.snippets.get(&(*l, rel.clone())) {
+            match snippet {
+                Ok(src) => feed(&mut h, &src.text),
+                // An unreadable snippet is a finding of the pages that use it: a different
+                // failure is a different finding.
+                Err(d) => feed(&mut h, &format!("\u{0}unreadable {}", d.message)),
+            }
         } else {
             feed(&mut h, "\u{0}missing");
         }
@@ -169,10 +210,12 @@ pub struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     pub fn new(site: &'a Site, wanted: &'a HashMap<Key, PageId>) -> Decoder<'a> {
+        // Every file a body's link or finding can point into: Markdown files and snippets.
         let sources = site
             .locales
             .iter()
             .flat_map(|l| l.markdown.values())
+            .chain(site.snippets.values().filter_map(|s| s.as_ref().ok()))
             .map(|s| (s.display.as_str(), s))
             .collect();
         Decoder {
@@ -245,6 +288,34 @@ fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option
             })
         })
         .collect::<Option<Vec<_>>>()?;
+    // A finding is reused only where the file it points into still has the same text.
+    let diag_files = e
+        .diag_files
+        .into_iter()
+        .map(|(display, key)| {
+            let s = sources.get(display.as_str())?;
+            (content_key(s.text.as_bytes()) == key).then(|| (*s).clone())
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let diags = e
+        .diags
+        .into_iter()
+        .map(|f| {
+            let location = match f.at {
+                Some((i, a, b)) => Some(Location {
+                    source: diag_files.get(i)?.clone(),
+                    span: a..b,
+                }),
+                None => None,
+            };
+            let mut d = Diagnostic::new(f.kind, f.message).level(f.level);
+            d.file = f.file;
+            d.location = location;
+            d.hint = f.hint;
+            d.notes = f.notes;
+            Some(d)
+        })
+        .collect::<Option<Vec<_>>>()?;
     Some(Rendered {
         html: e.html,
         title: e.title,
@@ -253,34 +324,61 @@ fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option
         links,
         text: e.text,
         deps: e.deps,
-        diags: Vec::new(),
+        diags,
         external,
     })
 }
 
-/// The records of the new pack: the bodies without findings (`diags`, per page), encoded a
-/// chunk at a time (in parallel) as they are taken.
+/// The records of the new pack: the bodies with their own findings (`diags`, per page, as
+/// [`super::render_site`] took them out of the bodies), encoded a chunk at a time (in
+/// parallel) as they are taken.
 pub fn records<'a>(
     site: &'a Site,
     keys: &'a [Key],
     bodies: &'a [Rendered],
-    diags: &'a [Vec<crate::diagnostics::Diagnostic>],
+    diags: &'a [Vec<Diagnostic>],
 ) -> impl Iterator<Item = (Key, Vec<u8>)> + 'a {
-    let ids: Vec<PageId> = (0..bodies.len())
-        .filter(|&p| {
-            site.builds(p) && bodies[p].diags.is_empty() && diags.get(p).is_none_or(Vec::is_empty)
-        })
-        .collect();
+    let ids: Vec<PageId> = (0..bodies.len()).filter(|&p| site.builds(p)).collect();
     let chunks: Vec<Vec<PageId>> = ids.chunks(CHUNK).map(<[PageId]>::to_vec).collect();
     chunks.into_iter().flat_map(move |chunk| {
         chunk
             .par_iter()
-            .filter_map(|&pid| encode(site, &bodies[pid]).map(|v| (keys[pid], v)))
+            .filter_map(|&pid| {
+                let own = diags.get(pid).map_or(&[][..], Vec::as_slice);
+                encode(site, &bodies[pid], own).map(|v| (keys[pid], v))
+            })
             .collect::<Vec<_>>()
     })
 }
 
-fn encode(site: &Site, b: &Rendered) -> Option<Vec<u8>> {
+fn encode(site: &Site, b: &Rendered, diags: &[Diagnostic]) -> Option<Vec<u8>> {
+    let mut diag_files: Vec<(&str, Key)> = Vec::new();
+    let diags = diags
+        .iter()
+        .chain(&b.diags)
+        .map(|d| {
+            let at = d.location.as_ref().map(|loc| {
+                let display = loc.source.display.as_str();
+                let i = match diag_files.iter().position(|(f, _)| *f == display) {
+                    Some(i) => i,
+                    None => {
+                        diag_files.push((display, content_key(loc.source.text.as_bytes())));
+                        diag_files.len() - 1
+                    }
+                };
+                (i, loc.span.start, loc.span.end)
+            });
+            FindingRef {
+                kind: d.kind,
+                level: d.level,
+                file: d.file.as_deref(),
+                at,
+                message: &d.message,
+                hint: d.hint.as_deref(),
+                notes: &d.notes,
+            }
+        })
+        .collect();
     let e = EntryRef {
         deps: &b.deps,
         deps_hash: deps_hash(site, &b.deps),
@@ -314,6 +412,8 @@ fn encode(site: &Site, b: &Rendered) -> Option<Vec<u8>> {
                 )
             })
             .collect(),
+        diag_files,
+        diags,
     };
     postcard::to_stdvec(&e).ok()
 }

@@ -396,3 +396,153 @@ fn an_update_that_only_removes_files() {
     assert!(!site.join("public/en-us/extra").exists(), "{}", run.stderr);
     assert_same_as_reference(site);
 }
+
+/// A site whose pages have findings of their own (a broken link, a missing image, a broken
+/// link inside an include) and across pages (a missing anchor), all warnings.
+fn site_with_findings() -> Site {
+    Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: https://docs.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+        )
+        .file(
+            "content/en-us/index.md",
+            "---\ntitle: Home\n---\n# Home\n\n[Guide](guide.md), [setup](reference.md#setup), [gone](gone.md).\n\n![Logo](media/logo.png)\n",
+        )
+        .file(
+            "content/en-us/guide.md",
+            "---\ntitle: Guide\n---\n# Guide\n\n[!INCLUDE [step](includes/step.md)]\n\n[Home](index.md#nowhere)\n",
+        )
+        .file(
+            "content/en-us/includes/step.md",
+            "A step with [a broken link](../missing.md).\n",
+        )
+        .file(
+            "content/en-us/reference.md",
+            "---\ntitle: Reference\n---\n# Reference\n\n## Setup\n\nText.\n",
+        )
+}
+
+/// The findings of a `build -v`, as printed (its timing and cache lines left out).
+fn printed_findings(run: &Run) -> String {
+    run.stderr
+        .split("\n\n")
+        .filter(|block| block.starts_with("warning") || block.starts_with("error"))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn json_findings(site: &Path, cached: bool) -> String {
+    let args: &[&str] = if cached {
+        &["check", "--format", "json"]
+    } else {
+        &["check", "--format", "json", "--no-cache"]
+    };
+    let run = run_in(site, args);
+    run.expect_code(0);
+    run.stdout
+}
+
+#[test]
+fn findings_are_cached_with_the_body_and_findings_across_pages_stay_current() {
+    let dir = site_with_findings();
+    let site = dir.path();
+    let first = build(site);
+    let (reused, pages, _, _) = cache_line(&first);
+    assert_eq!((reused, pages), (0, 3), "{}", first.stderr);
+    let findings = printed_findings(&first);
+    for (kind, at) in [
+        ("broken_link", "content/en-us/index.md:6:"),
+        ("missing_image", "content/en-us/index.md:8:"),
+        ("broken_link", "content/en-us/includes/step.md:1:"),
+        ("missing_anchor", "content/en-us/guide.md:8:"),
+    ] {
+        assert!(
+            findings.contains(&format!("[{kind}]\n --> {at}")),
+            "{kind} at {at}:\n{findings}"
+        );
+    }
+
+    // No change: every body and its findings come from the cache, printed and as JSON exactly
+    // as a render makes them.
+    let second = build(site);
+    assert_eq!(cache_line(&second).0, pages, "{}", second.stderr);
+    assert_eq!(printed_findings(&second), findings);
+    assert_eq!(json_findings(site, true), json_findings(site, false));
+
+    // An edit of one page renders that page only.
+    write(
+        site,
+        "content/en-us/reference.md",
+        "---\ntitle: Reference\n---\n# Reference\n\n## Setup\n\nMore text.\n",
+    );
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, pages - 1, "{}", run.stderr);
+    assert_eq!(printed_findings(&run), findings);
+
+    // A heading removed on one page: the link to it elsewhere, whose body is reused, is
+    // reported.
+    write(
+        site,
+        "content/en-us/reference.md",
+        "---\ntitle: Reference\n---\n# Reference\n\nText.\n",
+    );
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, pages - 1, "{}", run.stderr);
+    assert!(
+        printed_findings(&run).contains("`#setup` is not an anchor on `reference.md`"),
+        "{}",
+        run.stderr
+    );
+
+    // The include fixed: the page that includes it loses the finding.
+    write(site, "content/en-us/includes/step.md", "A step.\n");
+    let run = build(site);
+    assert_eq!(cache_line(&run).0, pages - 1, "{}", run.stderr);
+    assert!(
+        !printed_findings(&run).contains("step.md"),
+        "{}",
+        run.stderr
+    );
+
+    // The link target deleted: the link to it is reported.
+    fs::remove_file(site.join("content/en-us/reference.md")).unwrap();
+    let run = build(site);
+    assert!(
+        printed_findings(&run).contains("`reference.md` is not a page of this site"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(json_findings(site, true), json_findings(site, false));
+    assert_same_as_reference(site);
+}
+
+#[test]
+fn a_cached_finding_in_an_include_whose_front_matter_is_fixed_goes() {
+    let dir = site_with_findings().file(
+        "content/en-us/includes/step.md",
+        "---\ntitle: [unclosed\n---\nA step.\n",
+    );
+    let site = dir.path();
+    // Broken front matter in an include is an error: lower it so the site builds.
+    let config = fs::read_to_string(site.join("helpsite.yml")).unwrap();
+    write(
+        site,
+        "helpsite.yml",
+        &format!("{config}checks:\n  front_matter: warning\n"),
+    );
+    let first = build(site);
+    assert!(
+        printed_findings(&first).contains("[front_matter]"),
+        "{}",
+        first.stderr
+    );
+    assert_eq!(printed_findings(&build(site)), printed_findings(&first));
+    write(site, "content/en-us/includes/step.md", "A step.\n");
+    let run = build(site);
+    assert!(
+        !printed_findings(&run).contains("[front_matter]"),
+        "{}",
+        run.stderr
+    );
+}

@@ -173,3 +173,102 @@ fn a_broken_docfx_json_stops_the_build_at_its_line() {
     );
     assert!(!site.path().join("public").exists());
 }
+
+/// References that name a file in other letter case than it has on disk resolve to that file,
+/// as the Windows machines that publish DocFX repositories find it, with a `case_mismatch`
+/// warning at the reference naming both spellings; the output uses the name on disk.
+#[test]
+fn file_names_in_other_letter_case_resolve_with_a_case_mismatch_warning() {
+    let site = Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: https://docs.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+        )
+        .file(
+            "content/en-us/index.md",
+            "---\ntitle: Home\n---\n# Home\n\n![Logo](media/Logo.PNG)\n\n[Guide](Guide.md)\n\n[Sample](files/Sample.ZIP)\n\n[!INCLUDE [step](Includes/step.md)]\n\n[!code-powershell[run](snippets/Run.ps1)]\n\n![Exact](media/exact.png) [guide](guide.md)\n",
+        )
+        .file("content/en-us/guide.md", "---\ntitle: Guide\n---\n# Guide\n")
+        .file("content/en-us/includes/step.md", "The included step.\n")
+        .file("content/en-us/snippets/run.ps1", "Write-Output 'run'\n")
+        .file("content/en-us/files/sample.zip", "zip")
+        .file("content/en-us/media/logo.png", "png")
+        .file("content/en-us/media/exact.png", "png")
+        .file(
+            "content/en-us/toc.yml",
+            "- name: Home\n  href: index.md\n- name: Guide\n  href: GUIDE.md\n- name: More\n  href: Sub/toc.yml\n",
+        )
+        .file(
+            "content/en-us/sub/toc.yml",
+            "- name: Page\n  href: page.md\n",
+        )
+        .file("content/en-us/sub/page.md", "---\ntitle: Page\n---\n# Page\n");
+    let run = site.run(&["check", "--format", "json"]);
+    run.expect_ok();
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let found: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                format!(
+                    "{}:{}:{}",
+                    f["file"].as_str().unwrap(),
+                    f["line"],
+                    f["column"]
+                ),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "content/en-us/index.md:6:1",
+            "`media/Logo.PNG` names the file `media/logo.png` in other letter case",
+        ),
+        (
+            "content/en-us/index.md:8:1",
+            "`Guide.md` names the file `guide.md` in other letter case",
+        ),
+        (
+            "content/en-us/index.md:10:1",
+            "`files/Sample.ZIP` names the file `files/sample.zip` in other letter case",
+        ),
+        (
+            "content/en-us/index.md:12:1",
+            "`Includes/step.md` names the file `includes/step.md` in other letter case",
+        ),
+        (
+            "content/en-us/index.md:14:1",
+            "`snippets/Run.ps1` names the file `snippets/run.ps1` in other letter case",
+        ),
+        (
+            "content/en-us/toc.yml:4:9",
+            "`GUIDE.md` names the file `guide.md` in other letter case",
+        ),
+        (
+            "content/en-us/toc.yml:6:9",
+            "`Sub/toc.yml` names the file `sub/toc.yml` in other letter case",
+        ),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(at, m)| ("case_mismatch".to_string(), at.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(found, want, "{}", run.stdout);
+
+    let built = build_elsewhere(site.path());
+    built.run.expect_ok();
+    let html = read(built.out.join("en-us/index.html"));
+    assert!(html.contains(r#"src="/en-us/media/logo.png""#), "{html}");
+    assert!(html.contains(r#"href="/en-us/files/sample.zip""#), "{html}");
+    assert!(html.contains(r#"href="/en-us/guide/">Guide</a>"#), "{html}");
+    assert!(html.contains("The included step."), "{html}");
+    assert!(html.contains("Write-Output"), "{html}");
+    let nav = read(built.out.join("en-us/guide/index.html"));
+    assert!(nav.contains(r#"href="/en-us/guide/""#), "{nav}");
+    // The nested TOC named in other case is read: its page is in the navigation.
+    assert!(nav.contains(r#"href="/en-us/sub/page/""#), "{nav}");
+}

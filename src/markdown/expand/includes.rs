@@ -12,7 +12,7 @@ impl State<'_, '_> {
         span: Range<usize>,
         path: &str,
     ) -> Option<(Arc<FileRef>, Range<usize>)> {
-        let (l, rel) = match self.resolve_target(file, path) {
+        let (l, rel) = match self.resolve_target(ex, file, span.clone(), path) {
             Ok(t) => t,
             Err(why) => {
                 ex.diags
@@ -59,6 +59,8 @@ impl State<'_, '_> {
             Some(r) => r.clone(),
             None => crate::frontmatter::parse(&source).map(|p| p.body_start),
         };
+        // A dependency even when its front matter is broken: fixing it changes this page.
+        ex.deps.push((l, rel.clone()));
         let body_start = match parsed {
             Ok(b) => b,
             Err(d) => {
@@ -66,7 +68,6 @@ impl State<'_, '_> {
                 return None;
             }
         };
-        ex.deps.push((l, rel.clone()));
         let inc = Arc::new(FileRef {
             source: source.clone(),
             locale: l,

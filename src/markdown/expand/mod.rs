@@ -324,21 +324,30 @@ impl State<'_, '_> {
     }
 
     /// Finds an include or snippet target: relative to the including file, looked up in the
-    /// page's locale first and then the source locale.
+    /// page's locale first and then the source locale; a file whose name differs only in
+    /// letter case is found too, after any exact match, with a `case_mismatch` finding at
+    /// `span`.
     fn resolve_target(
         &self,
+        ex: &mut Expansion,
         file: &FileRef,
+        span: Range<usize>,
         path: &str,
     ) -> Result<(LocaleId, String), TargetError> {
         let rel = target_rel(&file.rel, path)?;
-        for &l in &self.ctx.include_locales {
-            let loc = &self.ctx.site.locales[l];
-            if loc.markdown.contains_key(&rel) || loc.assets.contains_key(&rel) {
-                return Ok((l, rel));
-            }
+        let named = |exact: bool| {
+            self.ctx.include_locales.iter().find_map(|&l| {
+                let n = self.ctx.site.locales[l].file_named(&rel)?;
+                (n.case_differs != exact).then_some((l, n))
+            })
+        };
+        let Some((l, n)) = named(true).or_else(|| named(false)) else {
+            return Err(TargetError::Missing);
+        };
+        if let Some(d) = n.case_finding(path) {
+            ex.diags.push(d.at(&file.source, span));
         }
-        let _ = file.locale;
-        Err(TargetError::Missing)
+        Ok((l, n.rel.to_string()))
     }
 
     fn target_error(

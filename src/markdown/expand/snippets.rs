@@ -36,7 +36,7 @@ impl State<'_, '_> {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
         };
-        let (l, rel) = match self.resolve_target(file, path_part) {
+        let (l, rel) = match self.resolve_target(ex, file, span.clone(), path_part) {
             Ok(t) => t,
             Err(why) => {
                 ex.diags.push(self.target_error(
@@ -58,6 +58,8 @@ impl State<'_, '_> {
             None => match self.ctx.site.snippets.get(&(l, rel.clone())) {
                 Some(Ok(s)) => s.clone(),
                 Some(Err(d)) => {
+                    // A dependency all the same: once readable, it changes this page.
+                    ex.deps.push((l, rel.clone()));
                     ex.diags.push(d.clone());
                     // Reported; the snippet line is published as text.
                     self.as_text(ex, file, span, prefix);

@@ -181,13 +181,21 @@ fn add_entries(
             let folder = clean.ends_with('/');
             if folder || super::is_toc_name(file_name) {
                 nested_toc = true;
-                // A folder stands for its TOC file, whatever its name's case.
+                // A folder stands for its TOC file, whatever its name's case; a TOC named in
+                // full in other letter case than on disk is found, with a finding.
                 let target = paths::resolve_relative(toc_rel, &clean).and_then(|t| {
                     let loc = &site.locales[toc_locale];
                     if folder {
                         super::toc_in(site, toc_locale, &t)
+                    } else if loc.tocs.contains_key(&t) || loc.markdown.contains_key(&t) {
+                        Some(t)
                     } else {
-                        (loc.tocs.contains_key(&t) || loc.markdown.contains_key(&t)).then_some(t)
+                        let n = loc.asset_named(&t)?;
+                        if let (Some(d), true) = (n.case_finding(&clean), report) {
+                            w.diags
+                                .push(d.at(source, href_span(source, at, href, &name)));
+                        }
+                        Some(n.rel.to_string())
                     }
                 });
                 match target {
@@ -259,8 +267,18 @@ fn add_entries(
                 } else {
                     paths::resolve_relative(toc_rel, &decoded)
                 };
-                match target.and_then(|t| page_at(site, reader, &t)) {
+                match target.as_deref().and_then(|t| page_at(site, reader, t)) {
                     Some(p) => {
+                        // Pages are looked up in any letter case; an href that names the
+                        // file in other case than on disk is a finding.
+                        let on_disk = &site.pages[p].rel;
+                        let t = target.as_deref().unwrap_or_default();
+                        if report && !site_root && paths::is_markdown(t) && on_disk != t {
+                            w.diags.push(
+                                crate::site::case_mismatch(path, on_disk)
+                                    .at(source, href_span(source, at, href, &name)),
+                            );
+                        }
                         w.toc.nodes[id].page = Some(p);
                         w.toc.nodes[id].href = Some(format!("{}{}", site.href(p), suffix));
                     }
@@ -286,13 +304,7 @@ fn add_entries(
                                         "TOC entry `{name}` links to `{href}`, which is not a page"
                                     ),
                                 )
-                                .at(source, {
-                                    // Point at the href itself when it is written after the name.
-                                    match source.text[at..].find(href.as_str()) {
-                                        Some(i) => at + i..at + i + href.len(),
-                                        None => at..at + name.len() + 6,
-                                    }
-                                })
+                                .at(source, href_span(source, at, href, &name))
                                 .hint("hrefs in a TOC are relative to the TOC file"),
                             );
                         }
@@ -410,4 +422,13 @@ pub(super) fn parse_toc_md(text: &str) -> Vec<RawEntry> {
         attach(&mut roots, &mut stack, done);
     }
     roots
+}
+
+/// Where a TOC entry's `href` is written: the href itself when it follows the entry's name at
+/// `at`, else the name.
+fn href_span(source: &Source, at: usize, href: &str, name: &str) -> std::ops::Range<usize> {
+    match source.text[at..].find(href) {
+        Some(i) => at + i..at + i + href.len(),
+        None => at..at + name.len() + 6,
+    }
 }
