@@ -55,10 +55,13 @@ pub enum Kind {
     UnsafeUrl,
     /// A bug in helpsite: a panic that `serve` caught in a rebuild.
     Internal,
+    /// A YAML page (`### YamlMime:`) that cannot be published: a type helpsite does not
+    /// render, or YAML that does not parse.
+    YamlPage,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 27] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -85,6 +88,7 @@ impl Kind {
         Kind::RawHtml,
         Kind::UnsafeUrl,
         Kind::Internal,
+        Kind::YamlPage,
     ];
 
     pub fn default_level(self) -> Level {
@@ -93,7 +97,7 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
-            | Locale | OrphanPage | ExternalLink => Level::Warning,
+            | Locale | OrphanPage | ExternalLink | YamlPage => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
@@ -134,6 +138,7 @@ impl Kind {
             Kind::RawHtml => "raw HTML not allowed",
             Kind::UnsafeUrl => "unsafe URL",
             Kind::Internal => "internal error",
+            Kind::YamlPage => "YAML page problem",
         };
         if n == 1 {
             one.to_string()
@@ -157,7 +162,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 26] = [
+const KIND_NAMES: [&str; 27] = [
     "config",
     "io",
     "encoding",
@@ -184,6 +189,7 @@ const KIND_NAMES: [&str; 26] = [
     "raw_html",
     "unsafe_url",
     "internal",
+    "yaml_page",
 ];
 
 /// A place in a source file.

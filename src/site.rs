@@ -78,6 +78,9 @@ pub struct Locale {
     /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder
     /// without DocFX configuration is one plain docset that publishes everything.
     pub docsets: Vec<Docset>,
+    /// The YAML pages (`### YamlMime:` files, see [`crate::yamlmime`]) by path relative to
+    /// `root`, read by `load`; they are not in `assets`, so never copied as raw YAML.
+    pub yaml: BTreeMap<String, Source>,
 }
 
 impl Locale {

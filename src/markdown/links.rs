@@ -169,12 +169,13 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     if !image {
         for rel in &candidates {
             let stem = rel.trim_end_matches('/');
-            let keys = if crate::paths::is_markdown(stem) {
+            let keys = if crate::paths::is_markdown(stem) || crate::paths::is_yaml(stem) {
                 vec![stem.to_lowercase()]
             } else {
                 vec![
                     format!("{stem}.md").to_lowercase(),
                     format!("{stem}/index.md").to_lowercase(),
+                    format!("{stem}/index.yml").to_lowercase(),
                 ]
             };
             for key in keys {
@@ -229,8 +230,12 @@ fn resolve_file(
     fragment: Option<&str>,
 ) -> Option<Resolved> {
     let found = |p| Some(page(ctx, p, query, fragment.map(str::to_string)));
+    // An article, or a YAML page (`index.yml`): the page, never the file.
+    if let Some(p) = ctx.site.lookup(ctx.reader, rel) {
+        return found(p);
+    }
     if crate::paths::is_markdown(rel) {
-        return ctx.site.lookup(ctx.reader, rel).and_then(found);
+        return None;
     }
     // A file: the reader's locale's copy, else the source locale's.
     for l in [from.locale, ctx.reader, ctx.site.source_locale] {
@@ -251,8 +256,11 @@ fn resolve_file(
             format!("{stem}.md"),
             format!("{stem}/index.md"),
             "index.md".to_string(),
+            format!("{stem}/index.yml"),
+            format!("{stem}.yml"),
+            "index.yml".to_string(),
         ] {
-            if candidate == "index.md" && !stem.is_empty() {
+            if (candidate == "index.md" || candidate == "index.yml") && !stem.is_empty() {
                 continue;
             }
             if let Some(p) = ctx.site.lookup(ctx.reader, &candidate) {

@@ -27,3 +27,4 @@ mod sample_site;
 mod serve;
 mod shard;
 mod url_policy;
+mod yaml_pages;
