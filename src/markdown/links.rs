@@ -92,6 +92,12 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         Some((a, b)) => (a, Some(b)),
         None => (rest, None),
     };
+    if path.is_empty() {
+        // `?view=x#a`: this page with a query (a moniker view), not the folder's page.
+        return Resolved::InPage {
+            fragment: fragment.unwrap_or_default(),
+        };
+    }
     if let Some(uid) = path.strip_prefix("xref:") {
         let uid = paths::percent_decode(uid);
         return match ctx

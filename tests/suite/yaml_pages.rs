@@ -66,6 +66,11 @@ fn links_to_yaml_pages_resolve_and_their_own_links_are_checked() {
     ] {
         assert!(content.contains(href), "{href} not in\n{content}");
     }
+    // A query and fragment alone: this page, as written, not the folder's page (the hub).
+    assert!(
+        content.contains(r#"href="?view=fabrikam-2026#whats-new">the news"#),
+        "{content}"
+    );
     // The TOC's entries.
     assert!(setup.contains(r#"href="/en-us/fabrikam/faq/""#), "{setup}");
     // A link through a redirect to a folder whose page is an index.yml.
