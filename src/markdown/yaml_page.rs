@@ -128,8 +128,8 @@ impl Writer<'_> {
         self.out.text.push('\n');
     }
 
-    /// `<hN id>text</hN>`, recorded for the outline and anchors.
-    fn heading(&mut self, level: u8, text: &str, class: &str) {
+    /// `<hN id>text</hN>`, an anchor, and in the page's outline when `outline`.
+    fn heading(&mut self, level: u8, text: &str, class: &str, outline: bool) {
         let id = self.slugger.unique(text);
         self.out.anchors.insert(id.clone());
         self.html.push_str(&format!(
@@ -137,12 +137,14 @@ impl Writer<'_> {
             escape_html(&id),
             escape_html(text)
         ));
-        self.out.headings.push(Heading {
-            level,
-            id,
-            html: escape_html(text),
-            text: text.to_string(),
-        });
+        if outline {
+            self.out.headings.push(Heading {
+                level,
+                id,
+                html: escape_html(text),
+                text: text.to_string(),
+            });
+        }
         self.out.text.push_str(text);
         self.out.text.push('\n');
     }
@@ -355,7 +357,7 @@ impl Writer<'_> {
             self.html.push_str("<section class=\"yaml-section\">\n");
             let titled = match s.str("title") {
                 Some((title, _)) => {
-                    self.heading(2, title, "yaml-section-title");
+                    self.heading(2, title, "yaml-section-title", true);
                     true
                 }
                 None => false,
@@ -380,7 +382,7 @@ impl Writer<'_> {
         self.html.push_str("<section class=\"yaml-faq-section\">\n");
         let level = match s.str("name") {
             Some((name, _)) => {
-                self.heading(2, name, "yaml-section-title");
+                self.heading(2, name, "yaml-section-title", true);
                 3
             }
             None => 2,
@@ -389,7 +391,8 @@ impl Writer<'_> {
             let Some((question, _)) = q.str("question") else {
                 continue;
             };
-            self.heading(level, question, "yaml-question");
+            // The outline lists the sections; questions only when there are none.
+            self.heading(level, question, "yaml-question", level == 2);
             if let Some(Node::Str(answer, at)) = q.get("answer") {
                 self.markdown(answer, at.start, "yaml-answer");
             }

@@ -164,3 +164,50 @@ fn bad_yaml_in_a_yaml_page_is_an_error_at_its_line() {
         built.run.stderr
     );
 }
+
+/// In a plain multilingual site too: a translated YAML page is the translation of the source's
+/// (language switcher, sitemap), and a missing one falls back to the source page.
+#[test]
+fn yaml_pages_are_translated_and_fall_back_like_articles() {
+    let site = crate::support::Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: https://help.example.com/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n  - code: sv-SE\n    name: Svenska\n",
+        )
+        .file(
+            "content/en-us/faq.yml",
+            "### YamlMime:FAQ\ntitle: Questions\nsections:\n  - name: General\n    questions:\n      - question: Why?\n        answer: See [home](index.yml).\n",
+        )
+        .file(
+            "content/en-us/index.yml",
+            "### YamlMime:Landing\ntitle: Home\nlandingContent:\n  - title: Start\n    linkLists:\n      - linkListType: overview\n        links:\n          - text: FAQ\n            url: faq.yml\n",
+        )
+        .file(
+            "content/sv-se/faq.yml",
+            "### YamlMime:FAQ\ntitle: Frågor\nsections:\n  - name: Allmänt\n    questions:\n      - question: Varför?\n        answer: Se [start](index.yml).\n",
+        );
+    let built = build_elsewhere(site.path());
+    built.run.expect_ok();
+    let sv_faq = read(built.out.join("sv-se/faq/index.html"));
+    assert!(sv_faq.contains("Frågor"), "{sv_faq}");
+    assert!(sv_faq.contains(r#"href="/sv-se/">start</a>"#), "{sv_faq}");
+    assert!(
+        sv_faq.contains(r#"hreflang="en-US" href="https://help.example.com/en-us/faq/""#),
+        "{sv_faq}"
+    );
+    // No Swedish landing page: the English one in the Swedish site, with Swedish labels.
+    let sv_home = read(built.out.join("sv-se/index.html"));
+    assert!(
+        sv_home.contains("Home") && sv_home.contains(">Översikt<"),
+        "{sv_home}"
+    );
+    assert!(
+        sv_home.contains(r#"href="/sv-se/faq/">FAQ</a>"#),
+        "{sv_home}"
+    );
+    let sitemap = read(built.out.join("sv-se/sitemap.xml"));
+    assert!(
+        sitemap.contains("https://help.example.com/sv-se/faq/"),
+        "{sitemap}"
+    );
+}
