@@ -379,7 +379,22 @@ fn read_one(
                 None => Target::External(url.to_string()),
             }
         } else {
-            match paths::resolve_relative(&from, url).and_then(|p| old_article_path(site, &p)) {
+            // A URL relative to the old file (`index`, `../b`): the page it names, which
+            // may be a YAML page (`index.yml`).
+            let yaml_page = |p: &str| {
+                let stem = p.trim_end_matches('/');
+                [format!("{stem}.yml"), format!("{stem}/index.yml")]
+                    .into_iter()
+                    .find(|c| site.lookup(site.source_locale, c).is_some())
+            };
+            let target = paths::resolve_relative(&from, url).and_then(|p| {
+                let article = old_article_path(site, &p)?;
+                match site.lookup(site.source_locale, &article) {
+                    None => yaml_page(&p).or(Some(article)),
+                    Some(_) => Some(article),
+                }
+            });
+            match target {
                 Some(p) => Target::Article(p),
                 None => {
                     diags.push(

@@ -71,6 +71,11 @@ fn links_to_yaml_pages_resolve_and_their_own_links_are_checked() {
         content.contains(r#"href="?view=fabrikam-2026#whats-new">the news"#),
         "{content}"
     );
+    // Through a redirect written relative to the old file (`index`), to a YAML page.
+    assert!(
+        content.contains(r#"href="/en-us/fabrikam/admin/">old home"#),
+        "{content}"
+    );
     // The TOC's entries.
     assert!(setup.contains(r#"href="/en-us/fabrikam/faq/""#), "{setup}");
     // A link through a redirect to a folder whose page is an index.yml.
