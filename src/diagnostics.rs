@@ -58,10 +58,13 @@ pub enum Kind {
     /// A file named with other letter case than it has on disk: found all the same, as the
     /// Windows-based DocFX publishing does.
     CaseMismatch,
+    /// A YAML page (`### YamlMime:`) that cannot be published: a type helpsite does not
+    /// render, or YAML that does not parse.
+    YamlPage,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 27] = [
+    pub const ALL: [Kind; 28] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -89,6 +92,7 @@ impl Kind {
         Kind::UnsafeUrl,
         Kind::Internal,
         Kind::CaseMismatch,
+        Kind::YamlPage,
     ];
 
     pub fn default_level(self) -> Level {
@@ -97,7 +101,7 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | MissingImage | ImageAltText | Toc | Locale
-            | OrphanPage | ExternalLink | CaseMismatch => Level::Warning,
+            | OrphanPage | ExternalLink | CaseMismatch | YamlPage => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
@@ -126,7 +130,7 @@ impl Kind {
             FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
             | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
             | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
-            | Redirect | RawHtml | UnsafeUrl | CaseMismatch => true,
+            | Redirect | RawHtml | UnsafeUrl | CaseMismatch | YamlPage => true,
         }
     }
 
@@ -160,6 +164,7 @@ impl Kind {
             Kind::UnsafeUrl => "unsafe URL",
             Kind::Internal => "internal error",
             Kind::CaseMismatch => "file named in other letter case",
+            Kind::YamlPage => "YAML page problem",
         };
         if n == 1 {
             one.to_string()
@@ -185,7 +190,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 27] = [
+const KIND_NAMES: [&str; 28] = [
     "config",
     "io",
     "encoding",
@@ -213,6 +218,7 @@ const KIND_NAMES: [&str; 27] = [
     "unsafe_url",
     "internal",
     "case_mismatch",
+    "yaml_page",
 ];
 
 /// A place in a source file.

@@ -28,6 +28,7 @@ pub mod site;
 pub mod source;
 pub mod url_policy;
 pub mod write;
+pub mod yamlmime;
 
 pub use build::{
     build, build_then_exit, check, load_site, BuildOptions, BuildReport, Fatal, Timings,

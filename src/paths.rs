@@ -8,6 +8,13 @@ pub fn is_markdown(rel: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// A YAML file by its extension (`.yml`, `.yaml`, any case): a YAML page (`### YamlMime:`),
+/// a TOC or other data.
+pub fn is_yaml(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
 /// Joins `target` onto the folder of `from` (both relative to a content root) and folds `.`
 /// and `..`. `None` when the result would leave the root.
 pub fn resolve_relative(from_file: &str, target: &str) -> Option<String> {
@@ -45,7 +52,8 @@ pub fn is_absolute(path: &str) -> bool {
 }
 
 /// The URL path (without base path or locale) of an article: `bounces/Status codes.md` ->
-/// `bounces/status-codes/`, `index.md` -> ``, `a/index.md` -> `a/`.
+/// `bounces/status-codes/`, `index.md` -> ``, `a/index.md` -> `a/`. A YAML page maps the same
+/// way (`a/index.yml` -> `a/`, `a/b.yml` -> `a/b/`).
 pub fn article_url_path(rel: &str) -> String {
     // Every Markdown extension the loader accepts, in any case (`A.MD`, `b.markdown`), and
     // `index` in any case (`sub/Index.md` -> `sub/`).
@@ -53,7 +61,11 @@ pub fn article_url_path(rel: &str) -> String {
         let cut = s.len().checked_sub(suffix.len())?;
         (s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix)).then_some(cut)
     };
-    let stem = match strip_ci(rel, ".md").or_else(|| strip_ci(rel, ".markdown")) {
+    let stem = match strip_ci(rel, ".md")
+        .or_else(|| strip_ci(rel, ".markdown"))
+        .or_else(|| strip_ci(rel, ".yml"))
+        .or_else(|| strip_ci(rel, ".yaml"))
+    {
         Some(cut) => &rel[..cut],
         None => rel,
     };
@@ -199,6 +211,9 @@ mod tests {
         assert_eq!(article_url_path("Up.MD"), "up/");
         assert_eq!(article_url_path("other.markdown"), "other/");
         assert_eq!(article_url_path("sub/Index.md"), "sub/");
+        // YAML pages.
+        assert_eq!(article_url_path("business/index.yml"), "business/");
+        assert_eq!(article_url_path("a/FAQ.yaml"), "a/faq/");
         assert_eq!(encode_href("a b/\"x\""), "a%20b/%22x%22");
         assert_eq!(percent_decode("my%20page.md"), "my page.md");
         assert_eq!(percent_decode("100%"), "100%");

@@ -194,6 +194,10 @@ impl Session {
                     if name.starts_with("toc.") {
                         return None;
                     }
+                    // A YAML file may be (or become) a YAML page: load decides, so reload all.
+                    if crate::paths::is_yaml(&rel) {
+                        return None;
+                    }
                     if load::is_markdown(&rel) {
                         // A new file changes the set of pages.
                         loc.markdown.get(&rel)?;

@@ -83,6 +83,9 @@ pub struct Locale {
     /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder
     /// without DocFX configuration is one plain docset that publishes everything.
     pub docsets: Vec<Docset>,
+    /// The YAML pages (`### YamlMime:` files, see [`crate::yamlmime`]) by path relative to
+    /// `root`, read by `load`; they are not in `assets`, so never copied as raw YAML.
+    pub yaml: BTreeMap<String, Source>,
     /// Every file of `markdown` and `assets` by its path in lower case -> its path as on disk
     /// (the first, in path order, when names differ only in case): built once by `load`, for
     /// [`Locale::file_named`].

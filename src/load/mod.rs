@@ -80,6 +80,8 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             }));
             Default::default()
         };
+        let mut assets = assets;
+        let yaml = read_yaml_pages(&config, &mut assets, &mut diags);
         let tocs = read_tocs(&config, &assets);
         let docsets = docsets_of(&config, &root, &mut diags);
         let by_lower_case = Locale::case_index(markdown.keys(), assets.keys());
@@ -95,6 +97,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             bodies: BTreeMap::new(),
             docsets,
             by_lower_case,
+            yaml,
         });
     }
     let mut site = Site {
@@ -170,6 +173,50 @@ fn read_tocs(
             )
         })
         .collect()
+}
+
+/// Reads the YAML files of a locale that are not TOCs and moves the YAML pages among them
+/// (first line `### YamlMime:...`) from `assets` to the map returned: they are published as
+/// pages (or not at all), never copied. Other YAML stays an asset.
+fn read_yaml_pages(
+    config: &LoadedConfig,
+    assets: &mut BTreeMap<String, PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Source> {
+    let candidates: Vec<(String, PathBuf)> = assets
+        .iter()
+        .filter(|(rel, _)| {
+            let lower = rel.to_ascii_lowercase();
+            crate::paths::is_yaml(&lower)
+                && !lower.ends_with("toc.yml")
+                && !lower.ends_with("toc.yaml")
+        })
+        .map(|(r, p)| (r.clone(), p.clone()))
+        .collect();
+    let read: Vec<(String, Result<Source, Diagnostic>)> = candidates
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let display = display_path(&config.root, &path);
+            let r = read_source(&path, display, config.max_file_size());
+            (rel, r)
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (rel, r) in read {
+        match r {
+            Ok(src) if crate::yamlmime::mime_name(&src.text).is_some() => {
+                assets.remove(&rel);
+                out.insert(rel, src);
+            }
+            Ok(_) => {}
+            // A YAML file that cannot be read is reported; it is not copied either.
+            Err(d) => {
+                assets.remove(&rel);
+                diags.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// Reads every asset a snippet line of any Markdown file may name, in every locale that has
@@ -591,7 +638,41 @@ fn parse_articles(
         diags.extend(finding);
         out.push(p);
     }
+    for (rel, source) in &locale.yaml {
+        match as_yaml_page(locale, rel, source) {
+            Some(Ok(p)) => out.push(p),
+            Some(Err(d)) => diags.push(d),
+            None => {}
+        }
+    }
     out
+}
+
+/// A YAML page (see [`crate::yamlmime`]) as a page: its `metadata` is its front matter, under
+/// the docset's metadata like an article's, and its `title` the page title. `None` when its
+/// docset does not publish it; the finding when its type is not published or it does not parse.
+pub(crate) fn as_yaml_page(
+    locale: &Locale,
+    rel: &str,
+    source: &Source,
+) -> Option<Result<Parsedfile, Diagnostic>> {
+    let docset = locale.docset_of(rel)?;
+    docset.content_place(rel)?;
+    Some(crate::yamlmime::parse(source).map(|head| {
+        let mut front = Parsed {
+            fields: head.metadata,
+            // No Markdown body: the page is rendered from the YAML.
+            body_start: source.text.len(),
+            yaml: None,
+            unread: None,
+        };
+        with_metadata(docset, rel, &mut front);
+        Parsedfile {
+            rel: rel.to_string(),
+            source: source.clone(),
+            front,
+        }
+    }))
 }
 
 fn lay_out_pages(site: &mut Site, diags: &mut Vec<Diagnostic>) {

@@ -94,6 +94,12 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
         Some((a, b)) => (a, Some(b)),
         None => (rest, None),
     };
+    if path.is_empty() {
+        // `?view=x#a`: this page with a query (a moniker view), not the folder's page.
+        return Resolved::InPage {
+            fragment: fragment.unwrap_or_default(),
+        };
+    }
     if let Some(uid) = path.strip_prefix("xref:") {
         let uid = paths::percent_decode(uid);
         return match ctx
@@ -160,12 +166,13 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     if !image {
         for rel in &candidates {
             let stem = rel.trim_end_matches('/');
-            let keys = if crate::paths::is_markdown(stem) {
+            let keys = if crate::paths::is_markdown(stem) || crate::paths::is_yaml(stem) {
                 vec![stem.to_lowercase()]
             } else {
                 vec![
                     format!("{stem}.md").to_lowercase(),
                     format!("{stem}/index.md").to_lowercase(),
+                    format!("{stem}/index.yml").to_lowercase(),
                 ]
             };
             for key in keys {
@@ -221,16 +228,19 @@ fn resolve_file(
     fragment: Option<&str>,
 ) -> Option<Resolved> {
     let found = |p| Some(page(ctx, p, query, fragment.map(str::to_string)));
-    if crate::paths::is_markdown(rel) {
-        // Pages are looked up in any letter case; a link that names the file in other case
-        // than it has on disk is a finding.
-        let p = ctx.site.lookup(ctx.reader, rel)?;
+    // An article, or a YAML page (`index.yml`): the page, never the file. Pages are looked
+    // up in any letter case; a link that names the file in other case than it has on disk is
+    // a finding.
+    if let Some(p) = ctx.site.lookup(ctx.reader, rel) {
         let mut r = page(ctx, p, query, fragment.map(str::to_string));
         if let Resolved::Page { case, .. } = &mut r {
             let on_disk = &ctx.site.pages[p].rel;
             *case = (on_disk != rel).then(|| on_disk.clone());
         }
         return Some(r);
+    }
+    if crate::paths::is_markdown(rel) {
+        return None;
     }
     // A file: the reader's locale's own copy wins, else the including file's locale's, else
     // the source locale's, published for other locales at a locale-neutral path; a name in
@@ -265,8 +275,11 @@ fn resolve_file(
             format!("{stem}.md"),
             format!("{stem}/index.md"),
             "index.md".to_string(),
+            format!("{stem}/index.yml"),
+            format!("{stem}.yml"),
+            "index.yml".to_string(),
         ] {
-            if candidate == "index.md" && !stem.is_empty() {
+            if (candidate == "index.md" || candidate == "index.yml") && !stem.is_empty() {
                 continue;
             }
             if let Some(p) = ctx.site.lookup(ctx.reader, &candidate) {

@@ -12,6 +12,7 @@ pub mod links;
 pub mod raw_html;
 pub mod sanitize;
 pub mod slug;
+mod yaml_page;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -45,6 +46,9 @@ pub struct Labels {
     /// Heading of the footnotes section and the name of each footnote's link back to the text.
     pub footnotes: String,
     pub footnote_back: String,
+    /// Names of the link types of YAML pages (`overview` -> `Overview`), from the UI strings
+    /// `yaml_type_<type>` (`-` written `_`).
+    pub yaml_types: std::collections::BTreeMap<String, String>,
 }
 
 pub struct MarkdownCtx<'a> {
@@ -94,8 +98,30 @@ pub struct Rendered {
     pub external: Vec<crate::external::ExternalRef>,
 }
 
-/// Renders one page's Markdown.
+/// Renders one page's Markdown (a YAML page's structure, see [`yaml_page`]).
 pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
+    let site = ctx.site;
+    let page = &site.pages[page_id];
+    if !crate::paths::is_markdown(&page.rel) {
+        return yaml_page::render(ctx, page_id);
+    }
+    let file = Arc::new(FileRef {
+        source: page.source.clone(),
+        locale: page.content_locale(site),
+        rel: page.rel.clone(),
+    });
+    render_file(ctx, page_id, file, page.front.body_start, true)
+}
+
+/// Renders the Markdown of `file` from byte `start` to its end, as part of page `page_id`.
+/// `lead_title`: a leading `# Title` moves to the page header (an article's own text).
+fn render_file(
+    ctx: &MarkdownCtx,
+    page_id: PageId,
+    file: Arc<FileRef>,
+    start: usize,
+    lead_title: bool,
+) -> Rendered {
     let site = ctx.site;
     let page = &site.pages[page_id];
     let content_locale = page.content_locale(site);
@@ -111,17 +137,14 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
         image_description: labels.image_description.clone(),
         version_label: labels.version.clone(),
     };
-    let file = Arc::new(FileRef {
-        source: page.source.clone(),
-        locale: content_locale,
-        rel: page.rel.clone(),
-    });
-    let ex = expand::expand(
-        &ectx,
-        file,
-        page.front.body_start,
-        page.front.unread.clone(),
-    );
+    // The page's own front matter, when it could not be read, is shown as text (keep_going);
+    // a YAML page's answers have none.
+    let unread = if lead_title {
+        page.front.unread.clone()
+    } else {
+        Default::default()
+    };
+    let ex = expand::expand(&ectx, file, start, unread);
     let mut out = Rendered {
         diags: ex.diags,
         deps: ex.deps,
@@ -158,7 +181,7 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
             ..
         }),
         _,
-    )) = events.first()
+    )) = events.first().filter(|_| lead_title)
     {
         let end = events
             .iter()

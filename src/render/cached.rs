@@ -95,7 +95,12 @@ pub fn keys(
     feed(&mut shape, &format!("{:?}", site.config.config));
     for l in &site.locales {
         feed(&mut shape, &l.code);
-        for rel in l.markdown.keys().chain(l.assets.keys()) {
+        for rel in l
+            .markdown
+            .keys()
+            .chain(l.assets.keys())
+            .chain(l.yaml.keys())
+        {
             feed(&mut shape, rel);
         }
         feed(&mut shape, "\u{0}");
@@ -131,14 +136,15 @@ pub fn keys(
             feed(
                 &mut h,
                 &format!(
-                    "{alerts:?}{}{}{}{}{}{}{}",
+                    "{alerts:?}{}{}{}{}{}{}{}{:?}",
                     l.image_description,
                     l.version,
                     l.video,
                     l.code_block,
                     l.table,
                     l.footnotes,
-                    l.footnote_back
+                    l.footnote_back,
+                    l.yaml_types
                 ),
             );
             key_of(&h)
@@ -214,7 +220,7 @@ impl<'a> Decoder<'a> {
         let sources = site
             .locales
             .iter()
-            .flat_map(|l| l.markdown.values())
+            .flat_map(|l| l.markdown.values().chain(l.yaml.values()))
             .chain(site.snippets.values().filter_map(|s| s.as_ref().ok()))
             .map(|s| (s.display.as_str(), s))
             .collect();

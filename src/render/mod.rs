@@ -85,6 +85,15 @@ pub fn labels_for(site: &Site, strings: &BTreeMap<String, Value>) -> Labels {
         table: s("table"),
         footnotes: s("footnotes"),
         footnote_back: s("footnote_back"),
+        yaml_types: strings
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((
+                    k.strip_prefix("yaml_type_")?.replace('_', "-"),
+                    v.as_str()?.to_string(),
+                ))
+            })
+            .collect(),
     }
 }
 

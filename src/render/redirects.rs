@@ -186,7 +186,7 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
     if p.is_empty() {
         return None;
     }
-    if !crate::paths::is_markdown(&p) {
+    if !crate::paths::is_markdown(&p) && !crate::paths::is_yaml(&p) {
         p = format!("{}.md", p.trim_end_matches('/'));
     }
     Some(p)
@@ -195,23 +195,24 @@ fn old_article_path(site: &Site, raw: &str) -> Option<String> {
 /// The article an article path names, among `a.md` and `a/index.md` the one that exists
 /// (`a.md` when neither does): a redirect's target is written as a URL.
 fn article_for(site: &Site, p: String) -> String {
-    if paths::is_markdown(&p) {
+    if paths::is_markdown(&p) || paths::is_yaml(&p) {
         return p;
     }
     let stem = p.trim_end_matches('/');
-    let index = if stem.is_empty() {
-        "index.md".to_string()
-    } else {
-        format!("{stem}/index.md")
+    let index = |name: &str| {
+        if stem.is_empty() {
+            name.to_string()
+        } else {
+            format!("{stem}/{name}")
+        }
     };
     let md = format!("{stem}.md");
-    if site.lookup(site.source_locale, &md).is_none()
-        && site.lookup(site.source_locale, &index).is_some()
-    {
-        index
-    } else {
-        md
-    }
+    // A folder's page may be a YAML page (`index.yml`), as DocFX landing pages are.
+    [index("index.md"), index("index.yml"), format!("{stem}.yml")]
+        .into_iter()
+        .filter(|_| site.lookup(site.source_locale, &md).is_none())
+        .find(|c| site.lookup(site.source_locale, c).is_some())
+        .unwrap_or(md)
 }
 
 /// The source locale's article a `source_path` of the redirection file in `dir` names: a path
@@ -378,7 +379,22 @@ fn read_one(
                 None => Target::External(url.to_string()),
             }
         } else {
-            match paths::resolve_relative(&from, url).and_then(|p| old_article_path(site, &p)) {
+            // A URL relative to the old file (`index`, `../b`): the page it names, which
+            // may be a YAML page (`index.yml`).
+            let yaml_page = |p: &str| {
+                let stem = p.trim_end_matches('/');
+                [format!("{stem}.yml"), format!("{stem}/index.yml")]
+                    .into_iter()
+                    .find(|c| site.lookup(site.source_locale, c).is_some())
+            };
+            let target = paths::resolve_relative(&from, url).and_then(|p| {
+                let article = old_article_path(site, &p)?;
+                match site.lookup(site.source_locale, &article) {
+                    None => yaml_page(&p).or(Some(article)),
+                    Some(_) => Some(article),
+                }
+            });
+            match target {
                 Some(p) => Target::Article(p),
                 None => {
                     diags.push(

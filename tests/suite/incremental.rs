@@ -332,3 +332,37 @@ fn what_a_failed_rebuild_did_not_write_is_written_after_the_fix() {
     );
     assert!(inc);
 }
+
+/// YAML pages (`### YamlMime:`) rebuild on every edit: new, edited, a data file that becomes
+/// one, deleted; each rebuild writes what a full build writes (a full reload, as load decides
+/// what a YAML file is).
+#[test]
+fn an_edited_yaml_page_rebuilds_like_a_full_build() {
+    let mut h = Harness::new();
+    let landing = |t: &str| {
+        format!("### YamlMime:Landing\ntitle: {t}\nlandingContent:\n  - title: Start\n    linkLists:\n      - linkListType: overview\n        links:\n          - text: Setup\n            url: ../guide/setup.md\n")
+    };
+    h.edit(
+        "content/en-us/start/index.yml",
+        Some(&landing("Start here")),
+    );
+    let html = fs::read_to_string(h.session.out_dir().join("en-us/start/index.html")).unwrap();
+    assert!(html.contains("Start here"), "{html}");
+    h.edit(
+        "content/en-us/start/index.yml",
+        Some(&landing("Begin here")),
+    );
+    let html = fs::read_to_string(h.session.out_dir().join("en-us/start/index.html")).unwrap();
+    assert!(html.contains("Begin here") && !html.contains("Start here"));
+    // A data file, then the same file as a YAML page, then gone.
+    h.edit("content/en-us/data.yml", Some("regions: [west]\n"));
+    assert!(h.session.out_dir().join("en-us/data.yml").exists());
+    h.edit(
+        "content/en-us/data.yml",
+        Some("### YamlMime:FAQ\ntitle: Data\nsections: []\n"),
+    );
+    assert!(!h.session.out_dir().join("en-us/data.yml").exists());
+    assert!(h.session.out_dir().join("en-us/data/index.html").exists());
+    h.edit("content/en-us/data.yml", None);
+    assert!(!h.session.out_dir().join("en-us/data/index.html").exists());
+}

@@ -34,3 +34,4 @@ mod serve;
 mod shard;
 mod toc;
 mod url_policy;
+mod yaml_pages;
