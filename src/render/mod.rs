@@ -97,7 +97,8 @@ pub fn labels_for(site: &Site, strings: &BTreeMap<String, Value>) -> Labels {
     }
 }
 
-/// Formats `MM/DD/YYYY` (what `ms.date` holds) with the locale's `date_format` and `months`.
+/// Formats `MM/DD/YYYY` (what `ms.date` holds) with the locale's `date_format`, `months` and
+/// `digits`.
 /// `None` when the value is not such a date.
 pub fn format_date(value: &str, strings: &BTreeMap<String, Value>) -> Option<String> {
     let (m, d, y) = parse_us_date(value)?;
@@ -111,13 +112,29 @@ pub fn format_date(value: &str, strings: &BTreeMap<String, Value>) -> Option<Str
         .get("date_format")
         .and_then(Value::as_str)
         .unwrap_or("{yyyy}-{mm}-{dd}");
+    // The locale's digits (`digits`: its ten, zero first, as CLDR's default numbering system
+    // has them), else ASCII.
+    let digits: Vec<char> = strings
+        .get("digits")
+        .and_then(Value::as_str)
+        .map(|s| s.chars().collect())
+        .filter(|d: &Vec<char>| d.len() == 10)
+        .unwrap_or_default();
+    let num = |n: String| -> String {
+        if digits.is_empty() {
+            return n;
+        }
+        n.chars()
+            .map(|c| c.to_digit(10).map_or(c, |i| digits[i as usize]))
+            .collect()
+    };
     Some(
         fmt.replace("{month}", month_name)
-            .replace("{yyyy}", &format!("{y:04}"))
-            .replace("{mm}", &format!("{m:02}"))
-            .replace("{dd}", &format!("{d:02}"))
-            .replace("{m}", &m.to_string())
-            .replace("{d}", &d.to_string()),
+            .replace("{yyyy}", &num(format!("{y:04}")))
+            .replace("{mm}", &num(format!("{m:02}")))
+            .replace("{dd}", &num(format!("{d:02}")))
+            .replace("{m}", &num(m.to_string()))
+            .replace("{d}", &num(d.to_string())),
     )
 }
 
@@ -148,23 +165,46 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
         .locales
         .iter()
         .map(|l| {
-            let (s, missing) = theme.strings_for(&l.code, &source_code);
-            if !missing.is_empty() {
-                let what = if missing == ["*"] {
-                    "all UI strings".to_string()
+            let found = theme.strings_for(&l.code, &source_code);
+            let file = format!(
+                "{}/i18n/{}.yml",
+                theme.origin,
+                found.own.as_deref().unwrap_or(&l.code)
+            );
+            let instead = match &found.fallback {
+                Some(f) => format!("using those of `{f}`"),
+                None => "the theme has none for the source locale or `en-US` either".to_string(),
+            };
+            if found.own.is_none() {
+                let which = if l.code == source_code {
+                    " (the source locale)"
                 } else {
-                    format!("UI strings {}", missing.join(", "))
+                    ""
                 };
                 diags.push(
                     Diagnostic::new(
                         Kind::Locale,
-                        format!("{what} missing for `{}`; using `{source_code}`", l.code),
+                        format!("no UI strings for `{}`{which}; {instead}", l.code),
                     )
-                    .in_file(format!("{}/i18n/{}.yml", theme.origin, l.code))
+                    .in_file(file)
+                    .hint("add a UI strings file for the locale or its language to the theme"),
+                );
+            } else if !found.missing.is_empty() {
+                let fallback = found.fallback.as_deref().unwrap_or_default();
+                diags.push(
+                    Diagnostic::new(
+                        Kind::Locale,
+                        format!(
+                            "UI strings {} missing for `{}`; using `{fallback}`",
+                            found.missing.join(", "),
+                            l.code
+                        ),
+                    )
+                    .in_file(file)
                     .hint("add the keys to the locale's UI strings file"),
                 );
             }
-            s
+            found.strings
         })
         .collect();
     chrome::template_findings(site, diags);
@@ -653,5 +693,10 @@ mod tests {
         assert_eq!(format_date("02/30/2026", &s), None);
         assert_eq!(format_date("2026-11-02", &s), None);
         assert_eq!(parse_us_date("02/29/2024"), Some((2, 29, 2024)));
+        s.insert("digits".to_string(), json!("٠١٢٣٤٥٦٧٨٩"));
+        assert_eq!(
+            format_date("11/02/2026", &s).as_deref(),
+            Some("٢ november ٢٠٢٦")
+        );
     }
 }

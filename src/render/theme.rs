@@ -16,6 +16,8 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// UI strings per locale code (lower-case).
     pub strings: HashMap<String, BTreeMap<String, serde_json::Value>>,
+    /// Each UI strings file's locale code as its file names it (`en-us` -> `en-US`), for messages.
+    pub strings_names: HashMap<String, String>,
     /// Where the theme came from, for messages.
     pub origin: String,
     /// Hash of every file of the theme: part of each page's key in the build cache.
@@ -43,6 +45,7 @@ pub fn build(theme_files: ThemeFiles) -> Result<Theme, Diagnostic> {
     let mut templates = Vec::new();
     let mut statics = BTreeMap::new();
     let mut strings = HashMap::new();
+    let mut strings_names = HashMap::new();
     for (rel, bytes) in files {
         if let Some(name) = rel.strip_prefix("templates/") {
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -71,6 +74,7 @@ pub fn build(theme_files: ThemeFiles) -> Result<Theme, Diagnostic> {
                         .at(&src, e.offset..e.offset + 1)
                 })?;
             strings.insert(code.to_ascii_lowercase(), map);
+            strings_names.insert(code.to_ascii_lowercase(), code.to_string());
         }
     }
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -80,6 +84,7 @@ pub fn build(theme_files: ThemeFiles) -> Result<Theme, Diagnostic> {
         tera,
         statics,
         strings,
+        strings_names,
         origin,
         fingerprint,
         uses_nav_tree,
@@ -134,39 +139,80 @@ pub fn template_error(origin: &str, e: tera::Error) -> Diagnostic {
     Diagnostic::new(Kind::Template, msg).in_file(origin.to_string())
 }
 
+/// A locale's UI strings and where they came from.
+pub struct LocaleStrings {
+    /// Its own file's strings, every missing key taken from the fallback's.
+    pub strings: BTreeMap<String, serde_json::Value>,
+    /// The file the locale's own strings come from, as named (`de-DE` for `de-AT`); `None`
+    /// when the theme has none for its language.
+    pub own: Option<String>,
+    /// The file missing strings come from: the source locale's, else `en-US`'s.
+    pub fallback: Option<String>,
+    /// Keys of the fallback that the locale's own file lacks.
+    pub missing: Vec<String>,
+}
+
 impl Theme {
-    /// UI strings for a locale: its own file, with every missing key taken from the source
-    /// locale's. Returns the missing keys too, for `check`.
-    pub fn strings_for(
-        &self,
-        code: &str,
-        source_code: &str,
-    ) -> (BTreeMap<String, serde_json::Value>, Vec<String>) {
-        let base = self
+    /// The UI strings file (as named) that serves a locale code: its own (`nl-NL` ->
+    /// `nl-NL.yml`), else its language's alone (`de-AT` -> `de.yml`), else the first file of the
+    /// same language (`de-AT` -> `de-DE.yml`), so a region the theme does not name still gets
+    /// its language's strings.
+    pub fn strings_file(&self, code: &str) -> Option<&str> {
+        let code = code.to_ascii_lowercase();
+        let language = code.split(['-', '_']).next().unwrap_or_default();
+        let name = |k: &str| self.strings_names.get(k).map(String::as_str);
+        if self.strings.contains_key(&code) {
+            return name(&code);
+        }
+        if self.strings.contains_key(language) {
+            return name(language);
+        }
+        let mut same: Vec<&String> = self
             .strings
-            .get(&source_code.to_ascii_lowercase())
-            .or_else(|| self.strings.get("en-us"))
+            .keys()
+            .filter(|k| k.split(['-', '_']).next() == Some(language))
+            .collect();
+        same.sort();
+        same.first().and_then(|k| name(k))
+    }
+
+    /// UI strings for a locale: its own file (see [`Theme::strings_file`]), with every missing
+    /// key taken from the source locale's (else `en-US`'s).
+    pub fn strings_for(&self, code: &str, source_code: &str) -> LocaleStrings {
+        let fallback = self
+            .strings_file(source_code)
+            .or_else(|| self.strings_file("en-US"))
+            .map(str::to_string);
+        let get = |name: &str| self.strings.get(&name.to_ascii_lowercase());
+        let base = fallback
+            .as_deref()
+            .and_then(get)
             .cloned()
             .unwrap_or_default();
-        let Some(own) = self.strings.get(&code.to_ascii_lowercase()) else {
-            let missing = if code.eq_ignore_ascii_case(source_code) {
-                Vec::new()
-            } else {
-                vec!["*".to_string()]
+        let own = self.strings_file(code).map(str::to_string);
+        let Some(own_strings) = own.as_deref().and_then(get) else {
+            return LocaleStrings {
+                strings: base,
+                own,
+                fallback,
+                missing: Vec::new(),
             };
-            return (base, missing);
         };
         let mut merged = base.clone();
-        let mut missing = Vec::new();
-        for k in base.keys() {
-            if !own.contains_key(k) {
-                missing.push(k.clone());
-            }
-        }
-        for (k, v) in own {
+        let missing = base
+            .keys()
+            .filter(|k| !own_strings.contains_key(*k))
+            .cloned()
+            .collect();
+        for (k, v) in own_strings {
             merged.insert(k.clone(), v.clone());
         }
-        (merged, missing)
+        LocaleStrings {
+            strings: merged,
+            own,
+            fallback,
+            missing,
+        }
     }
 }
 

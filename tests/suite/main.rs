@@ -18,6 +18,7 @@ mod corpus;
 mod docfx;
 mod docset;
 mod external;
+mod i18n;
 mod ids;
 mod incremental;
 mod inline_images;
