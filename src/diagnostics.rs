@@ -55,10 +55,12 @@ pub enum Kind {
     UnsafeUrl,
     /// A bug in helpsite: a panic that `serve` caught in a rebuild.
     Internal,
+    /// A moniker block whose range covers none of the site's monikers (it is not published).
+    Moniker,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 27] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -85,6 +87,7 @@ impl Kind {
         Kind::RawHtml,
         Kind::UnsafeUrl,
         Kind::Internal,
+        Kind::Moniker,
     ];
 
     pub fn default_level(self) -> Level {
@@ -93,7 +96,7 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | DuplicateId | MissingImage | ImageAltText | Toc
-            | Locale | OrphanPage | ExternalLink => Level::Warning,
+            | Locale | OrphanPage | ExternalLink | Moniker => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
@@ -119,7 +122,7 @@ impl Kind {
             FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
             | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
             | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
-            | Redirect | RawHtml | UnsafeUrl => true,
+            | Redirect | RawHtml | UnsafeUrl | Moniker => true,
         }
     }
 
@@ -152,6 +155,7 @@ impl Kind {
             Kind::RawHtml => "raw HTML not allowed",
             Kind::UnsafeUrl => "unsafe URL",
             Kind::Internal => "internal error",
+            Kind::Moniker => "moniker block for no version",
         };
         if n == 1 {
             one.to_string()
@@ -161,6 +165,8 @@ impl Kind {
             format!("code blocks in{rest}")
         } else if let Some(rest) = one.strip_prefix("path outside") {
             format!("paths outside{rest}")
+        } else if let Some(rest) = one.strip_prefix("moniker block") {
+            format!("moniker blocks{rest}")
         } else if let Some(rest) = one.strip_prefix("image without") {
             format!("images without{rest}")
         } else if one == "raw HTML not allowed" {
@@ -175,7 +181,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 26] = [
+const KIND_NAMES: [&str; 27] = [
     "config",
     "io",
     "encoding",
@@ -202,6 +208,7 @@ const KIND_NAMES: [&str; 26] = [
     "raw_html",
     "unsafe_url",
     "internal",
+    "moniker",
 ];
 
 /// A place in a source file.

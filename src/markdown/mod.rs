@@ -38,6 +38,8 @@ pub struct Labels {
     pub alerts: HashMap<String, (String, String)>,
     pub image_description: String,
     pub version: String,
+    /// Label of the version picker.
+    pub choose_version: String,
     pub video: String,
     /// Accessible names of code blocks and table scroll regions.
     pub code_block: String,
@@ -104,10 +106,17 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     if content_locale != site.source_locale {
         include_locales.push(site.source_locale);
     }
+    let monikers = crate::moniker::monikers_for(
+        &site.config.config.monikers,
+        site.locales[content_locale]
+            .docset_of(&page.rel)
+            .map(|d| d.moniker_ranges.as_slice())
+            .unwrap_or_default(),
+    );
     let ectx = ExpandCtx {
         site,
         include_locales,
-        monikers: &site.config.config.monikers,
+        monikers: &monikers,
         image_description: labels.image_description.clone(),
         version_label: labels.version.clone(),
     };
@@ -175,6 +184,10 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     if site.config.config.raw_html == crate::config::RawHtml::Sanitize {
         html = sanitize::clean(&html, &policy);
     }
+    if ex.moniker_blocks {
+        // The picker is written by helpsite, after the sanitizer: it is not the writer's HTML.
+        html.insert_str(0, &version_picker(&monikers, &labels.choose_version));
+    }
     out.html = html;
     // Every page's body is held until the templates ran: no spare capacity (a big site's
     // bodies take a third less memory).
@@ -182,6 +195,25 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     out.text.shrink_to_fit();
     out.links.shrink_to_fit();
     out
+}
+
+/// The version picker of a page with moniker blocks: hidden until the theme's script shows
+/// it (without JavaScript every version is shown, each block labelled). `?view=<moniker>`
+/// chooses the version it starts with.
+fn version_picker(monikers: &[crate::moniker::Moniker], label: &str) -> String {
+    let mut html = format!(
+        "<div class=\"moniker-picker\" hidden>\n<label for=\"moniker-picker-select\">{}</label>\n<select id=\"moniker-picker-select\">\n",
+        escape_html(label)
+    );
+    for m in monikers {
+        html.push_str(&format!(
+            "<option value=\"{}\">{}</option>\n",
+            escape_html(&m.name),
+            escape_html(&m.display)
+        ));
+    }
+    html.push_str("</select>\n</div>\n");
+    html
 }
 
 /// An event and the range of the expanded text it came from.
