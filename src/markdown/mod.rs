@@ -186,7 +186,21 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     }
     if ex.moniker_blocks {
         // The picker is written by helpsite, after the sanitizer: it is not the writer's HTML.
-        html.insert_str(0, &version_picker(&monikers, &labels.choose_version));
+        // On a page shown in the source language (a fallback), the picker's label is in the
+        // reader's language: say so, and lay the picker out in the reader's direction (the
+        // versions' names are the configuration's, in no particular language).
+        let ui = &site.locales[page.locale];
+        let ui_lang = (page.locale != content_locale).then(|| {
+            let dir = match ui.dir {
+                crate::config::TextDir::Rtl => "rtl",
+                crate::config::TextDir::Ltr => "ltr",
+            };
+            (dir, ui.code.as_str())
+        });
+        html.insert_str(
+            0,
+            &version_picker(&monikers, &labels.choose_version, ui_lang),
+        );
     }
     out.html = html;
     // Every page's body is held until the templates ran: no spare capacity (a big site's
@@ -200,9 +214,20 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
 /// The version picker of a page with moniker blocks: hidden until the theme's script shows
 /// it (without JavaScript every version is shown, each block labelled). `?view=<moniker>`
 /// chooses the version it starts with.
-fn version_picker(monikers: &[crate::moniker::Moniker], label: &str) -> String {
+fn version_picker(
+    monikers: &[crate::moniker::Moniker],
+    label: &str,
+    ui_lang: Option<(&str, &str)>,
+) -> String {
+    let (dir, lang) = match ui_lang {
+        Some((dir, lang)) => (
+            format!(" dir=\"{dir}\""),
+            format!(" lang=\"{}\"", escape_html(lang)),
+        ),
+        None => Default::default(),
+    };
     let mut html = format!(
-        "<div class=\"moniker-picker\" hidden>\n<label for=\"moniker-picker-select\">{}</label>\n<select id=\"moniker-picker-select\">\n",
+        "<div class=\"moniker-picker\"{dir} hidden>\n<label for=\"moniker-picker-select\"{lang}>{}</label>\n<select id=\"moniker-picker-select\">\n",
         escape_html(label)
     );
     for m in monikers {

@@ -107,16 +107,38 @@ test("picker: keyboard only, Tab reaches it and arrow keys change the version", 
   }
 });
 
-test("picker: axe finds nothing, with and without JavaScript", async () => {
-  for (const scripts of [true, false]) {
-    const page = await openPage(chromium.browser, server.origin + "/en-us/page/", undefined, { scripts });
+test("picker (ar-SA, right to left): the label is drawn right of the list, which still works", async () => {
+  const page = await openPage(chromium.browser, server.origin + "/ar-sa/other/");
+  try {
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click('a[href$="?view=v2"]')]);
+    const s = await state(page);
+    assert.equal(s.value, "v2");
+    const box = await page.evaluate(() => {
+      const l = document.querySelector(".moniker-picker label").getBoundingClientRect();
+      const sel = document.querySelector(".moniker-picker select").getBoundingClientRect();
+      return { label: l.left, select: sel.right, dir: document.documentElement.dir, text: document.querySelector(".moniker-picker label").textContent };
+    });
+    assert.equal(box.dir, "rtl");
+    assert.equal(box.text, "اختر الإصدار");
+    assert.ok(box.label >= box.select, `label not right of the list: ${JSON.stringify(box)}`);
+    await page.select("#moniker-picker-select", "v3");
+    assert.equal((await state(page)).view, "v3");
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test("picker: axe finds nothing, with and without JavaScript, left to right and right to left", async () => {
+  for (const [locale, scripts] of [["en-us", true], ["en-us", false], ["ar-sa", true]]) {
+    const page = await openPage(chromium.browser, `${server.origin}/${locale}/page/`, undefined, { scripts });
     try {
       await page.evaluate(axeSource);
       const violations = await page.evaluate(async () => {
         const r = await window.axe.run(document, { resultTypes: ["violations"] });
         return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
       });
-      assert.deepEqual(violations, [], `scripts: ${scripts}`);
+      assert.deepEqual(violations, [], `${locale}, scripts: ${scripts}`);
       if (!scripts) {
         // Without JavaScript: every version shows, each labelled with display names.
         const labels = await page.$$eval(".moniker-label", (ls) => ls.map((l) => l.textContent));
