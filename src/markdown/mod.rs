@@ -186,20 +186,23 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     }
     if ex.moniker_blocks {
         // The picker is written by helpsite, after the sanitizer: it is not the writer's HTML.
-        // On a page shown in the source language (a fallback), the picker's label is in the
-        // reader's language: say so, and lay the picker out in the reader's direction (the
-        // versions' names are the configuration's, in no particular language).
-        let ui = &site.locales[page.locale];
-        let ui_lang = (page.locale != content_locale).then(|| {
-            let dir = match ui.dir {
+        // The versions' names are the configuration's, in the source language: on a page in
+        // another language they are marked so (an English name stays left to right on an
+        // Arabic page). On a fallback page the label is in the reader's language, the text
+        // around it in the source's: the picker is marked with the reader's.
+        let marks = |l: LocaleId| {
+            let l = &site.locales[l];
+            let dir = match l.dir {
                 crate::config::TextDir::Rtl => "rtl",
                 crate::config::TextDir::Ltr => "ltr",
             };
-            (dir, ui.code.as_str())
-        });
+            format!(" lang=\"{}\" dir=\"{dir}\"", escape_html(&l.code))
+        };
+        let ui = (page.locale != content_locale).then(|| marks(page.locale));
+        let names = (page.locale != site.source_locale).then(|| marks(site.source_locale));
         html.insert_str(
             0,
-            &version_picker(&monikers, &labels.choose_version, ui_lang),
+            &version_picker(&monikers, &labels.choose_version, ui, names),
         );
     }
     out.html = html;
@@ -217,17 +220,13 @@ pub fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
 fn version_picker(
     monikers: &[crate::moniker::Moniker],
     label: &str,
-    ui_lang: Option<(&str, &str)>,
+    ui: Option<String>,
+    names: Option<String>,
 ) -> String {
-    let (dir, lang) = match ui_lang {
-        Some((dir, lang)) => (
-            format!(" dir=\"{dir}\""),
-            format!(" lang=\"{}\"", escape_html(lang)),
-        ),
-        None => Default::default(),
-    };
+    // ` lang=".." dir=".."` attributes of the picker and of the list of names, if any.
+    let (ui, names) = (ui.unwrap_or_default(), names.unwrap_or_default());
     let mut html = format!(
-        "<div class=\"moniker-picker\"{dir} hidden>\n<label for=\"moniker-picker-select\"{lang}>{}</label>\n<select id=\"moniker-picker-select\">\n",
+        "<div class=\"moniker-picker\"{ui} hidden>\n<label for=\"moniker-picker-select\">{}</label>\n<select id=\"moniker-picker-select\"{names}>\n",
         escape_html(label)
     );
     for m in monikers {

@@ -585,12 +585,12 @@ fn monikers_config_gives_a_version_picker() {
     assert!(d.contains("v1, v2, v3"), "{d}");
     // A link carrying `?view=` keeps it, so the page opens with that version chosen.
     assert!(b.content("other").contains("href=\"/en-us/page/?view=v2\""));
-    // The Arabic reader gets the English page (a fallback): the picker's label is Arabic,
-    // marked so, and the picker is laid out right to left.
+    // The Arabic reader gets the English page (a fallback): the picker is Arabic, laid out
+    // right to left, its list of (English) names marked English, left to right.
     let ar = content_region(
         &fs::read_to_string(b.out.join("ar-sa/page/index.html")).expect("ar-sa page"),
     );
-    assert!(ar.starts_with("<div class=\"moniker-picker\" dir=\"rtl\" hidden>\n<label for=\"moniker-picker-select\" lang=\"ar-SA\">اختر الإصدار</label>"), "{ar}");
+    assert!(ar.starts_with("<div class=\"moniker-picker\" lang=\"ar-SA\" dir=\"rtl\" hidden>\n<label for=\"moniker-picker-select\">اختر الإصدار</label>\n<select id=\"moniker-picker-select\" lang=\"en-US\" dir=\"ltr\">"), "{ar}");
 }
 
 #[test]
