@@ -38,9 +38,10 @@ pub struct Config {
     /// Extra alert kinds beside NOTE, TIP, IMPORTANT, CAUTION and WARNING.
     #[serde(default)]
     pub alerts: Vec<AlertConfig>,
-    /// Which moniker ranges to publish; empty publishes every range, each labelled.
+    /// The monikers (product versions) of the site, in order, each a name or `{ name,
+    /// display }`; with them, a page with moniker blocks gets a version picker (see `moniker`).
     #[serde(default)]
-    pub monikers: Vec<String>,
+    pub monikers: Vec<MonikerConfig>,
     /// What to do with raw HTML written in articles: `allow` (trusted writers; DocFX content
     /// needs it), `sanitize` (an allow-list keeps safe markup, drops scripts and handlers) or
     /// `deny` (an error at its location).
@@ -831,5 +832,41 @@ mod tests {
             c.config.locales[1].edit_url.as_deref(),
             Some("https://x.example/ar/{locale_path}")
         );
+    }
+}
+
+/// One entry of `monikers:`: a moniker's name (`o365-worldwide`), and the name readers see
+/// (`Office 365 (worldwide)`); the plain form `- o365-worldwide` has no display name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "MonikerEntry")]
+pub struct MonikerConfig {
+    pub name: String,
+    pub display: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MonikerEntry {
+    Name(String),
+    Full(MonikerFull),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonikerFull {
+    name: String,
+    #[serde(default)]
+    display: Option<String>,
+}
+
+impl From<MonikerEntry> for MonikerConfig {
+    fn from(e: MonikerEntry) -> Self {
+        match e {
+            MonikerEntry::Name(name) => MonikerConfig {
+                name,
+                display: None,
+            },
+            MonikerEntry::Full(MonikerFull { name, display }) => MonikerConfig { name, display },
+        }
     }
 }

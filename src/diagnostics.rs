@@ -61,10 +61,12 @@ pub enum Kind {
     /// A YAML page (`### YamlMime:`) that cannot be published: a type helpsite does not
     /// render, or YAML that does not parse.
     YamlPage,
+    /// A moniker block whose range covers none of the site's monikers (it is not published).
+    Moniker,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 28] = [
+    pub const ALL: [Kind; 29] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -93,6 +95,7 @@ impl Kind {
         Kind::Internal,
         Kind::CaseMismatch,
         Kind::YamlPage,
+        Kind::Moniker,
     ];
 
     pub fn default_level(self) -> Level {
@@ -101,7 +104,7 @@ impl Kind {
             Config | Io | Encoding | FrontMatter | MissingTitle | DuplicateUrl | MissingInclude
             | IncludeCycle | OutsideRoot | Template | Extension => Level::Error,
             BrokenLink | MissingAnchor | MissingImage | ImageAltText | Toc | Locale
-            | OrphanPage | ExternalLink | CaseMismatch | YamlPage => Level::Warning,
+            | OrphanPage | ExternalLink | CaseMismatch | YamlPage | Moniker => Level::Warning,
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
@@ -130,7 +133,7 @@ impl Kind {
             FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
             | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
             | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
-            | Redirect | RawHtml | UnsafeUrl | CaseMismatch | YamlPage => true,
+            | Redirect | RawHtml | UnsafeUrl | CaseMismatch | YamlPage | Moniker => true,
         }
     }
 
@@ -165,6 +168,7 @@ impl Kind {
             Kind::Internal => "internal error",
             Kind::CaseMismatch => "file named in other letter case",
             Kind::YamlPage => "YAML page problem",
+            Kind::Moniker => "moniker block for no version",
         };
         if n == 1 {
             one.to_string()
@@ -174,6 +178,8 @@ impl Kind {
             format!("code blocks in{rest}")
         } else if let Some(rest) = one.strip_prefix("path outside") {
             format!("paths outside{rest}")
+        } else if let Some(rest) = one.strip_prefix("moniker block") {
+            format!("moniker blocks{rest}")
         } else if let Some(rest) = one.strip_prefix("image without") {
             format!("images without{rest}")
         } else if one == "raw HTML not allowed" {
@@ -190,7 +196,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 28] = [
+const KIND_NAMES: [&str; 29] = [
     "config",
     "io",
     "encoding",
@@ -219,6 +225,7 @@ const KIND_NAMES: [&str; 28] = [
     "internal",
     "case_mismatch",
     "yaml_page",
+    "moniker",
 ];
 
 /// A place in a source file.

@@ -19,6 +19,7 @@ pub mod l10n;
 pub mod link_template;
 pub mod load;
 pub mod markdown;
+pub mod moniker;
 pub mod paths;
 pub mod render;
 pub mod serve;

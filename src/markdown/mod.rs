@@ -39,6 +39,8 @@ pub struct Labels {
     pub alerts: HashMap<String, (String, String)>,
     pub image_description: String,
     pub version: String,
+    /// Label of the version picker.
+    pub choose_version: String,
     pub video: String,
     /// Accessible names of code blocks and table scroll regions.
     pub code_block: String,
@@ -130,10 +132,17 @@ fn render_file(
     if content_locale != site.source_locale {
         include_locales.push(site.source_locale);
     }
+    let monikers = crate::moniker::monikers_for(
+        &site.config.config.monikers,
+        site.locales[content_locale]
+            .docset_of(&page.rel)
+            .map(|d| d.moniker_ranges.as_slice())
+            .unwrap_or_default(),
+    );
     let ectx = ExpandCtx {
         site,
         include_locales,
-        monikers: &site.config.config.monikers,
+        monikers: &monikers,
         image_description: labels.image_description.clone(),
         version_label: labels.version.clone(),
     };
@@ -198,6 +207,27 @@ fn render_file(
     if site.config.config.raw_html == crate::config::RawHtml::Sanitize {
         html = sanitize::clean(&html, &policy);
     }
+    if ex.moniker_blocks {
+        // The picker is written by helpsite, after the sanitizer: it is not the writer's HTML.
+        // The versions' names are the configuration's, in the source language: on a page in
+        // another language they are marked so (an English name stays left to right on an
+        // Arabic page). On a fallback page the label is in the reader's language, the text
+        // around it in the source's: the picker is marked with the reader's.
+        let marks = |l: LocaleId| {
+            let l = &site.locales[l];
+            let dir = match l.dir {
+                crate::config::TextDir::Rtl => "rtl",
+                crate::config::TextDir::Ltr => "ltr",
+            };
+            format!(" lang=\"{}\" dir=\"{dir}\"", escape_html(&l.code))
+        };
+        let ui = (page.locale != content_locale).then(|| marks(page.locale));
+        let names = (page.locale != site.source_locale).then(|| marks(site.source_locale));
+        html.insert_str(
+            0,
+            &version_picker(&monikers, &labels.choose_version, ui, names),
+        );
+    }
     out.html = html;
     // Every page's body is held until the templates ran: no spare capacity (a big site's
     // bodies take a third less memory).
@@ -205,6 +235,32 @@ fn render_file(
     out.text.shrink_to_fit();
     out.links.shrink_to_fit();
     out
+}
+
+/// The version picker of a page with moniker blocks: hidden until the theme's script shows
+/// it (without JavaScript every version is shown, each block labelled). `?view=<moniker>`
+/// chooses the version it starts with.
+fn version_picker(
+    monikers: &[crate::moniker::Moniker],
+    label: &str,
+    ui: Option<String>,
+    names: Option<String>,
+) -> String {
+    // ` lang=".." dir=".."` attributes of the picker and of the list of names, if any.
+    let (ui, names) = (ui.unwrap_or_default(), names.unwrap_or_default());
+    let mut html = format!(
+        "<div class=\"moniker-picker\"{ui} hidden>\n<label for=\"moniker-picker-select\">{}</label>\n<select id=\"moniker-picker-select\"{names}>\n",
+        escape_html(label)
+    );
+    for m in monikers {
+        html.push_str(&format!(
+            "<option value=\"{}\">{}</option>\n",
+            escape_html(&m.name),
+            escape_html(&m.display)
+        ));
+    }
+    html.push_str("</select>\n</div>\n");
+    html
 }
 
 /// An event and the range of the expanded text it came from.

@@ -136,9 +136,10 @@ pub fn keys(
             feed(
                 &mut h,
                 &format!(
-                    "{alerts:?}{}{}{}{}{}{}{}{:?}",
+                    "{alerts:?}{}{}{}{}{}{}{}{}{:?}",
                     l.image_description,
                     l.version,
+                    l.choose_version,
                     l.video,
                     l.code_block,
                     l.table,

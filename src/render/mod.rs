@@ -80,6 +80,7 @@ pub fn labels_for(site: &Site, strings: &BTreeMap<String, Value>) -> Labels {
         alerts,
         image_description: s("image_description"),
         version: s("version"),
+        choose_version: s("choose_version"),
         video: s("video"),
         code_block: s("code_block"),
         table: s("table"),

@@ -37,8 +37,9 @@ async function isFile(p) {
   }
 }
 
-/** Serves `siteDir` on 127.0.0.1 at a free port; resolves to { origin, close }. */
-export async function serveSite() {
+/** Serves `siteDir` (or `dir`) on 127.0.0.1 at a free port; resolves to { origin, close }. */
+export async function serveSite(dir = siteDir) {
+  const siteDir = dir;
   if (!existsSync(path.join(siteDir, "index.html"))) {
     throw new Error(`no built site in ${siteDir}: run \`cargo run --release -- build\` first (or set SITE_DIR)`);
   }

@@ -551,16 +551,46 @@ fn monikers_are_labelled_without_config() {
     let html = b.content("monikers");
     insta::assert_snapshot!("monikers_all", html);
     assert!(!html.contains("moniker-end") && !html.contains(":::"));
+    // No moniker configuration: no picker, the raw ranges as labels (as before).
+    assert!(!html.contains("moniker-picker") && !html.contains("data-monikers"));
 }
 
 #[test]
-fn monikers_config_selects_ranges() {
+fn monikers_config_gives_a_version_picker() {
+    // `monikers:` in both forms (`{ name, display }` and a plain name); ranges with `=`, `>=`
+    // and `||` evaluated against the ordered list; a range for none of them is a warning.
     let b = build_fixture("docfx-monikers");
     b.assert_ok();
     let html = b.content("page");
-    insta::assert_snapshot!("monikers_v2", html);
-    assert!(!html.contains("Only in version one."), "{html}");
-    assert!(!html.contains(":::"));
+    insta::assert_snapshot!("monikers_picker", html);
+    // The picker: a labelled select, hidden until the script shows it, one option a moniker.
+    assert!(html.starts_with("<div class=\"moniker-picker\" hidden>\n<label for=\"moniker-picker-select\">Choose a version</label>\n<select id=\"moniker-picker-select\">\n<option value=\"v1\">Version 1 (classic)</option>\n<option value=\"v2\">Version 2</option>\n<option value=\"v3\">V3</option>\n</select>"), "{html}");
+    // Without JavaScript every version shows, labelled with display names, never raw names.
+    assert!(
+        html.contains(
+            "data-monikers=\"v2 v3\">\n<p class=\"moniker-label\">Version: Version 2, V3</p>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("data-monikers=\"v1 v3\">\n<p class=\"moniker-label\">Version: Version 1 (classic), V3</p>"), "{html}");
+    assert!(
+        !html.contains("Version: v1") && !html.contains(":::"),
+        "{html}"
+    );
+    // The block for no configured moniker is not published, and said so at its line.
+    assert!(!html.contains("In no version"), "{html}");
+    let d = find_diag(&b, "moniker", "\"v9\" covers none of the site's monikers");
+    assert!(d.starts_with("warning:"), "{d}");
+    assert!(d.contains("--> content/en-us/page.md:18:1"), "{d}");
+    assert!(d.contains("v1, v2, v3"), "{d}");
+    // A link carrying `?view=` keeps it, so the page opens with that version chosen.
+    assert!(b.content("other").contains("href=\"/en-us/page/?view=v2\""));
+    // The Arabic reader gets the English page (a fallback): the picker is Arabic, laid out
+    // right to left, its list of (English) names marked English, left to right.
+    let ar = content_region(
+        &fs::read_to_string(b.out.join("ar-sa/page/index.html")).expect("ar-sa page"),
+    );
+    assert!(ar.starts_with("<div class=\"moniker-picker\" lang=\"ar-SA\" dir=\"rtl\" hidden>\n<label for=\"moniker-picker-select\">اختر الإصدار</label>\n<select id=\"moniker-picker-select\" lang=\"en-US\" dir=\"ltr\">"), "{ar}");
 }
 
 #[test]

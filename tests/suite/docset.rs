@@ -272,3 +272,29 @@ fn file_names_in_other_letter_case_resolve_with_a_case_mismatch_warning() {
     // The nested TOC named in other case is read: its page is in the navigation.
     assert!(nav.contains(r#"href="/en-us/sub/page/""#), "{nav}");
 }
+
+/// The publish configuration's `moniker_ranges` give a repository without helpsite.yml its
+/// monikers (in the order they appear), so pages with moniker blocks get the version picker,
+/// labelled with names derived from the monikers'.
+#[test]
+fn moniker_ranges_of_the_publish_configuration_give_a_version_picker() {
+    let config = read(repo().join(".openpublishing.publish.config.json")).replace(
+        "\"moniker_ranges\": []",
+        "\"moniker_ranges\": [\"=contoso-cloud || =contoso-gov\"]",
+    );
+    assert!(config.contains("contoso-gov"));
+    let site = Site::fixture("docset-repo")
+        .file(".openpublishing.publish.config.json", &config)
+        .file(
+            "contoso/admin/versions.md",
+            "---\ntitle: Versions\n---\n# Versions\n\n::: moniker range=\"contoso-gov\"\nFor government tenants.\n::: moniker-end\n\nShared.\n",
+        );
+    let built = build_elsewhere(site.path());
+    built.run.expect_ok();
+    let html = read(built.out.join("en-us/contoso/admin/versions/index.html"));
+    assert!(html.contains("<option value=\"contoso-cloud\">Contoso cloud</option>\n<option value=\"contoso-gov\">Contoso gov</option>"), "{html}");
+    assert!(html.contains("<div class=\"moniker\" data-moniker=\"contoso-gov\" data-monikers=\"contoso-gov\">\n<p class=\"moniker-label\">Version: Contoso gov</p>"), "{html}");
+    // A page without moniker blocks gets no picker.
+    let users = read(built.out.join("en-us/contoso/admin/users/index.html"));
+    assert!(!users.contains("moniker-picker"));
+}

@@ -77,21 +77,75 @@ impl State<'_, '_> {
                     }
                     return;
                 }
-                let shown = !hidden
-                    && (self.ctx.monikers.is_empty()
-                        || self.ctx.monikers.iter().any(|m| m == &range));
-                if shown {
-                    let mut html = format!(
-                        "{p}<div class=\"moniker\" data-moniker=\"{}\">\n",
-                        escape_html(&range)
-                    );
-                    if self.ctx.monikers.is_empty() {
-                        html.push_str(&format!(
-                            "{p}<p class=\"moniker-label\">{}: {}</p>\n",
-                            escape_html(&self.ctx.version_label),
-                            escape_html(&range)
-                        ));
+                // With monikers, the block is published for the ones its range covers, and
+                // labelled with their display names (what a reader without JavaScript sees).
+                let covered = if self.ctx.monikers.is_empty() {
+                    None
+                } else {
+                    let names = || {
+                        let names: Vec<&str> =
+                            self.ctx.monikers.iter().map(|m| m.name.as_str()).collect();
+                        format!("the monikers are, in order: {}", names.join(", "))
+                    };
+                    let problem = match crate::moniker::covers(&range, self.ctx.monikers) {
+                        Ok(c) if !c.is_empty() || hidden => Ok(c),
+                        Ok(_) => Err(format!(
+                            "moniker range \"{range}\" covers none of the site's monikers; the block is not published"
+                        )),
+                        Err(e) => Err(format!(
+                            "moniker range \"{range}\" cannot be read ({}); the block is not published",
+                            e.0
+                        )),
+                    };
+                    match problem {
+                        Ok(c) => Some(c),
+                        Err(msg) => {
+                            ex.diags.push(
+                                Diagnostic::new(Kind::Moniker, msg)
+                                    .at(&file.source, span.clone())
+                                    .hint(format!(
+                                        "{}; a range is comparisons such as `=v1` or `>=v2 <v4`, joined by `||`",
+                                        names()
+                                    )),
+                            );
+                            Some(Vec::new())
+                        }
                     }
+                };
+                let shown = !hidden && covered.as_ref().is_none_or(|c| !c.is_empty());
+                if shown {
+                    let mut html = match &covered {
+                        None => format!(
+                            "{p}<div class=\"moniker\" data-moniker=\"{}\">\n",
+                            escape_html(&range)
+                        ),
+                        Some(c) => {
+                            ex.moniker_blocks = true;
+                            let names: Vec<&str> = c
+                                .iter()
+                                .map(|&i| self.ctx.monikers[i].name.as_str())
+                                .collect();
+                            format!(
+                                "{p}<div class=\"moniker\" data-moniker=\"{}\" data-monikers=\"{}\">\n",
+                                escape_html(&range),
+                                escape_html(&names.join(" "))
+                            )
+                        }
+                    };
+                    let label = match &covered {
+                        None => escape_html(&range),
+                        Some(c) => {
+                            let names: Vec<&str> = c
+                                .iter()
+                                .map(|&i| self.ctx.monikers[i].display.as_str())
+                                .collect();
+                            escape_html(&names.join(", "))
+                        }
+                    };
+                    html.push_str(&format!(
+                        "{p}<p class=\"moniker-label\">{}: {label}</p>\n",
+                        escape_html(&self.ctx.version_label),
+                    ));
                     html.push_str(&blank);
                     ex.mapped.gen(file, at, &html);
                 }

@@ -40,8 +40,9 @@ pub struct ExpandCtx<'a> {
     pub site: &'a Site,
     /// Locales to look in for an include, in order (the page's locale, then the source).
     pub include_locales: Vec<LocaleId>,
-    /// Moniker ranges to publish; empty means all, labelled.
-    pub monikers: &'a [String],
+    /// The page's monikers, in order (see `crate::moniker`); empty: every block is
+    /// published under its raw range.
+    pub monikers: &'a [crate::moniker::Moniker],
     /// Label of complex images' long description, from the UI strings.
     pub image_description: String,
     /// Label of moniker blocks.
@@ -55,6 +56,8 @@ pub struct Expansion {
     pub diags: Vec<Diagnostic>,
     /// Include and snippet files used: `(locale, rel)`.
     pub deps: Vec<(LocaleId, String)>,
+    /// A moniker block was published for the page's monikers: the page gets a version picker.
+    pub moniker_blocks: bool,
 }
 
 /// Expands the page `file` from `body_start`; `unread` is front matter that could not be

@@ -47,6 +47,35 @@
     });
   });
 
+  // Version picker: one version at a time. `?view=<moniker>` in the page's address chooses
+  // the version (a link can carry it); choosing one writes it back to the address.
+  document.querySelectorAll(".moniker-picker").forEach(function (picker) {
+    var select = picker.querySelector("select");
+    if (!select) return;
+    var blocks = document.querySelectorAll(".moniker[data-monikers]");
+    function show(name) {
+      blocks.forEach(function (b) {
+        b.hidden = b.getAttribute("data-monikers").split(" ").indexOf(name) < 0;
+      });
+    }
+    var view = null;
+    try { view = new URLSearchParams(location.search).get("view"); } catch (e) { /* old browser */ }
+    for (var i = 0; view && i < select.options.length; i++) {
+      if (select.options[i].value === view) { select.selectedIndex = i; break; }
+    }
+    picker.hidden = false;
+    document.documentElement.classList.add("monikers-js");
+    show(select.value);
+    select.addEventListener("change", function () {
+      show(select.value);
+      try {
+        var url = new URL(location.href);
+        url.searchParams.set("view", select.value);
+        history.replaceState(history.state, "", url.href);
+      } catch (e) { /* file: URLs or old browsers: the choice still applies */ }
+    });
+  });
+
   // Notices can be dismissed; the choice is remembered per page and kind.
   document.querySelectorAll(".notice").forEach(function (n) {
     var key = "helpsite-dismissed:" + location.pathname + ":" + n.getAttribute("data-notice");
