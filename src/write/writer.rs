@@ -17,8 +17,9 @@ use crate::cache::{Cache, Key, Manifest, OutputFile};
 pub enum Mode {
     /// `check`: rendered for their findings, written nowhere.
     Check,
-    /// A new folder that replaces the output in one step.
-    Staging,
+    /// A new folder that replaces the output in one step; `manifest`: whether the build
+    /// cache's manifest of it is written (so each page's record is kept until the commit).
+    Staging { manifest: bool },
     /// Only the changed files are written, in place; the last build's manifest, by path.
     Update(HashMap<String, OutputFile>),
 }
@@ -55,6 +56,7 @@ enum State {
     Check,
     Staging {
         staging: Staging,
+        manifest: bool,
         written: Mutex<Written>,
     },
     Update {
@@ -68,6 +70,7 @@ enum State {
 struct Written {
     /// The first write error (reported at commit: a build with errors reports those).
     error: Option<io::Error>,
+    /// The pages' records for the manifest (none when no manifest is written).
     files: Vec<OutputFile>,
     pages: usize,
 }
@@ -83,8 +86,9 @@ impl Writer {
     pub fn open(out: &Path, mode: Mode) -> io::Result<Writer> {
         let state = match mode {
             Mode::Check => State::Check,
-            Mode::Staging => State::Staging {
+            Mode::Staging { manifest } => State::Staging {
                 staging: Staging::new(out)?,
+                manifest,
                 written: Mutex::default(),
             },
             Mode::Update(prior) => State::Update {
@@ -109,18 +113,23 @@ impl Writer {
     pub fn page(&self, page: Page) {
         match &self.state {
             State::Check => {}
-            State::Staging { staging, written } => {
+            State::Staging {
+                staging,
+                manifest,
+                written,
+            } => {
                 let content = Content::Bytes(page.html.into_bytes());
                 let stat = write_new(&staging.dir.join(&page.path), &content);
                 drop(content);
                 let mut w = written.lock().unwrap_or_else(PoisonError::into_inner);
                 w.pages += 1;
                 match stat {
-                    Ok(stat) => w.files.push(OutputFile {
+                    Ok(stat) if *manifest => w.files.push(OutputFile {
                         path: page.path,
                         key: page.key,
                         stat,
                     }),
+                    Ok(_) => {}
                     Err(e) => {
                         w.error.get_or_insert(e);
                     }
@@ -146,7 +155,11 @@ impl Writer {
         let out = &self.out;
         match self.state {
             State::Check => Ok(Committed::default()),
-            State::Staging { staging, written } => {
+            State::Staging {
+                staging,
+                manifest,
+                written,
+            } => {
                 let Written {
                     error,
                     files: pages_files,
@@ -159,7 +172,7 @@ impl Writer {
                 let files_written = files.len() + pages;
                 files.extend(pages_files);
                 staging.commit()?;
-                if let Some(c) = cache {
+                if let Some(c) = cache.filter(|_| manifest) {
                     files.sort_by(|a, b| a.path.cmp(&b.path));
                     let _ = c.write_manifest(out, &Manifest { files, inputs });
                 }
