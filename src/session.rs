@@ -275,9 +275,13 @@ impl Session {
         let cache = st.cache.as_ref()?;
         let env = st.render.env(&st.site, &st.theme);
         let mut plan = build::Plan::keyed(Some(build::Keyer::new(cache, &st.theme)));
-        let rendered = build::pages(&env, &mut plan, &list);
+        let rendered = std::sync::Mutex::new(Vec::new());
+        let template_diags = build::pages(&env, &mut plan, &list, &|p| {
+            rendered.lock().unwrap_or_else(|e| e.into_inner()).push(p)
+        });
+        let rendered = rendered.into_inner().unwrap_or_else(|e| e.into_inner());
         let render_time = t_render.elapsed();
-        if !rendered.diags.is_empty() {
+        if !template_diags.is_empty() {
             // A template error while only content changed: let a full build sort it out.
             return None;
         }
@@ -285,7 +289,7 @@ impl Session {
         let t_write = Instant::now();
         let mut files_written = 0;
         if !failed {
-            match commit(st, &mut self.files, r, rendered.pages)? {
+            match commit(st, &mut self.files, r, rendered)? {
                 Ok(n) => files_written = n,
                 Err(e) => {
                     return Some(Err(Fatal::Io(

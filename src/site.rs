@@ -76,8 +76,9 @@ pub struct Locale {
     /// read once by `load`. One that could not be read keeps its finding, which is reported
     /// only where the TOC is used, as if it were read there.
     pub tocs: BTreeMap<String, Result<Source, Diagnostic>>,
-    /// Where each Markdown file's body starts after its front matter, or the front matter's
-    /// finding: parsed once by `load`, so an include used on many pages is not parsed again.
+    /// Where each Markdown file that is not an article (includes, `TOC.md`) has its body start
+    /// after its front matter, or the front matter's finding: parsed once by `load`, so an
+    /// include used on many pages is not parsed again (an included article is parsed there).
     /// Each entry holds the `Source` it was parsed from (see [`Locale::body_start`]).
     pub bodies: BTreeMap<String, (Source, Result<usize, Diagnostic>)>,
     /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder

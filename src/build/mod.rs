@@ -7,7 +7,8 @@
 //! [`load()`] reads the configuration, theme and every input file; [`bodies()`] renders the
 //! Markdown (through the build cache) and checks the pages together; [`plan()`] keys the
 //! article pages and picks how the output is written; [`pages()`] renders the article pages'
-//! templates, handed in runs to the [`crate::write::Writer`]; [`commit`] writes the other files
+//! templates, each handed to the [`crate::write::Writer`] as soon as it is rendered (so a big
+//! site never holds more than a page per thread); [`commit`] writes the other files
 //! and puts the output in place. `check` runs the same steps but writes nothing.
 //! [`crate::session`] keeps what a build knows ([`Built`]) to re-run steps for a few pages.
 
@@ -18,6 +19,7 @@ mod pages;
 mod plan;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{self, Diagnostic, Kind, Policy};
@@ -150,10 +152,6 @@ pub(crate) struct Built {
     pub cache: Option<crate::cache::Cache>,
 }
 
-/// Article pages are rendered and handed to the writer in runs of this many, so a big site
-/// never holds every page's HTML at once and rendering is timed apart from writing.
-const RUN: usize = 256;
-
 /// Runs `f`, adding its wall time to `t`.
 fn timed<T>(t: &mut Duration, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
@@ -170,18 +168,15 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let env = b.render.env(&loaded.site, &loaded.theme);
     let mut plan = timed(&mut t.plan, || plan(opts, &loaded, &b, &env));
     let mode = std::mem::replace(&mut plan.mode, write::Mode::Check);
-    let mut writer = timed(&mut t.write, || write::Writer::open(&loaded.out, mode))
+    let writer = timed(&mut t.write, || write::Writer::open(&loaded.out, mode))
         .map_err(|e| io_error(&loaded.out, e))?;
     let mut diags = std::mem::take(&mut b.diags);
     let list = std::mem::take(&mut plan.render);
     std::thread::scope(|scope| {
         b.save(scope, &loaded);
-        for run in list.chunks(RUN) {
-            let done = timed(&mut t.pages, || pages(&env, &mut plan, run));
-            diags.extend(done.diags);
-            timed(&mut t.write, || writer.pages(done.pages));
-        }
+        diags.extend(pages_written(&env, &mut plan, &list, &writer, &mut t));
     });
+    release_freed_memory();
     let diags = findings(diags, &loaded.policy);
     // With `keep_going`, errors inside documents (published as text) do not hold the site back.
     let ok = !diagnostics::blocks_output(&diags, loaded.site.config.config.keep_going);
@@ -234,6 +229,43 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
             cache,
         },
     ))
+}
+
+/// Step `pages`, each page written by the thread that rendered it. The step's wall time is
+/// split between `pages` and `write` by the share of the threads' time spent writing.
+fn pages_written(
+    env: &render::Env,
+    plan: &mut Plan,
+    list: &[site::PageId],
+    writer: &write::Writer,
+    t: &mut Timings,
+) -> Vec<Diagnostic> {
+    let writing = AtomicU64::new(0);
+    let start = Instant::now();
+    let diags = pages(env, plan, list, &|page| {
+        let start = Instant::now();
+        writer.page(page);
+        let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        writing.fetch_add(nanos, Ordering::Relaxed);
+    });
+    let wall = start.elapsed();
+    let threads = rayon::current_num_threads().max(1) as u64;
+    let write = Duration::from_nanos(writing.into_inner() / threads).min(wall);
+    t.pages += wall - write;
+    t.write += write;
+    diags
+}
+
+/// Hands the memory freed so far back to the operating system. The pages were rendered on
+/// the worker threads, and glibc keeps what a thread frees in that thread's arena, where the
+/// allocations of step `commit` (the sitemaps are built on this thread) cannot reuse it: the
+/// peak memory of a big build is reached there unless it is given back first.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only releases free memory of the allocator; no pointer is involved.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Step `commit`: the files other than article pages, then the new output put in place.

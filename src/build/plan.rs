@@ -76,7 +76,9 @@ pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &
     let site = &loaded.site;
     let all: Vec<PageId> = (0..site.pages.len()).filter(|&p| site.builds(p)).collect();
     let mut plan = Plan {
-        mode: write::Mode::Staging,
+        mode: write::Mode::Staging {
+            manifest: loaded.cache.is_some(),
+        },
         render: all,
         unchanged: Vec::new(),
         keys: Vec::new(),

@@ -609,7 +609,8 @@ pub(crate) fn article(
 }
 
 /// Parses the front matter of every Markdown file of a locale once: the articles are returned,
-/// and every file's body start (or front matter finding) is recorded in `bodies` for includes.
+/// and the body start (or front matter finding) of every other file is recorded in `bodies`
+/// for includes.
 fn parse_articles(
     locale: &Locale,
     diags: &mut Vec<Diagnostic>,
@@ -631,7 +632,11 @@ fn parse_articles(
     let mut out = Vec::new();
     let mut articles = Vec::new();
     for (rel, (article, body)) in results {
-        bodies.insert(rel.clone(), (locale.markdown[rel].clone(), body));
+        // An article's front matter is kept with its page; an article that is also included
+        // somewhere is parsed again there, which is rare and saves an entry per page.
+        if article.is_none() {
+            bodies.insert(rel.clone(), (locale.markdown[rel].clone(), body));
+        }
         articles.push(article);
     }
     for (p, finding) in articles.into_iter().flatten() {

@@ -1,14 +1,14 @@
 //! The one entry point through which a build reaches its output folder: a [`Writer`] opened
-//! in the [`Mode`] the build's plan chose takes the article pages as they are rendered and
-//! then, in [`Writer::commit`], the other files, and puts the result in place (staging swap
-//! or in-place update) with the build cache's manifest of it. [`replace`] is `serve`'s way
-//! for an edit's few files: each replaced in one step, known by the same keys.
+//! in the [`Mode`] the build's plan chose takes the article pages as they are rendered (each
+//! from the thread that rendered it: [`Writer::page`]) and then, in [`Writer::commit`], the
+//! other files, and puts the result in place (staging swap or in-place update) with the build
+//! cache's manifest of it. [`replace`] is `serve`'s way for an edit's few files: each replaced
+//! in one step, known by the same keys.
 
 use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::{Mutex, PoisonError};
 
 use super::{replace_file, unchanged, write_jobs, write_new, Content, Job, Staging, Update};
 use crate::cache::{Cache, Key, Manifest, OutputFile};
@@ -17,8 +17,9 @@ use crate::cache::{Cache, Key, Manifest, OutputFile};
 pub enum Mode {
     /// `check`: rendered for their findings, written nowhere.
     Check,
-    /// A new folder that replaces the output in one step.
-    Staging,
+    /// A new folder that replaces the output in one step; `manifest`: whether the build
+    /// cache's manifest of it is written (so each page's record is kept until the commit).
+    Staging { manifest: bool },
     /// Only the changed files are written, in place; the last build's manifest, by path.
     Update(HashMap<String, OutputFile>),
 }
@@ -55,15 +56,23 @@ enum State {
     Check,
     Staging {
         staging: Staging,
-        /// The first write error (reported at commit: a build with errors reports those).
-        error: Option<io::Error>,
-        files: Vec<OutputFile>,
-        pages: usize,
+        manifest: bool,
+        written: Mutex<Written>,
     },
     Update {
         prior: HashMap<String, OutputFile>,
-        pages: Vec<(String, Key, Content)>,
+        pages: Mutex<Vec<(String, Key, Content)>>,
     },
+}
+
+/// The article pages written into a staging folder so far.
+#[derive(Default)]
+struct Written {
+    /// The first write error (reported at commit: a build with errors reports those).
+    error: Option<io::Error>,
+    /// The pages' records for the manifest (none when no manifest is written).
+    files: Vec<OutputFile>,
+    pages: usize,
 }
 
 /// The output folder being written (see the module docs).
@@ -77,15 +86,14 @@ impl Writer {
     pub fn open(out: &Path, mode: Mode) -> io::Result<Writer> {
         let state = match mode {
             Mode::Check => State::Check,
-            Mode::Staging => State::Staging {
+            Mode::Staging { manifest } => State::Staging {
                 staging: Staging::new(out)?,
-                error: None,
-                files: Vec::new(),
-                pages: 0,
+                manifest,
+                written: Mutex::default(),
             },
             Mode::Update(prior) => State::Update {
                 prior,
-                pages: Vec::new(),
+                pages: Mutex::default(),
             },
         };
         Ok(Writer {
@@ -99,45 +107,38 @@ impl Writer {
         !matches!(self.state, State::Check)
     }
 
-    /// Takes rendered article pages: written into the staging folder now (in parallel), or
-    /// kept for the update's commit.
-    pub fn pages(&mut self, pages: Vec<Page>) {
-        match &mut self.state {
+    /// Takes one rendered article page: written into the staging folder now, or kept for the
+    /// update's commit. Called from the threads that render the pages, as each is rendered,
+    /// so no page waits in memory for others to be rendered.
+    pub fn page(&self, page: Page) {
+        match &self.state {
             State::Check => {}
             State::Staging {
                 staging,
-                error,
-                files,
-                pages: count,
+                manifest,
+                written,
             } => {
-                *count += pages.len();
-                let dir = &staging.dir;
-                let written: Vec<io::Result<OutputFile>> = pages
-                    .into_par_iter()
-                    .map(|p| {
-                        let content = Content::Bytes(p.html.into_bytes());
-                        let stat = write_new(&dir.join(&p.path), &content)?;
-                        Ok(OutputFile {
-                            path: p.path,
-                            key: p.key,
-                            stat,
-                        })
-                    })
-                    .collect();
-                for w in written {
-                    match w {
-                        Ok(f) => files.push(f),
-                        Err(e) => {
-                            error.get_or_insert(e);
-                        }
+                let content = Content::Bytes(page.html.into_bytes());
+                let stat = write_new(&staging.dir.join(&page.path), &content);
+                drop(content);
+                let mut w = written.lock().unwrap_or_else(PoisonError::into_inner);
+                w.pages += 1;
+                match stat {
+                    Ok(stat) if *manifest => w.files.push(OutputFile {
+                        path: page.path,
+                        key: page.key,
+                        stat,
+                    }),
+                    Ok(_) => {}
+                    Err(e) => {
+                        w.error.get_or_insert(e);
                     }
                 }
             }
-            State::Update { pages: kept, .. } => kept.extend(
-                pages
-                    .into_iter()
-                    .map(|p| (p.path, p.key, Content::Bytes(p.html.into_bytes()))),
-            ),
+            State::Update { pages, .. } => pages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((page.path, page.key, Content::Bytes(page.html.into_bytes()))),
         }
     }
 
@@ -156,10 +157,14 @@ impl Writer {
             State::Check => Ok(Committed::default()),
             State::Staging {
                 staging,
-                error,
-                files: pages_files,
-                pages,
+                manifest,
+                written,
             } => {
+                let Written {
+                    error,
+                    files: pages_files,
+                    pages,
+                } = written.into_inner().unwrap_or_else(PoisonError::into_inner);
                 if let Some(e) = error {
                     return Err(e);
                 }
@@ -167,7 +172,7 @@ impl Writer {
                 let files_written = files.len() + pages;
                 files.extend(pages_files);
                 staging.commit()?;
-                if let Some(c) = cache {
+                if let Some(c) = cache.filter(|_| manifest) {
                     files.sort_by(|a, b| a.path.cmp(&b.path));
                     let _ = c.write_manifest(out, &Manifest { files, inputs });
                 }
@@ -194,7 +199,7 @@ impl Writer {
                         pages_unchanged += 1;
                     }
                 }
-                changed.extend(pages);
+                changed.extend(pages.into_inner().unwrap_or_else(PoisonError::into_inner));
                 let files_written = changed.len();
                 // Nothing to do when every file is as the last build left it and none is gone.
                 let same_set = keep.len() == prior.len();

@@ -407,6 +407,31 @@ fn include_through_a_symlink_pointing_outside_is_refused() {
     assert!(!b.out.exists());
 }
 
+#[test]
+fn an_article_can_be_included_without_its_front_matter() {
+    // Load records the body start of includes only; an included article's front matter is
+    // parsed where it is included.
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(&fixture("docfx"), &site);
+    fs::write(
+        site.join("content/en-us/shared-article.md"),
+        "---\ntitle: Shared article\nms.topic: SHARED-FRONT-MATTER\n---\nSHARED-ARTICLE-BODY\n",
+    )
+    .unwrap();
+    fs::write(
+        site.join("content/en-us/uses-article.md"),
+        "---\ntitle: Uses article\n---\n# Uses article\n\n[!INCLUDE [a](shared-article.md)]\n",
+    )
+    .unwrap();
+
+    let b = build(&site);
+    b.assert_ok();
+    let content = b.content("uses-article");
+    assert!(content.contains("SHARED-ARTICLE-BODY"), "{content}");
+    assert!(!content.contains("SHARED-FRONT-MATTER"), "{content}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Heading anchors
 // ---------------------------------------------------------------------------------------------
