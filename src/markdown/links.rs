@@ -120,7 +120,16 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
     // several (a docset's content or resource groups).
     let mut candidates: Vec<String> = Vec::new();
     let rel = if let Some(r) = decoded.strip_prefix("~/") {
-        paths::normalize(r)
+        // `~/` is the docset's folder (the one holding docfx.json), as DocFX reads it.
+        let folder = ctx.site.locales[from.locale]
+            .docset_of(&from.rel)
+            .map(|d| d.folder.as_str())
+            .unwrap_or("");
+        if folder.is_empty() {
+            paths::normalize(r)
+        } else {
+            paths::normalize(&format!("{folder}/{r}"))
+        }
     } else if decoded.starts_with('/') {
         // Site-root link: read the way every site-root URL is (see `Site::url_path`), then
         // mapped to the docsets' files.

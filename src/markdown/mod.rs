@@ -510,6 +510,13 @@ impl<'b> Pass<'_, 'b> {
                 id,
             }) => {
                 let href = self.resolve_url(&dest_url, range.clone(), false);
+                // A broken link to a source file (`x.md`, `index.yml`, reported) would lead
+                // readers to a 404 of a file the site never publishes: its text stays, the link
+                // goes.
+                if href.is_none() && names_source_file(&dest_url) {
+                    link_stack.push((None, true));
+                    return;
+                }
                 let replace_text =
                     if link_type == LinkType::Autolink && dest_url.starts_with("xref:") {
                         href.as_ref().and_then(|_| {
@@ -1020,6 +1027,16 @@ fn mark_lines(html: &str, lines: &HashSet<usize>) -> String {
         }
     }
     out
+}
+
+/// A relative or site-root URL whose path names a Markdown or YAML source file.
+fn names_source_file(url: &str) -> bool {
+    if links::is_external(url) {
+        return false;
+    }
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let lower = path.to_ascii_lowercase();
+    crate::paths::is_markdown(&lower) || lower.ends_with(".yml") || lower.ends_with(".yaml")
 }
 
 #[cfg(test)]

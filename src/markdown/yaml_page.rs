@@ -70,12 +70,17 @@ pub(super) fn render(ctx: &MarkdownCtx, page_id: PageId) -> Rendered {
     }
     w.html
         .push_str(&format!("<div class=\"yaml-page {}\">\n", mime.class()));
-    if let Some((summary, _)) = doc.str("summary") {
+    if let Some((summary, at)) = doc.str("summary") {
         // The template shows the description under the title: do not say it twice.
         if page.meta_str("description").as_deref().map(str::trim) != Some(summary) {
-            w.html.push_str("<p class=\"yaml-summary\">");
-            w.text(summary);
-            w.html.push_str("</p>\n");
+            if mime == Mime::Faq {
+                // An FAQ's summary is Markdown (an include, alerts, links), as its answers.
+                w.markdown(summary, at.start, "yaml-summary");
+            } else {
+                w.html.push_str("<p class=\"yaml-summary\">");
+                w.text(summary);
+                w.html.push_str("</p>\n");
+            }
         }
     }
     match mime {

@@ -57,6 +57,8 @@ fn pages_live_under_the_docset_base_path_and_site_root_links_resolve() {
     // Redirected articles: where the redirects end, even through two files.
     assert!(html.contains(r#"href="/en-us/contoso/admin/setup/">the old guide</a>"#));
     assert!(html.contains(r#"href="/en-us/contoso/admin/setup/">legacy</a>"#));
+    // `~/` is the docset's folder (where docfx.json is), not the repository root.
+    assert!(html.contains(r#"href="/en-us/contoso/admin/users/">people, from the docset root</a>"#));
     // The image the docset publishes, at its published path.
     assert!(html.contains(r#"src="/en-us/contoso/media/setup.png""#));
     // The locale's home is the docset's index page.
