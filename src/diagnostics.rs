@@ -63,10 +63,13 @@ pub enum Kind {
     YamlPage,
     /// A moniker block whose range covers none of the site's monikers (it is not published).
     Moniker,
+    /// A file a locale repository does not have, which the publishing system would take from
+    /// its source repository, absent here: it cannot be checked.
+    NotInRepository,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 29] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Config,
         Kind::Io,
         Kind::Encoding,
@@ -96,6 +99,7 @@ impl Kind {
         Kind::CaseMismatch,
         Kind::YamlPage,
         Kind::Moniker,
+        Kind::NotInRepository,
     ];
 
     pub fn default_level(self) -> Level {
@@ -108,7 +112,7 @@ impl Kind {
             Redirect | RawHtml | UnsafeUrl | Internal => Level::Error,
             // Stale translations are expected in a living site: listed by `l10n status` and
             // `-v`; a site can raise them with `checks: { stale_translation: warning }`.
-            UnknownLanguage | StaleTranslation => Level::Info,
+            UnknownLanguage | StaleTranslation | NotInRepository => Level::Info,
             // A repeated id is numbered in the output; translations repeat the anchors their
             // source's alike headings were given, which their writers cannot change.
             DuplicateId => Level::Info,
@@ -133,7 +137,8 @@ impl Kind {
             FrontMatter | MissingTitle | BrokenLink | MissingAnchor | DuplicateId
             | MissingInclude | IncludeCycle | OutsideRoot | MissingImage | ImageAltText
             | Extension | UnknownLanguage | Toc | OrphanPage | StaleTranslation | ExternalLink
-            | Redirect | RawHtml | UnsafeUrl | CaseMismatch | YamlPage | Moniker => true,
+            | Redirect | RawHtml | UnsafeUrl | CaseMismatch | YamlPage | Moniker
+            | NotInRepository => true,
         }
     }
 
@@ -169,6 +174,7 @@ impl Kind {
             Kind::CaseMismatch => "file named in other letter case",
             Kind::YamlPage => "YAML page problem",
             Kind::Moniker => "moniker block for no version",
+            Kind::NotInRepository => "reference to a file not in this repository",
         };
         if n == 1 {
             one.to_string()
@@ -196,7 +202,7 @@ impl Kind {
     }
 }
 
-const KIND_NAMES: [&str; 29] = [
+const KIND_NAMES: [&str; 30] = [
     "config",
     "io",
     "encoding",
@@ -226,6 +232,7 @@ const KIND_NAMES: [&str; 29] = [
     "case_mismatch",
     "yaml_page",
     "moniker",
+    "not_in_repository",
 ];
 
 /// A place in a source file.

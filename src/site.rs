@@ -84,6 +84,10 @@ pub struct Locale {
     /// The docsets of the locale's folder (see [`crate::docset`]): at least one; a folder
     /// without DocFX configuration is one plain docset that publishes everything.
     pub docsets: Vec<Docset>,
+    /// The source-language repository the locale's publish configuration names
+    /// (`dependent_repositories`, `_repo.en-us`) when it is not loaded as a locale: files
+    /// missing from this locale may be there, so their references are `not_in_repository`.
+    pub source_repository_absent: Option<String>,
     /// The YAML pages (`### YamlMime:` files, see [`crate::yamlmime`]) by path relative to
     /// `root`, read by `load`; they are not in `assets`, so never copied as raw YAML.
     pub yaml: BTreeMap<String, Source>,

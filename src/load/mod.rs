@@ -83,7 +83,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
         let mut assets = assets;
         let yaml = read_yaml_pages(&config, &mut assets, &mut diags);
         let tocs = read_tocs(&config, &assets);
-        let docsets = docsets_of(&config, &root, &mut diags);
+        let (docsets, source_repository_absent) = docsets_of(&config, &root, &mut diags);
         let by_lower_case = Locale::case_index(markdown.keys(), assets.keys());
         locales.push(Locale {
             code: lc.code.clone(),
@@ -96,6 +96,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             tocs,
             bodies: BTreeMap::new(),
             docsets,
+            source_repository_absent,
             by_lower_case,
             yaml,
         });
@@ -124,7 +125,7 @@ fn docsets_of(
     config: &LoadedConfig,
     root: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<crate::docset::Docset> {
+) -> (Vec<crate::docset::Docset>, Option<String>) {
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -140,12 +141,33 @@ fn docsets_of(
         ),
         _ => Ok(Default::default()),
     };
+    // The source repository a locale repository names, when no configured locale is it.
+    let loaded = |p: &Path| {
+        let p = p.canonicalize().ok();
+        config
+            .config
+            .locales
+            .iter()
+            .any(|l| config.locale_dir(l).canonicalize().ok() == p)
+    };
+    let absent = |found: &crate::docset::Discovered| {
+        let publish = found.publish.as_ref()?;
+        let repo = publish
+            .dependent_repositories
+            .iter()
+            .map(|d| d.path_to_root.trim_matches('/'))
+            .find(|p| p.to_ascii_lowercase().starts_with("_repo."))?;
+        (!loaded(&root.join(repo))).then(|| repo.to_string())
+    };
     match found {
-        Ok(found) if !found.docsets.is_empty() => found.docsets,
-        Ok(_) => vec![crate::docset::Docset::plain()],
+        Ok(found) if !found.docsets.is_empty() => {
+            let missing = absent(&found);
+            (found.docsets, missing)
+        }
+        Ok(_) => (vec![crate::docset::Docset::plain()], None),
         Err(d) => {
             diags.push(d);
-            vec![crate::docset::Docset::plain()]
+            (vec![crate::docset::Docset::plain()], None)
         }
     }
 }

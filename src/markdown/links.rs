@@ -213,6 +213,17 @@ pub fn resolve(ctx: &LinkCtx, from: &FileRef, url: &str, image: bool) -> Resolve
             hint: "add its extension or folder to `build.resource` in docfx.json, or link to a published file",
         };
     }
+    // A locale repository whose source repository is not here: the publishing system would
+    // look for the file there, so this run cannot tell whether it is missing.
+    if let Some(repo) = &ctx.site.locales[ctx.reader].source_repository_absent {
+        return Resolved::Broken {
+            kind: Kind::NotInRepository,
+            message: format!(
+                "`{path}` is not in this repository; the publishing system looks for it in the source repository `{repo}`, which is not here"
+            ),
+            hint: "put the source repository where the publish configuration names it to check this reference",
+        };
+    }
     if crate::paths::is_markdown(&rel) {
         return Resolved::Broken {
             kind: Kind::BrokenLink,

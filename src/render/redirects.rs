@@ -347,6 +347,8 @@ fn read_one(
             .unwrap_or(cursor);
         cursor = at;
         let span = at..at + sp.len() + 2;
+        // Spaces around a value are no part of a path or URL (browsers and DocFX drop them).
+        let (sp, url) = (sp.trim(), url.trim());
         if sp.is_empty() || url.is_empty() {
             diags.push(
                 Diagnostic::new(
@@ -482,12 +484,20 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
         for k in path.into_iter().skip(1) {
             ends.insert(k, end.clone());
         }
+        let mut kind = Kind::Redirect;
         let msg = match end {
             End::Found(t) => {
                 finals.insert(e.from.clone(), (t, e));
                 continue;
             }
-            End::Missing(a) => format!("`{}` redirects to `{a}`, which does not exist", e.from),
+            End::Missing(a) => match &site.source_locale().source_repository_absent {
+                // The publishing system would look for the target in the source repository.
+                Some(repo) => {
+                    kind = Kind::NotInRepository;
+                    format!("`{}` redirects to `{a}`, which is not in this repository; the publishing system looks for it in the source repository `{repo}`, which is not here", e.from)
+                }
+                None => format!("`{}` redirects to `{a}`, which does not exist", e.from),
+            },
             End::Loop(n) if !loops[n].1 => {
                 loops[n].1 = true;
                 loops[n].0.clone()
@@ -495,7 +505,7 @@ fn resolve(site: &Site, entries: Vec<Entry>, diags: &mut Vec<Diagnostic>) -> Red
             End::Loop(_) => continue,
         };
         diags.push(
-            Diagnostic::new(Kind::Redirect, msg)
+            Diagnostic::new(kind, msg)
                 .at(&e.source, e.span.clone())
                 .hint("point the redirect at an existing article or URL"),
         );

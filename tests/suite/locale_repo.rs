@@ -119,3 +119,29 @@ fn shards_copied_together_equal_the_full_build() {
         "a file differs between the full build and the merged shards"
     );
 }
+
+#[test]
+fn without_its_source_repository_a_missing_file_is_not_in_repository_not_broken() {
+    // The locale repository alone, as most are cloned: `_repo.en-us` is not there.
+    let tmp = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&repo(), tmp.path());
+    std::fs::remove_dir_all(tmp.path().join("_repo.en-us")).unwrap();
+    let run = run_in(tmp.path(), &["check", "-v", "--format", "json"]);
+    run.expect_ok();
+    let text = run_in(tmp.path(), &["check", "-v"]).stderr;
+    // The include, the image, the page link and the TOC entry the locale lacks: each may be
+    // in the source repository, which this run cannot see.
+    for what in [
+        "`../media/setup.png` is not in this repository; the publishing system looks for it in the source repository `_repo.en-us`, which is not here [not_in_repository]",
+        "`audit.md` is not in this repository",
+        "TOC entry `Aanmeldingen controleren` links to `admin/audit.md`, which is not in this repository",
+    ] {
+        assert!(text.contains(what), "missing {what}\n{text}");
+    }
+    assert!(
+        !text.contains("[broken_link]")
+            && !text.contains("[missing_image]")
+            && !text.contains("[toc]"),
+        "{text}"
+    );
+}

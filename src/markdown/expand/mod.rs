@@ -374,12 +374,22 @@ impl State<'_, '_> {
             )
             .at(&file.source, span)
             .hint("includes and snippets must stay inside the locale's content folder"),
-            TargetError::Missing => Diagnostic::new(
-                Kind::MissingInclude,
-                format!("{what} `{path}` does not exist"),
-            )
-            .at(&file.source, span)
-            .hint("the path is relative to the file that contains it"),
+            TargetError::Missing => match &self.ctx.site.locales[file.locale].source_repository_absent {
+                // A locale repository takes what it lacks from its source repository, which
+                // is not here: the include may well be there.
+                Some(repo) => Diagnostic::new(
+                    Kind::NotInRepository,
+                    format!("{what} `{path}` is not in this repository; the publishing system looks for it in the source repository `{repo}`, which is not here"),
+                )
+                .at(&file.source, span)
+                .hint("put the source repository where the publish configuration names it to check this reference"),
+                None => Diagnostic::new(
+                    Kind::MissingInclude,
+                    format!("{what} `{path}` does not exist"),
+                )
+                .at(&file.source, span)
+                .hint("the path is relative to the file that contains it"),
+            },
         }
     }
 }

@@ -185,15 +185,24 @@ pub fn build_all(site: &Site, diags: &mut Vec<Diagnostic>) -> Tocs {
     };
     // A TOC nested in several others is walked in each: its findings are reported once.
     let mut found = Vec::new();
+    // Entries for redirected articles lead where the redirects end (findings of the
+    // redirects themselves are reported with the redirect pages).
+    let redirected = super::redirects::collect(site, &mut Vec::new()).redirected;
     for locale in 0..site.locales.len() {
-        build_locale(site, locale, &mut all, &mut found);
+        build_locale(site, locale, &redirected, &mut all, &mut found);
     }
     let mut seen = std::collections::HashSet::new();
     diags.extend(found.into_iter().filter(|d| seen.insert(format!("{d:?}"))));
     all
 }
 
-fn build_locale(site: &Site, locale: LocaleId, all: &mut Tocs, diags: &mut Vec<Diagnostic>) {
+fn build_locale(
+    site: &Site,
+    locale: LocaleId,
+    redirected: &crate::markdown::links::Redirected,
+    all: &mut Tocs,
+    diags: &mut Vec<Diagnostic>,
+) {
     let files = toc_files(site, locale);
     let pages: Vec<PageId> = site.locale_pages(locale).map(|(p, _)| p).collect();
     // Breadcrumb TOCs: those in a `breadcrumb` folder and those the pages name.
@@ -239,6 +248,7 @@ fn build_locale(site: &Site, locale: LocaleId, all: &mut Tocs, diags: &mut Vec<D
             toc: &mut toc,
             diags,
             stack: vec![rel.clone()],
+            redirected,
         };
         toc.roots = load_toc(&mut walk, rel, None);
         finish(&mut toc);

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{Node, Toc};
 use crate::diagnostics::{Diagnostic, Kind};
+use crate::markdown::links::RedirectTo;
 use crate::paths;
 use crate::site::{LocaleId, PageId, Site};
 use crate::source::Source;
@@ -64,6 +65,8 @@ pub(super) struct Walk<'a> {
     pub(super) diags: &'a mut Vec<Diagnostic>,
     /// The TOC files being read, outermost first: one already here includes itself.
     pub(super) stack: Vec<String>,
+    /// Redirected articles and where they lead: an entry for one leads there.
+    pub(super) redirected: &'a crate::markdown::links::Redirected,
 }
 
 /// The TOC file whose entries are being added, and how far its entries have been located.
@@ -296,17 +299,51 @@ fn add_entries(
                         });
                     }
                     None => {
-                        if report {
-                            w.diags.push(
-                                Diagnostic::new(
-                                    Kind::Toc,
-                                    format!(
-                                        "TOC entry `{name}` links to `{href}`, which is not a page"
-                                    ),
-                                )
-                                .at(source, href_span(source, at, href, &name))
-                                .hint("hrefs in a TOC are relative to the TOC file"),
-                            );
+                        // A redirected article: where its redirects end, as for links.
+                        let redirected = target.as_deref().and_then(|t| {
+                            let stem = t.trim_end_matches('/');
+                            let keys = if paths::is_markdown(stem) {
+                                vec![stem.to_lowercase()]
+                            } else {
+                                vec![
+                                    format!("{stem}.md").to_lowercase(),
+                                    format!("{stem}/index.md").to_lowercase(),
+                                ]
+                            };
+                            keys.iter().find_map(|k| w.redirected.get(k))
+                        });
+                        match redirected {
+                            Some(RedirectTo::Article(a)) => {
+                                if let Some(p) = site.lookup(reader, a) {
+                                    w.toc.nodes[id].page = Some(p);
+                                    w.toc.nodes[id].href =
+                                        Some(format!("{}{}", site.href(p), suffix));
+                                }
+                            }
+                            Some(RedirectTo::External(u)) => {
+                                w.toc.nodes[id].href = Some(paths::encode_href(u));
+                            }
+                            None if report => {
+                                let d = match &site.locales[reader].source_repository_absent {
+                                    // The publishing system would take the page from the
+                                    // source repository, which is not here.
+                                    Some(repo) => Diagnostic::new(
+                                        Kind::NotInRepository,
+                                        format!("TOC entry `{name}` links to `{href}`, which is not in this repository; the publishing system looks for it in the source repository `{repo}`, which is not here"),
+                                    )
+                                    .hint("put the source repository where the publish configuration names it to check this entry"),
+                                    None => Diagnostic::new(
+                                        Kind::Toc,
+                                        format!(
+                                            "TOC entry `{name}` links to `{href}`, which is not a page"
+                                        ),
+                                    )
+                                    .hint("hrefs in a TOC are relative to the TOC file"),
+                                };
+                                w.diags
+                                    .push(d.at(source, href_span(source, at, href, &name)));
+                            }
+                            None => {}
                         }
                     }
                 }
