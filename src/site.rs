@@ -303,15 +303,20 @@ impl Site {
             .unwrap_or(true)
     }
 
-    /// The `href` of a locale's home: its root `index.md`, else the `index.md` of its first
-    /// docset that has one (a DocFX repository's docset folder), else the locale's folder.
+    /// The `href` of a locale's home: its root `index.md` (or `index.yml` landing page), else
+    /// that of its first docset that has one (a DocFX repository's docset folder), else the
+    /// locale's folder.
     pub fn home_href(&self, locale: LocaleId) -> String {
         let l = &self.locales[locale];
-        std::iter::once("index.md".to_string())
-            .chain(l.docsets.iter().map(|d| match d.folder.as_str() {
-                "" => "index.md".to_string(),
-                f => format!("{f}/index.md"),
-            }))
+        // An article or a YAML landing page (`index.yml`), at the root or in a docset.
+        let folders = std::iter::once("").chain(l.docsets.iter().map(|d| d.folder.as_str()));
+        folders
+            .flat_map(|f| {
+                ["index.md", "index.yml"].map(|name| match f {
+                    "" => name.to_string(),
+                    f => format!("{f}/{name}"),
+                })
+            })
             .find_map(|rel| self.lookup(locale, &rel))
             .map(|p| self.href(p))
             .unwrap_or_else(|| format!("{}{}/", self.config.config.base_path(), l.slug))

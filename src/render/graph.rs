@@ -105,7 +105,9 @@ fn list_field(v: Option<&Value>) -> Vec<String> {
 /// whose TOC is built from folders has none.
 pub fn orphans(site: &Site, tocs: &Tocs, diags: &mut Vec<Diagnostic>) {
     for (pid, p) in site.pages.iter().enumerate() {
-        if p.state == PageState::Fallback || tocs.listed[pid] {
+        // A page that asks search engines not to index it (`ROBOTS: NOINDEX`) is kept out of
+        // the navigation on purpose (country pages, retired pages): not a finding.
+        if p.state == PageState::Fallback || tocs.listed[pid] || super::chrome::noindex(p.meta()) {
             continue;
         }
         let span = frontmatter::field_span(&p.source, &p.front, "title");

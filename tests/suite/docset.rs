@@ -300,3 +300,55 @@ fn moniker_ranges_of_the_publish_configuration_give_a_version_picker() {
     let users = read(built.out.join("en-us/contoso/admin/users/index.html"));
     assert!(!users.contains("moniker-picker"));
 }
+
+/// A docset whose home is a YAML landing page (`index.yml`, as Microsoft 365's is): the site
+/// title and the language chooser lead there, not to the bare locale folder.
+#[test]
+fn a_landing_page_is_the_locale_home() {
+    let site = Site::empty()
+        .file(
+            ".openpublishing.publish.config.json",
+            r#"{ "docsets_to_publish": [ { "docset_name": "docs", "build_source_folder": "docs", "locale": "en-us" } ] }"#,
+        )
+        .file("docs/docfx.json", r#"{ "build": { "content": [ { "files": ["**/*.md", "**/*.yml"] } ] } }"#)
+        .file(
+            "docs/index.yml",
+            "### YamlMime:Landing\ntitle: Docs home\nsummary: Start here.\nlandingContent:\n  - title: Start\n    linkLists:\n      - linkListType: overview\n        links:\n          - text: Setup\n            url: setup.md\n",
+        )
+        .file("docs/setup.md", "---\ntitle: Setup\n---\n# Setup\n");
+    site.run(&["build"]).expect_ok();
+    let html = read(site.path().join("public/en-us/docs/setup/index.html"));
+    assert!(
+        html.contains(r#"class="site-title" href="/en-us/docs/""#),
+        "{html}"
+    );
+    let root = read(site.path().join("public/index.html"));
+    assert!(root.contains(r#"href="/en-us/docs/""#), "{root}");
+}
+
+/// A page that asks not to be indexed (`ROBOTS: NOINDEX`) is left out of the TOCs on purpose:
+/// it is no `orphan_page`, while another page in no TOC still is.
+#[test]
+fn a_noindex_page_is_no_orphan() {
+    let site = Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: /\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+        )
+        .file("content/en-us/toc.yml", "- name: Home\n  href: index.md\n")
+        .file("content/en-us/index.md", "---\ntitle: Home\n---\n# Home\n")
+        .file("content/en-us/country.md", "---\ntitle: Country\nROBOTS: NOINDEX, NOFOLLOW\n---\n# Country\n")
+        .file("content/en-us/lost.md", "---\ntitle: Lost\n---\n# Lost\n");
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr.contains("`lost.md` is in no table of contents"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr
+            .contains("`country.md` is in no table of contents"),
+        "{}",
+        run.stderr
+    );
+}
