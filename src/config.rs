@@ -285,6 +285,9 @@ pub struct LoadedConfig {
     /// The DocFX configuration found in the site folder itself (a repository or docset built
     /// in place), read once here; `load` reuses it for the locale whose folder it is.
     pub docfx: Option<crate::docset::Discovered>,
+    /// Folders never read as content though they lie in a locale's folder: the output and
+    /// cache folders (a DocFX repository built in place holds `public/` beside its docsets).
+    pub exclude: Vec<PathBuf>,
 }
 
 impl LoadedConfig {
@@ -367,6 +370,7 @@ pub fn load(root: &Path) -> Result<LoadedConfig, Diagnostic> {
         source,
         root: root.to_path_buf(),
         docfx,
+        exclude: vec![root.join("public"), root.join(".helpsite-cache")],
     };
     if let Some(found) = &loaded.docfx {
         fill_from_docfx(&mut loaded.config, root, found);

@@ -42,6 +42,12 @@ pub(crate) fn load(opts: &BuildOptions) -> Result<Loaded, Fatal> {
         )
     });
     let out = output::prepare_output(opts, out, cache.as_ref(), &config)?;
+    let mut config = config;
+    // The output and cache folders are never content, wherever they are.
+    config.exclude.push(out.clone());
+    if let Some(c) = &cache {
+        config.exclude.push(c.dir.clone());
+    }
     let (mut site, mut load_diags) = crate::load::load(config);
     if !opts.locales.is_empty() {
         site.building = shard(&site, &opts.locales).map_err(Fatal::Config)?;

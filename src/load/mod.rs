@@ -42,6 +42,7 @@ pub fn load(config: LoadedConfig) -> (Site, Vec<Diagnostic>) {
             .iter()
             .filter(|o| o.code != lc.code)
             .map(|o| config.locale_dir(o))
+            .chain(config.exclude.iter().cloned())
             .filter_map(|o| o.canonicalize().ok())
             .collect();
         let (markdown, assets) = if root.is_dir() {

@@ -451,6 +451,15 @@ impl Writer<'_> {
         out.external.extend(r.external);
         out.text.push_str(&r.text);
         out.deps.extend(r.deps);
-        out.diags.extend(r.diags);
+        // Findings too: at the same offsets in the real file, so a page whose file did not
+        // change reuses them from the cache.
+        out.diags.extend(r.diags.into_iter().map(|mut d| {
+            if let Some(loc) = d.location.as_mut() {
+                if loc.source.display == real.display && loc.span.end <= real.text.len() {
+                    loc.source = real.clone();
+                }
+            }
+            d
+        }));
     }
 }

@@ -215,3 +215,40 @@ fn yaml_pages_are_translated_and_fall_back_like_articles() {
         "{sitemap}"
     );
 }
+
+/// An FAQ whose answer has a finding (a broken link) is reused from the cache on a rebuild
+/// with no change, with the same findings: its findings point into the file itself.
+#[test]
+fn a_yaml_page_with_a_finding_is_reused_from_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo(), tmp.path());
+    let first = crate::support::run_in(tmp.path(), &["build", "-v"]);
+    let second = crate::support::run_in(tmp.path(), &["build", "-v"]);
+    assert!(
+        first
+            .stderr
+            .contains("`billing.md` is not a page of this site"),
+        "{}",
+        first.stderr
+    );
+    let cache_line = second
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("cache:"))
+        .unwrap();
+    let (reused, of) = cache_line
+        .strip_prefix("cache: ")
+        .and_then(|l| l.split_once(" pages' Markdown reused"))
+        .map(|(n, _)| n.split_once(" of ").unwrap())
+        .unwrap();
+    assert_eq!(reused, of, "{cache_line}");
+    let findings = |s: &str| {
+        s.lines()
+            .filter(|l| {
+                !l.starts_with("timings:") && !l.starts_with("cache:") && !l.starts_with("built")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(findings(&first.stderr), findings(&second.stderr));
+}
