@@ -38,21 +38,9 @@ fn reports_exactly_the_planted_faults_in_json() {
     let run = run_in(site.path(), &["check", "--format", "json"]);
     run.expect_code(1);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let mut found: Vec<(String, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["kind"].as_str().unwrap().to_string(),
-                format!(
-                    "{}:{}:{}",
-                    f["file"].as_str().unwrap(),
-                    f["line"],
-                    f["column"]
-                ),
-            )
-        })
+    let mut found: Vec<(String, String)> = crate::support::json_findings(&run.stdout)
+        .into_iter()
+        .map(|(kind, _, at, _)| (kind, at))
         .collect();
     found.sort();
     let mut want: Vec<(String, String)> = PLANTED

@@ -207,23 +207,9 @@ fn file_names_in_other_letter_case_resolve_with_a_case_mismatch_warning() {
         .file("content/en-us/sub/page.md", "---\ntitle: Page\n---\n# Page\n");
     let run = site.run(&["check", "--format", "json"]);
     run.expect_ok();
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let found: Vec<(String, String, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["kind"].as_str().unwrap().to_string(),
-                format!(
-                    "{}:{}:{}",
-                    f["file"].as_str().unwrap(),
-                    f["line"],
-                    f["column"]
-                ),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
+    let found: Vec<(String, String, String)> = crate::support::json_findings(&run.stdout)
+        .into_iter()
+        .map(|(kind, _, at, message)| (kind, at, message))
         .collect();
     let want = [
         (

@@ -9,23 +9,9 @@ use crate::support::{build_elsewhere, content_inner, read, Site};
 
 /// `(kind, level, file:line:col)` of every finding in `check --format json`'s output.
 fn findings(stdout: &str) -> Vec<(String, String, String)> {
-    let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
-    v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["kind"].as_str().unwrap().to_string(),
-                f["level"].as_str().unwrap().to_string(),
-                format!(
-                    "{}:{}:{}",
-                    f["file"].as_str().unwrap(),
-                    f["line"],
-                    f["column"]
-                ),
-            )
-        })
+    crate::support::json_findings(stdout)
+        .into_iter()
+        .map(|(kind, level, at, _)| (kind, level, at))
         .collect()
 }
 

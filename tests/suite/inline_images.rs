@@ -7,22 +7,9 @@ use crate::support::{build_elsewhere, content_inner, read, Site};
 
 /// `(kind, file:line:col)` of every finding in `check --format json`'s output, sorted.
 fn findings(stdout: &str) -> Vec<(String, String)> {
-    let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
-    let mut found: Vec<(String, String)> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["kind"].as_str().unwrap().to_string(),
-                format!(
-                    "{}:{}:{}",
-                    f["file"].as_str().unwrap(),
-                    f["line"],
-                    f["column"]
-                ),
-            )
-        })
+    let mut found: Vec<(String, String)> = crate::support::json_findings(stdout)
+        .into_iter()
+        .map(|(kind, _, at, _)| (kind, at))
         .collect();
     found.sort();
     found

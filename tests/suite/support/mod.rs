@@ -309,3 +309,27 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     }
     out
 }
+
+/// `(kind, level, file:line:col, message)` of every finding in `check --format json`'s
+/// output, in the order printed.
+pub fn json_findings(stdout: &str) -> Vec<(String, String, String, String)> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("JSON");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+                format!(
+                    "{}:{}:{}",
+                    f["file"].as_str().unwrap(),
+                    f["line"],
+                    f["column"]
+                ),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
