@@ -338,3 +338,36 @@ fn a_noindex_page_is_no_orphan() {
         run.stderr
     );
 }
+
+/// A repository may publish several docsets: each under its own base path, and a site-root
+/// link from one into the other's base path resolves to its page.
+#[test]
+fn two_docsets_in_one_repository_each_under_its_base_path() {
+    let docfx = |crumb: &str| {
+        format!(
+            r#"{{ "build": {{ "content": [ {{ "files": ["**/*.md"] }} ], "globalMetadata": {{ "breadcrumb_path": "/{crumb}/breadcrumb/toc.json" }} }} }}"#
+        )
+    };
+    let site = Site::empty()
+        .file(
+            ".openpublishing.publish.config.json",
+            r#"{ "docsets_to_publish": [
+                { "docset_name": "Admin", "build_source_folder": "admin-docs", "locale": "en-us" },
+                { "docset_name": "Users", "build_source_folder": "user-docs", "locale": "en-us" } ] }"#,
+        )
+        .file("admin-docs/docfx.json", &docfx("admin"))
+        .file("admin-docs/index.md", "---\ntitle: Admin\n---\n# Admin\n\nSee [the user guide](/users/start).\n")
+        .file("user-docs/docfx.json", &docfx("users"))
+        .file("user-docs/start.md", "---\ntitle: Start\n---\n# Start\n\nBack to [admin](/admin/).\n");
+    site.run(&["build"]).expect_ok();
+    let admin = read(site.path().join("public/en-us/admin/index.html"));
+    assert!(
+        admin.contains(r#"href="/en-us/users/start/">the user guide</a>"#),
+        "{admin}"
+    );
+    let start = read(site.path().join("public/en-us/users/start/index.html"));
+    assert!(
+        start.contains(r#"href="/en-us/admin/">admin</a>"#),
+        "{start}"
+    );
+}
