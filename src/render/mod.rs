@@ -158,6 +158,9 @@ pub struct Prepared {
     pub uids: HashMap<String, String>,
     /// Redirected articles and where they lead, for links to them.
     pub redirected: crate::markdown::links::Redirected,
+    /// The redirect pages and `_redirects` rules, with their findings: collected once per
+    /// build, for the links (`redirected`), the TOCs and [`site_pages`].
+    pub redirects: (redirects::Redirects, Vec<Diagnostic>),
 }
 
 pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepared {
@@ -213,13 +216,17 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
     let bases = (0..site.locales.len())
         .map(|l| base_context(site, l, &strings[l]))
         .collect();
+    // Its findings are reported with the redirect pages (`site_pages`).
+    let mut redirect_diags = Vec::new();
+    let mut redirects = redirects::collect(site, &mut redirect_diags);
+    let redirected = std::mem::take(&mut redirects.redirected);
     Prepared {
         strings,
         bases,
         labels,
         uids: uid_map(site),
-        // Its findings are reported with the redirect pages (`site_pages`).
-        redirected: redirects::collect(site, &mut Vec::new()).redirected,
+        redirected,
+        redirects: (redirects, redirect_diags),
     }
 }
 
@@ -326,7 +333,7 @@ pub fn render_site(
         .iter_mut()
         .map(|b| std::mem::take(&mut b.diags))
         .collect();
-    let tocs = toc::build_all(site, &mut static_diags);
+    let tocs = toc::build_all(site, &prep.redirected, &mut static_diags);
     let (graph, found) = content_findings(site, &tocs, &bodies);
     let (mut outputs, extra_diags) = site_pages(site, theme, &prep);
     outputs.extend(
@@ -389,9 +396,9 @@ pub fn content_findings(
 /// redirect pages and `_redirects`.
 pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, Vec<Diagnostic>) {
     let strings = &prep.strings;
-    let mut diags = Vec::new();
+    let (redirects, redirect_diags) = &prep.redirects;
+    let mut diags = redirect_diags.clone();
     let mut outputs = Vec::new();
-    let redirects = redirects::collect(site, &mut diags);
     let mut render = |name: &str, ctx: Value, path: String| match theme
         .tera
         .render(name, &tera::Context::from_value(ctx).unwrap_or_default())

@@ -174,7 +174,12 @@ fn distance(from: &str, to: &str) -> usize {
 }
 
 /// Builds every TOC of the site and picks each page's (see the module docs).
-pub fn build_all(site: &Site, diags: &mut Vec<Diagnostic>) -> Tocs {
+/// `redirected`: redirected articles and where they lead; an entry for one leads there.
+pub fn build_all(
+    site: &Site,
+    redirected: &crate::markdown::links::Redirected,
+    diags: &mut Vec<Diagnostic>,
+) -> Tocs {
     let n = site.pages.len();
     let mut all = Tocs {
         tocs: Vec::new(),
@@ -185,11 +190,8 @@ pub fn build_all(site: &Site, diags: &mut Vec<Diagnostic>) -> Tocs {
     };
     // A TOC nested in several others is walked in each: its findings are reported once.
     let mut found = Vec::new();
-    // Entries for redirected articles lead where the redirects end (findings of the
-    // redirects themselves are reported with the redirect pages).
-    let redirected = super::redirects::collect(site, &mut Vec::new()).redirected;
     for locale in 0..site.locales.len() {
-        build_locale(site, locale, &redirected, &mut all, &mut found);
+        build_locale(site, locale, redirected, &mut all, &mut found);
     }
     let mut seen = std::collections::HashSet::new();
     diags.extend(found.into_iter().filter(|d| seen.insert(format!("{d:?}"))));
@@ -474,15 +476,7 @@ mod tests {
                         },
                     }
                 }
-                None => NavItem {
-                    name: "…".into(),
-                    href: None,
-                    current: false,
-                    ancestor: false,
-                    has_children: false,
-                    children: Vec::new(),
-                    display_name: None,
-                },
+                None => NavItem::gap(),
             })
             .collect()
     }

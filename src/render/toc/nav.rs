@@ -18,6 +18,21 @@ pub struct NavItem {
     pub display_name: Option<String>,
 }
 
+impl NavItem {
+    /// The `…` that stands for entries left out between two shown ones.
+    pub(super) fn gap() -> NavItem {
+        NavItem {
+            name: "…".into(),
+            href: None,
+            current: false,
+            ancestor: false,
+            has_children: false,
+            children: Vec::new(),
+            display_name: None,
+        }
+    }
+}
+
 impl Toc {
     pub fn ancestors(&self, page: PageId) -> Vec<usize> {
         let mut path = Vec::new();
@@ -123,15 +138,7 @@ impl NavSink for TreeSink {
 
     fn gap(&mut self) {
         let level = self.open.last_mut().expect("inside a level");
-        level.push(NavItem {
-            name: "…".into(),
-            href: None,
-            current: false,
-            ancestor: false,
-            has_children: false,
-            children: Vec::new(),
-            display_name: None,
-        });
+        level.push(NavItem::gap());
     }
 
     fn begin_entry(&mut self, e: NavEntry) {
