@@ -9,6 +9,7 @@
 mod support;
 
 mod bad_input;
+mod baseline;
 mod build;
 mod cache;
 mod check;
