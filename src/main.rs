@@ -54,6 +54,10 @@ enum Command {
         /// Replace --out even when helpsite did not make it (a file, a folder of other files).
         #[arg(long)]
         force: bool,
+        /// Write FILE, JSON: per locale, the pages this build added, changed and removed in
+        /// the output (their URLs and source files), known through the build cache.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
@@ -222,6 +226,7 @@ fn main() -> ExitCode {
             cache_dir,
             no_cache,
             force,
+            report,
         } => {
             let opts = BuildOptions {
                 site,
@@ -233,13 +238,28 @@ fn main() -> ExitCode {
                 locales,
                 force,
             };
-            finish(
-                helpsite::build_then_exit(&opts),
-                Format::Text,
-                verbose,
-                color,
-                false,
-            )
+            let mut result = helpsite::build_then_exit(&opts);
+            let changes = match (&report, &mut result) {
+                (Some(path), Ok(r)) => r.changes.take().map(|c| (path, c.write(path), c)),
+                _ => None,
+            };
+            let code = finish(result, Format::Text, verbose, color, false);
+            match changes {
+                Some((path, Ok(()), c)) => {
+                    eprintln!("{}", changes_summary(&c, path));
+                    code
+                }
+                Some((path, Err(e), _)) => {
+                    let d = Diagnostic::new(
+                        diagnostics::Kind::Io,
+                        format!("cannot write the report: {e}"),
+                    )
+                    .in_file(path.display().to_string());
+                    eprintln!("{}", d.render(color));
+                    ExitCode::from(2)
+                }
+                None => code,
+            }
         }
         Command::Check {
             site,
@@ -553,6 +573,26 @@ fn baseline_summary(t: &Compared, path: &std::path::Path) -> String {
         ));
     }
     line
+}
+
+/// The line `build --report` ends with: how many pages were added, changed and removed.
+fn changes_summary(c: &helpsite::build::Changes, path: &std::path::Path) -> String {
+    let count = |f: fn(&helpsite::build::LocaleChanges) -> usize| -> usize {
+        c.locales.values().map(f).sum()
+    };
+    let added = count(|l| l.added.len());
+    format!(
+        "report {}: {added} {} added, {} changed, {} removed{}",
+        path.display(),
+        if added == 1 { "page" } else { "pages" },
+        count(|l| l.changed.len()),
+        count(|l| l.removed.len()),
+        if c.previous_build {
+            ""
+        } else {
+            " (no record of the last build: every page is added)"
+        }
+    )
 }
 
 /// The stable JSON shape of `check --format json` (documented in the README).

@@ -30,6 +30,7 @@ mod layers;
 mod locale_repo;
 mod properties;
 mod raw_html;
+mod report;
 mod rtl;
 mod sample_site;
 mod serve;
