@@ -171,3 +171,15 @@ fn the_baseline_file_is_sorted_and_reviewable() {
         .expect_ok();
     assert_eq!(read(site.path().join("known.yml")), text);
 }
+
+#[test]
+fn a_baseline_that_cannot_be_written_is_exit_2() {
+    let site = site_with_baseline();
+    let run = site.run(&["check", "--write-baseline", "no-such-folder/known.yml"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("error: cannot write the baseline:"),
+        "{}",
+        run.stderr
+    );
+}

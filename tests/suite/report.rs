@@ -169,3 +169,16 @@ fn without_the_cache_every_page_is_added_and_a_failed_build_writes_no_report() {
     run.expect_code(1);
     assert!(!site.path().join("report.json").exists());
 }
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2() {
+    let site = site();
+    let run = site.run(&["build", "--report", "no-such-folder/report.json"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("error: cannot write the report:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--> no-such-folder/report.json"));
+}
