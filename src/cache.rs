@@ -388,6 +388,21 @@ pub struct Manifest {
     /// Key of every input of the article pages' template contexts (see `build_full`): when it
     /// is unchanged and every body came from the cache, the pages' keys are the recorded ones.
     pub inputs: Key,
+    /// The article pages among `files`, with what `build --report` says of a page that is gone.
+    pub pages: Vec<PageRecord>,
+}
+
+/// An article page of an output folder (see [`Manifest::pages`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PageRecord {
+    /// Path under the output folder, `/`-separated (`en-us/guide/index.html`).
+    pub path: String,
+    /// The locale's code, as configured.
+    pub locale: String,
+    /// The page's URL path, with the base path (`/docs/en-us/guide/`).
+    pub url: String,
+    /// The file rendered (the source locale's for a fallback page), as findings show it.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -505,11 +520,18 @@ mod tests {
                     ino: 3,
                 },
             }],
+            pages: vec![PageRecord {
+                path: "a/index.html".into(),
+                locale: "en-US".into(),
+                url: "/a/".into(),
+                source: "a.md".into(),
+            }],
         };
         c.write_manifest(&tmp.path().join("public"), &m).unwrap();
         assert!(c.read_manifest(&tmp.path().join("other")).is_none());
         let back = c.read_manifest(&tmp.path().join("public")).unwrap();
         assert_eq!(back.files[0].path, "a/index.html");
+        assert_eq!(back.pages, m.pages);
         c.remove_manifest(&tmp.path().join("public")).unwrap();
         assert!(c.read_manifest(&tmp.path().join("public")).is_none());
     }

@@ -6,6 +6,7 @@
 //! update). [`build()`] and [`check`] are the entry points the CLI, the tests and benchmarks
 //! use; [`session`] re-runs the steps for the pages an edit touches (`serve`).
 
+pub mod baseline;
 pub mod build;
 pub mod cache;
 pub mod config;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use helpsite::baseline::{Baseline, Compared};
 use helpsite::diagnostics::{self, Diagnostic, Level};
 use helpsite::{BuildOptions, BuildReport, Fatal};
 
@@ -53,6 +54,10 @@ enum Command {
         /// Replace --out even when helpsite did not make it (a file, a folder of other files).
         #[arg(long)]
         force: bool,
+        /// Write FILE, JSON: per locale, the pages this build added, changed and removed in
+        /// the output (their URLs and source files), known through the build cache.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Run every validation of `build` without writing anything.
     #[command(after_help = "Example:\n  helpsite check --format json > findings.json")]
@@ -80,6 +85,14 @@ enum Command {
         /// results).
         #[arg(long)]
         no_cache: bool,
+        /// Report, and fail on, only the warnings and errors that are not in this baseline
+        /// file (written by --write-baseline); also say how many known ones are gone.
+        #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+        baseline: Option<PathBuf>,
+        /// Record today's warnings and errors in FILE, a baseline for --baseline (sorted,
+        /// one entry per finding), and exit 0.
+        #[arg(long, value_name = "FILE")]
+        write_baseline: Option<PathBuf>,
     },
     /// Translation status and stamping.
     #[command(subcommand)]
@@ -213,6 +226,7 @@ fn main() -> ExitCode {
             cache_dir,
             no_cache,
             force,
+            report,
         } => {
             let opts = BuildOptions {
                 site,
@@ -224,13 +238,28 @@ fn main() -> ExitCode {
                 locales,
                 force,
             };
-            finish(
-                helpsite::build_then_exit(&opts),
-                Format::Text,
-                verbose,
-                color,
-                false,
-            )
+            let mut result = helpsite::build_then_exit(&opts);
+            let changes = match (&report, &mut result) {
+                (Some(path), Ok(r)) => r.changes.take().map(|c| (path, c.write(path), c)),
+                _ => None,
+            };
+            let code = finish(result, Format::Text, verbose, color, false);
+            match changes {
+                Some((path, Ok(()), c)) => {
+                    eprintln!("{}", changes_summary(&c, path));
+                    code
+                }
+                Some((path, Err(e), _)) => {
+                    let d = Diagnostic::new(
+                        diagnostics::Kind::Io,
+                        format!("cannot write the report: {e}"),
+                    )
+                    .in_file(path.display().to_string());
+                    eprintln!("{}", d.render(color));
+                    ExitCode::from(2)
+                }
+                None => code,
+            }
         }
         Command::Check {
             site,
@@ -240,7 +269,14 @@ fn main() -> ExitCode {
             external,
             timeout,
             no_cache,
+            baseline,
+            write_baseline,
         } => {
+            // A bad baseline is found before the check runs (exit 2).
+            let known = match baseline.as_deref().map(Baseline::read).transpose() {
+                Ok(k) => k,
+                Err(d) => return finish(Err(Fatal::Config(d)), format, verbose, color, true),
+            };
             let mut result = helpsite::build(&BuildOptions {
                 site: site.clone(),
                 strict,
@@ -268,7 +304,30 @@ fn main() -> ExitCode {
                     diagnostics::sort(&mut report.diagnostics);
                 }
             }
-            finish(result, format, verbose, color, true)
+            if let (Some(path), Ok(report)) = (&write_baseline, &result) {
+                return record_baseline(report, path, color);
+            }
+            let Some((known, path)) = known.zip(baseline) else {
+                return finish(result, format, verbose, color, true);
+            };
+            let mut tally = None;
+            if let Ok(report) = &mut result {
+                let mut c = known.compare(std::mem::take(&mut report.diagnostics));
+                report.diagnostics = std::mem::take(&mut c.reported);
+                tally = Some(c);
+            }
+            let code = finish(result, format, verbose, color, true);
+            match tally {
+                Some(t) => {
+                    eprintln!("{}", baseline_summary(&t, &path));
+                    if t.new > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        code
+                    }
+                }
+                None => code,
+            }
         }
         Command::Serve {
             site,
@@ -473,6 +532,67 @@ fn finish(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `check --write-baseline`: the findings of `report` recorded in `path`.
+fn record_baseline(report: &BuildReport, path: &std::path::Path, color: bool) -> ExitCode {
+    let b = Baseline::of(&report.diagnostics);
+    if let Err(e) = b.write(path) {
+        let d = Diagnostic::new(
+            diagnostics::Kind::Io,
+            format!("cannot write the baseline: {e}"),
+        )
+        .in_file(path.display().to_string());
+        eprintln!("{}", d.render(color));
+        return ExitCode::from(2);
+    }
+    let summary = diagnostics::summary(&report.diagnostics);
+    eprintln!(
+        "wrote a baseline of {} findings to {}{}{summary}",
+        b.entries.len(),
+        path.display(),
+        if summary.is_empty() { "" } else { ": " }
+    );
+    ExitCode::SUCCESS
+}
+
+/// The line `check --baseline` ends with: new, known and gone findings.
+fn baseline_summary(t: &Compared, path: &std::path::Path) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "baseline {}: {}, {} not shown",
+        path.display(),
+        plural(t.new, "new finding", "new findings"),
+        plural(t.known, "known finding", "known findings"),
+    );
+    if t.gone > 0 {
+        line.push_str(&format!(
+            "; {} gone; run --write-baseline to tighten the file",
+            plural(t.gone, "known finding is", "known findings are")
+        ));
+    }
+    line
+}
+
+/// The line `build --report` ends with: how many pages were added, changed and removed.
+fn changes_summary(c: &helpsite::build::Changes, path: &std::path::Path) -> String {
+    let count = |f: fn(&helpsite::build::LocaleChanges) -> usize| -> usize {
+        c.locales.values().map(f).sum()
+    };
+    let added = count(|l| l.added.len());
+    format!(
+        "report {}: {added} {} added, {} changed, {} removed{}",
+        path.display(),
+        if added == 1 { "page" } else { "pages" },
+        count(|l| l.changed.len()),
+        count(|l| l.removed.len()),
+        if c.previous_build {
+            ""
+        } else {
+            " (no record of the last build: every page is added)"
+        }
+    )
 }
 
 /// The stable JSON shape of `check --format json` (documented in the README).

@@ -314,6 +314,7 @@ impl Session {
             external_links: Vec::new(),
             policy: st.policy.clone(),
             notes: Vec::new(),
+            changes: None,
         };
         Some(Ok(Rebuild {
             report,

@@ -13,6 +13,7 @@
 //! [`crate::session`] keeps what a build knows ([`Built`]) to re-run steps for a few pages.
 
 mod bodies;
+mod changes;
 mod load;
 mod output;
 mod pages;
@@ -26,6 +27,7 @@ use crate::diagnostics::{self, Diagnostic, Kind, Policy};
 use crate::{config, external, markdown, render, site, write};
 
 pub(crate) use bodies::{bodies, Bodies};
+pub use changes::{ChangedPage, Changes, LocaleChanges};
 pub(crate) use load::{load, Loaded};
 pub(crate) use pages::pages;
 pub(crate) use plan::{plan, Keyer, Plan};
@@ -97,6 +99,9 @@ pub struct BuildReport {
     /// What went wrong with the build cache (damage, files that cannot be read or written):
     /// never an error; `build -v` shows them.
     pub notes: Vec<String>,
+    /// The article pages the build added, changed and removed in the output (`build
+    /// --report`); `None` when the output was not written.
+    pub changes: Option<Changes>,
 }
 
 /// Why a build could not run at all (as opposed to content findings).
@@ -189,8 +194,18 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     } = b;
     let outputs = std::mem::take(&mut result.outputs);
     let written = ok && writer.writes();
+    let mut changes = None;
     let committed = if written {
-        timed(&mut t.write, || commit(&loaded, &plan, writer, outputs))?
+        let records = changes::records(&loaded.site);
+        changes = Some(Changes::between(
+            &loaded.site,
+            &records,
+            &plan.changed,
+            plan.prior_pages.as_deref(),
+        ));
+        timed(&mut t.write, || {
+            commit(&loaded, &plan, writer, outputs, records)
+        })?
     } else {
         write::Committed::default()
     };
@@ -215,6 +230,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
         external_links,
         policy: policy.clone(),
         notes: cache.as_ref().map(|c| c.take_notes()).unwrap_or_default(),
+        changes,
     };
     Ok((
         report,
@@ -274,6 +290,7 @@ fn commit(
     plan: &Plan,
     writer: write::Writer,
     outputs: Vec<render::Output>,
+    records: Vec<crate::cache::PageRecord>,
 ) -> Result<write::Committed, Fatal> {
     let jobs = write::jobs(&loaded.site, outputs, statics(&loaded.theme));
     writer
@@ -282,6 +299,7 @@ fn commit(
             &plan.unchanged,
             loaded.cache.as_ref(),
             plan.inputs.unwrap_or_default(),
+            records,
         )
         .map_err(|e| io_error(&loaded.out, e))
 }

@@ -55,6 +55,10 @@ pub(crate) struct Plan {
     pub keyer: Option<Keyer>,
     /// Key of the contexts' inputs beyond the bodies ([`context_inputs`]), for the manifest.
     pub inputs: Option<Key>,
+    /// The article pages of the last build's output, when its manifest was read.
+    pub prior_pages: Option<Vec<cache::PageRecord>>,
+    /// Per page, whether its output differs from the last build's (known with `prior_pages`).
+    pub changed: Vec<bool>,
 }
 
 impl Plan {
@@ -68,6 +72,8 @@ impl Plan {
             contexts: Vec::new(),
             keyer,
             inputs: None,
+            prior_pages: None,
+            changed: Vec::new(),
         }
     }
 }
@@ -85,6 +91,8 @@ pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &
         contexts: Vec::new(),
         keyer: None,
         inputs: None,
+        prior_pages: None,
+        changed: Vec::new(),
     };
     if opts.check_only {
         plan.mode = write::Mode::Check;
@@ -105,6 +113,7 @@ pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &
     let Some(prior) = prior else {
         return plan;
     };
+    plan.prior_pages = Some(prior.pages);
     let keyer = plan.keyer.as_ref().expect("set above");
     // Nothing a page's context is made of changed: its key is the recorded one, and only
     // the file needs a look.
@@ -141,9 +150,11 @@ pub(crate) fn plan(opts: &BuildOptions, loaded: &Loaded, bodies: &Bodies, env: &
     let update = write::small_change(changed, plan.render.len());
     plan.keys = vec![None; site.pages.len()];
     plan.contexts = vec![None; site.pages.len()];
+    plan.changed = vec![false; site.pages.len()];
     let mut render = Vec::new();
     for (p, key, c, ctx) in keyed {
         plan.keys[p] = Some(key);
+        plan.changed[p] = c;
         plan.contexts[p] = ctx;
         if c || !update {
             render.push(p);

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{exchange, fail_point, parent_and_name, process_alive, stop_point, write_new, Content};
-use crate::cache::{Cache, Key, Manifest, OutputFile};
+use crate::cache::{Cache, Key, Manifest, OutputFile, PageRecord};
 
 /// What the commit will do, written before it starts.
 #[derive(Debug, Serialize, Deserialize)]
@@ -108,12 +108,14 @@ pub struct Update<'a> {
 
 impl Update<'_> {
     /// Puts `changed` in place, removes every file that is neither changed nor in `keep`,
-    /// and writes the manifest of the result. On error the output is as it was.
+    /// and writes the manifest of the result (with `pages`, its article pages). On error the
+    /// output is as it was.
     pub fn apply(
         &self,
         changed: Vec<(String, Key, Content)>,
         mut keep: Vec<OutputFile>,
         inputs: Key,
+        pages: Vec<PageRecord>,
     ) -> io::Result<()> {
         // A failure to remove it is noted by the cache; the manifest's stats still tell every
         // rewritten file from the recorded one.
@@ -143,6 +145,7 @@ impl Update<'_> {
             &Manifest {
                 files: keep,
                 inputs,
+                pages,
             },
         );
         Ok(())

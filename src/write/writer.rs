@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use super::{replace_file, unchanged, write_jobs, write_new, Content, Job, Staging, Update};
-use crate::cache::{Cache, Key, Manifest, OutputFile};
+use crate::cache::{Cache, Key, Manifest, OutputFile, PageRecord};
 
 /// How the article pages reach the output folder.
 pub enum Mode {
@@ -144,13 +144,15 @@ impl Writer {
 
     /// Writes `jobs` (the files other than article pages) and puts the new output in place,
     /// with its manifest in `cache`. `unchanged_pages` are the article pages the plan left
-    /// as they are (update only); `inputs` the key of the pages' context inputs.
+    /// as they are (update only); `inputs` the key of the pages' context inputs; `records`
+    /// the article pages of the new output, for the manifest.
     pub fn commit(
         self,
         jobs: Vec<Job>,
         unchanged_pages: &[String],
         cache: Option<&Cache>,
         inputs: Key,
+        records: Vec<PageRecord>,
     ) -> io::Result<Committed> {
         let out = &self.out;
         match self.state {
@@ -174,7 +176,14 @@ impl Writer {
                 staging.commit()?;
                 if let Some(c) = cache.filter(|_| manifest) {
                     files.sort_by(|a, b| a.path.cmp(&b.path));
-                    let _ = c.write_manifest(out, &Manifest { files, inputs });
+                    let _ = c.write_manifest(
+                        out,
+                        &Manifest {
+                            files,
+                            inputs,
+                            pages: records,
+                        },
+                    );
                 }
                 Ok(Committed {
                     files_written,
@@ -204,7 +213,7 @@ impl Writer {
                 // Nothing to do when every file is as the last build left it and none is gone.
                 let same_set = keep.len() == prior.len();
                 if !changed.is_empty() || !same_set {
-                    Update { out, cache: c }.apply(changed, keep, inputs)?;
+                    Update { out, cache: c }.apply(changed, keep, inputs, records)?;
                 }
                 Ok(Committed {
                     files_written,

@@ -9,6 +9,7 @@
 mod support;
 
 mod bad_input;
+mod baseline;
 mod build;
 mod cache;
 mod check;
@@ -29,6 +30,7 @@ mod layers;
 mod locale_repo;
 mod properties;
 mod raw_html;
+mod report;
 mod rtl;
 mod sample_site;
 mod serve;
