@@ -200,6 +200,8 @@ impl Highlighter {
             "markdown" | "md" => "Markdown",
             "dockerfile" => "Dockerfile",
             "diff" => "Diff",
+            "csv" => "CSV",
+            "tsv" => "TSV",
             "dns" => "DNS",
             "http" => "HTTP",
             _ if is_plain(&lower) => return None,
@@ -543,6 +545,8 @@ mod tests {
             ("csharp", Some("C#")),
             ("yml", Some("YAML")),
             ("dns", Some("DNS")),
+            // The grammar calls it "Separated Values".
+            ("csv", Some("CSV")),
             // Not in the table: the highlighting syntax's own name.
             ("lua", Some("Lua")),
             ("", None),
