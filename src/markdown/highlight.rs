@@ -153,14 +153,67 @@ impl Highlighter {
         self.syntaxes.find_syntax_by_token(token)
     }
 
+    /// The name a code block's label shows for the fence's language (`powershell` ->
+    /// "PowerShell"): the names readers know for the languages documentation uses, else the
+    /// name of the syntax that highlights it. `None` for plain text (`text`, `output`,
+    /// `console`, no language) and for languages helpsite does not know: a label of a guess
+    /// would mislead. Language names are proper names, the same in every locale.
+    pub fn display_name(&self, lang: &str) -> Option<&str> {
+        let lower = lang.trim().to_ascii_lowercase();
+        let known = match lower.as_str() {
+            "powershell"
+            | "ps"
+            | "pwsh"
+            | "ps1"
+            | "azurepowershell"
+            | "azurepowershell-interactive" => "PowerShell",
+            "azurecli" | "azurecli-interactive" => "Azure CLI",
+            "bash" => "Bash",
+            "sh" | "shell" => "Shell",
+            "zsh" => "Zsh",
+            "cmd" => "Command Prompt",
+            "bat" | "batch" => "Batch",
+            "csharp" | "c#" | "cs" => "C#",
+            "fsharp" | "f#" | "fs" => "F#",
+            "vb" | "vbnet" | "vb.net" => "Visual Basic",
+            "cpp" | "c++" => "C++",
+            "c" => "C",
+            "java" => "Java",
+            "go" | "golang" => "Go",
+            "rust" | "rs" => "Rust",
+            "python" | "py" => "Python",
+            "ruby" | "rb" => "Ruby",
+            "php" => "PHP",
+            "js" | "javascript" => "JavaScript",
+            "ts" | "typescript" => "TypeScript",
+            "json" => "JSON",
+            "jsonc" => "JSON with comments",
+            "yaml" | "yml" => "YAML",
+            "toml" => "TOML",
+            "ini" => "INI",
+            "xml" | "csproj" => "XML",
+            "xaml" => "XAML",
+            "html" => "HTML",
+            "css" => "CSS",
+            "sql" | "tsql" | "t-sql" => "SQL",
+            "kusto" | "kql" => "Kusto",
+            "markdown" | "md" => "Markdown",
+            "dockerfile" => "Dockerfile",
+            "diff" => "Diff",
+            "csv" => "CSV",
+            "tsv" => "TSV",
+            "dns" => "DNS",
+            "http" => "HTTP",
+            _ if is_plain(&lower) => return None,
+            _ => return self.find(&lower).map(|s| s.name.as_str()),
+        };
+        Some(known)
+    }
+
     /// Highlights `code` as `lang`. Plain-text languages (`text`, `output`, `console`...) and
     /// unknown ones come back escaped and unhighlighted.
     pub fn highlight(&self, lang: &str, code: &str) -> Highlighted {
-        let plain = lang.is_empty()
-            || matches!(
-                lang.to_ascii_lowercase().as_str(),
-                "text" | "txt" | "plaintext" | "output" | "console" | "none" | "dns" | "http"
-            );
+        let plain = is_plain(&lang.to_ascii_lowercase());
         let syntax = if plain { None } else { self.find(lang) };
         let Some(syntax) = syntax else {
             return Highlighted {
@@ -246,6 +299,14 @@ impl Highlighter {
                 .collect(),
         )
     }
+}
+
+/// Languages shown as plain text, without highlighting (`lang` in lower case).
+fn is_plain(lang: &str) -> bool {
+    matches!(
+        lang,
+        "" | "text" | "txt" | "plaintext" | "output" | "console" | "none" | "dns" | "http"
+    )
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one for readers who prefer it.
@@ -471,6 +532,31 @@ mod tests {
             }
         }
         assert!(MEMO.with_borrow(|m| m.size) > 10);
+    }
+
+    #[test]
+    fn code_labels_name_the_language_and_none_for_plain_text() {
+        let h = Highlighter::new();
+        for (lang, want) in [
+            ("powershell", Some("PowerShell")),
+            ("PowerShell", Some("PowerShell")),
+            ("azurepowershell-interactive", Some("PowerShell")),
+            ("azurecli", Some("Azure CLI")),
+            ("csharp", Some("C#")),
+            ("yml", Some("YAML")),
+            ("dns", Some("DNS")),
+            // The grammar calls it "Separated Values".
+            ("csv", Some("CSV")),
+            // Not in the table: the highlighting syntax's own name.
+            ("lua", Some("Lua")),
+            ("", None),
+            ("text", None),
+            ("output", None),
+            ("console", None),
+            ("klingon", None),
+        ] {
+            assert_eq!(h.display_name(lang), want, "{lang:?}");
+        }
     }
 
     #[test]

@@ -475,10 +475,23 @@ impl<'b> Pass<'_, 'b> {
                 .as_deref()
                 .unwrap_or(&self.ctx.labels[locale].code_block),
         );
-        let label = title
+        // The header: the block's title and the language's name, written here so they show
+        // without JavaScript (the theme's script adds the copy button to it).
+        let title_html = title
             .as_ref()
             .map(|t| format!("<div class=\"code-title\">{}</div>", escape_html(t)))
             .unwrap_or_default();
+        let lang_html = self
+            .ctx
+            .highlighter
+            .display_name(&lang)
+            .map(|n| format!("<span class=\"code-lang\">{}</span>", escape_html(n)))
+            .unwrap_or_default();
+        let label = if title_html.is_empty() && lang_html.is_empty() {
+            String::new()
+        } else {
+            format!("<div class=\"code-header\">{title_html}{lang_html}</div>")
+        };
         format!("<div class=\"code-block\">{label}<pre tabindex=\"0\" role=\"group\" aria-label=\"{name}\"><code{lang_class}>{body}</code></pre></div>\n")
     }
 

@@ -725,6 +725,42 @@ fn code_snippets_select_and_highlight_lines() {
     assert!(!html.contains(":::") && !html.contains("[!code"));
 }
 
+/// A fence's language shows as a label above the block, by its readers' name (`powershell` ->
+/// "PowerShell"), rendered in the page so it shows without JavaScript; plain text, output and
+/// fences without a language get none.
+#[test]
+fn code_blocks_carry_a_language_label() {
+    let b = build_fixture("docfx-code-labels");
+    b.assert_ok();
+    let html = b.content("code");
+    insta::assert_snapshot!("code_labels", html);
+    let blocks: Vec<&str> = html.split("<div class=\"code-block\">").skip(1).collect();
+    assert_eq!(blocks.len(), 6, "{html}");
+    let label = |block: &str| {
+        const OPEN: &str = "<span class=\"code-lang\">";
+        let start = block.find(OPEN)? + OPEN.len();
+        Some(block[start..start + block[start..].find("</span>")?].to_string())
+    };
+    let labels: Vec<Option<String>> = blocks.iter().map(|b| label(b)).collect();
+    let want = [
+        Some("PowerShell"),
+        Some("Azure CLI"),
+        Some("JSON"),
+        None,
+        None,
+        None,
+    ];
+    assert_eq!(labels, want.map(|w| w.map(String::from)), "{html}");
+    // The label sits before the code, not inside it: the code's text is only the code.
+    for block in &blocks[..3] {
+        let pre = block.find("<pre").unwrap();
+        assert!(block.find("code-lang").unwrap() < pre, "{block}");
+        assert!(!block[pre..].contains("code-lang"), "{block}");
+    }
+    // A block without label or title has no empty header.
+    assert!(!blocks[5].contains("code-header"), "{}", blocks[5]);
+}
+
 #[test]
 fn missing_snippet_is_a_missing_include_error() {
     let b = build_fixture("docfx-err-snippet-missing");

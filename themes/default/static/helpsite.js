@@ -211,4 +211,182 @@
       else if (main) main.insertBefore(nav, main.firstChild);
     });
   })();
+
+  // ==== Header, phone menu, language menu, code copy (issue 18, items 2 and 4) ====
+
+  // Elements that can take the keyboard focus and are shown.
+  function focusables(root) {
+    var all = root.querySelectorAll('a[href], button:not([disabled]), summary, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])');
+    return Array.prototype.filter.call(all, function (el) {
+      return el.getClientRects().length > 0 && !el.closest("[inert]");
+    });
+  }
+
+  // The phone menu. Without this script the control is a link to the sidebar (`#nav`); here it
+  // becomes a button that shows the sidebar as a panel under the header. While it is open the
+  // rest of the page is inert, Tab and Shift+Tab go round the control and the panel's entries,
+  // and Esc (or the control) closes it and gives the focus back to the control.
+  (function () {
+    var link = document.querySelector("a.menu-toggle");
+    var nav = document.getElementById("nav");
+    if (!link || !nav) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", "nav");
+    while (link.firstChild) button.appendChild(link.firstChild);
+    link.parentNode.replaceChild(button, link);
+    var root = document.documentElement;
+    var phone = window.matchMedia("(max-width: 56rem)");
+    var madeInert = [];
+
+    // Everything outside the control and the panel, found from them up to <body>.
+    function setInert(on) {
+      if (!on) {
+        madeInert.forEach(function (el) { el.inert = false; });
+        madeInert = [];
+        return;
+      }
+      var keep = [];
+      [nav, button].forEach(function (k) {
+        for (var n = k; n && n !== document.body; n = n.parentElement) keep.push(n);
+      });
+      keep.forEach(function (n) {
+        Array.prototype.forEach.call(n.parentElement.children, function (sib) {
+          if (keep.indexOf(sib) < 0 && !sib.inert && sib.tagName !== "SCRIPT") {
+            sib.inert = true;
+            madeInert.push(sib);
+          }
+        });
+      });
+    }
+    function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
+    function open() {
+      var header = button.closest("header");
+      root.style.setProperty("--nav-top", (header ? header.offsetHeight : 0) + "px");
+      root.classList.add("nav-open");
+      button.setAttribute("aria-expanded", "true");
+      setInert(true);
+      var here = nav.querySelector('[aria-current="page"]');
+      var first = here && focusables(nav).indexOf(here) >= 0 ? here : focusables(nav)[0];
+      if (first) first.focus();
+    }
+    function close(refocus) {
+      root.classList.remove("nav-open");
+      button.setAttribute("aria-expanded", "false");
+      setInert(false);
+      if (refocus) button.focus();
+    }
+    button.addEventListener("click", function () {
+      if (isOpen()) close(true);
+      else open();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (!isOpen()) return;
+      if (e.key === "Escape") {
+        e.preventDefault();
+        close(true);
+      } else if (e.key === "Tab") {
+        var ring = [button].concat(focusables(nav));
+        var at = ring.indexOf(document.activeElement);
+        var to = at < 0 ? 0 : e.shiftKey ? (at === 0 ? ring.length - 1 : -1) : (at === ring.length - 1 ? 0 : -1);
+        if (to >= 0) {
+          e.preventDefault();
+          ring[to].focus();
+        }
+      }
+    });
+    // A link in the panel to this same page (a heading) closes it, so its target shows.
+    nav.addEventListener("click", function (e) {
+      if (isOpen() && e.target.closest && e.target.closest("a[href]")) close(false);
+    });
+    // Wider than a phone the sidebar is beside the article: nothing to keep open.
+    var onChange = function () { if (!phone.matches && isOpen()) close(false); };
+    if (phone.addEventListener) phone.addEventListener("change", onChange);
+  })();
+
+  // The language menu (a <details>): Esc closes it and puts the focus back on its summary; a
+  // click or the focus anywhere else closes it too.
+  document.querySelectorAll(".language-switcher details").forEach(function (menu) {
+    var summary = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.open) {
+        e.preventDefault();
+        menu.open = false;
+        if (summary) summary.focus();
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (menu.open && !menu.contains(e.target)) menu.open = false;
+    });
+    document.addEventListener("focusin", function (e) {
+      if (menu.open && !menu.contains(e.target)) menu.open = false;
+    });
+  });
+
+  // Code blocks: a copy button that copies the code's text exactly (not the title or the
+  // language's name, without the newline that ends every fence) and says "Copied" through a
+  // status region, which is in the page before anything is written to it so screen readers
+  // announce the change.
+  (function () {
+    var body = document.body;
+    var copyText = body.getAttribute("data-copy") || "Copy";
+    var copiedText = body.getAttribute("data-copied") || "Copied";
+    function copy(text) {
+      if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+      // Pages opened from files or plain http: the older way, through a selected text area.
+      return new Promise(function (resolve, reject) {
+        var area = document.createElement("textarea");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.style.position = "fixed";
+        area.style.opacity = "0";
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        document.body.removeChild(area);
+        if (ok) resolve(); else reject(new Error("copy refused"));
+      });
+    }
+    document.querySelectorAll(".code-block").forEach(function (block) {
+      var pre = block.querySelector("pre");
+      var code = pre && pre.querySelector("code");
+      if (!code) return;
+      var header = block.querySelector(".code-header");
+      if (!header) {
+        header = document.createElement("div");
+        header.className = "code-header";
+        block.insertBefore(header, pre);
+      }
+      var status = document.createElement("span");
+      status.className = "code-status";
+      status.setAttribute("role", "status");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-copy";
+      button.textContent = copyText;
+      header.appendChild(status);
+      header.appendChild(button);
+      button.addEventListener("click", function () {
+        status.textContent = "";
+        copy(code.textContent.replace(/\r?\n$/, "")).then(function () {
+          status.textContent = copiedText;
+        }, function () {
+          // Not allowed to copy: select the code, so the reader can copy it with the keyboard.
+          var range = document.createRange();
+          range.selectNodeContents(code);
+          var sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+        });
+      });
+      // "Copied" is about the last press: it goes once the reader moves on.
+      block.addEventListener("focusout", function (e) {
+        if (!block.contains(e.relatedTarget)) status.textContent = "";
+      });
+    });
+  })();
+  // ==== end of issue 18 items 2 and 4 ====
 })();
