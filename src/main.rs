@@ -416,11 +416,14 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
                         eprintln!("{}", d.render(color));
                         return ExitCode::from(2);
                     }
-                    let stale: usize = st.iter().map(|l| l.stale).sum();
+                    let stale: Vec<String> = st
+                        .iter()
+                        .map(|l| format!("{}: {} stale", l.locale, l.stale))
+                        .collect();
                     println!(
-                        "wrote {}: {} locales, {stale} stale pages",
+                        "wrote {} ({})",
                         dir.join("index.html").display(),
-                        st.len()
+                        stale.join(", ")
                     );
                 }
             }

@@ -226,15 +226,22 @@ pub fn dashboard(
                     .handed_off
                     .as_deref()
                     .and_then(crate::dates::parse_us_date);
+                let source_href = page
+                    .source_page
+                    .and_then(|s| crate::render::chrome::links(site, s).edit);
+                // A locale repository's `edit_url` may send its pages to the source repository
+                // (as Microsoft Learn does): then it is the source file's link, not the
+                // translation's.
+                let file_href = crate::render::chrome::links(site, r.page)
+                    .edit
+                    .filter(|e| Some(e) != source_href.as_ref());
                 StaleRow {
                     title: page.title.clone(),
                     page_href: link(format!("{base}/{}", page.url)),
                     file: r.file.clone(),
-                    file_href: crate::render::chrome::links(site, r.page).edit,
+                    file_href,
                     source: r.source.clone(),
-                    source_href: page
-                        .source_page
-                        .and_then(|s| crate::render::chrome::links(site, s).edit),
+                    source_href,
                     handed_off: r.handed_off.clone(),
                     handed_off_iso: date.map(iso),
                     change: changes.get(&r.page).cloned().unwrap_or(Change::Unknown {

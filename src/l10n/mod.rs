@@ -129,7 +129,12 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
             }
             let r = || PageRef {
                 file: if p.state == PageState::Fallback {
-                    format!("{display_root}/{}", p.rel)
+                    // A locale folder that is the site's own (a locale repository) adds nothing.
+                    if display_root.is_empty() {
+                        p.rel.clone()
+                    } else {
+                        format!("{display_root}/{}", p.rel)
+                    }
                 } else {
                     p.source.display.clone()
                 },
