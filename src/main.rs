@@ -416,10 +416,13 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
                         eprintln!("{}", d.render(color));
                         return ExitCode::from(2);
                     }
-                    let stale: Vec<String> = st
+                    let mut stale: Vec<String> = st
                         .iter()
                         .map(|l| format!("{}: {} stale", l.locale, l.stale))
                         .collect();
+                    if stale.is_empty() {
+                        stale.push("no translated locale".into());
+                    }
                     println!(
                         "wrote {} ({})",
                         dir.join("index.html").display(),

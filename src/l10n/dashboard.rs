@@ -75,8 +75,8 @@ struct Count {
     id: &'static str,
     label: &'static str,
     n: usize,
-    /// Of the locale's pages, rounded to a whole number.
-    percent: usize,
+    /// Of the locale's pages, rounded to a whole number, but never to 0 or 100 when it is not.
+    percent: String,
 }
 
 #[derive(Serialize)]
@@ -128,6 +128,16 @@ fn disjoint(
     [up_to_date - machine_fresh, machine_fresh, stale, missing]
 }
 
+/// `n` of `total` in percent, rounded, but never to 0 or 100 when it is not (5 of 2,641 pages
+/// is `<1`, not `0`).
+fn percent(n: usize, total: usize) -> String {
+    match (n * 100 + total / 2).checked_div(total).unwrap_or(0) {
+        0 if n > 0 => "<1".to_string(),
+        100 if n < total => ">99".to_string(),
+        p => p.to_string(),
+    }
+}
+
 /// `MM/DD/YYYY` as `YYYY-MM-DD`.
 fn iso((m, d, y): (u32, u32, u32)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
@@ -176,7 +186,7 @@ pub fn dashboard(
             l.missing,
         );
         let total: usize = counts.iter().sum();
-        let percent = |n: usize| (n * 100 + total / 2).checked_div(total).unwrap_or(0);
+        let percent = |n: usize| percent(n, total);
         let counts: Vec<Count> = STATES
             .iter()
             .zip(counts)
@@ -323,4 +333,32 @@ fn builtin(path: &str) -> &'static str {
         .find(|(p, _)| *p == path)
         .and_then(|(_, b)| std::str::from_utf8(b).ok())
         .unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_but_never_to_none_or_all() {
+        let p = |n, t| percent(n, t);
+        assert_eq!(
+            [
+                p(1, 12),
+                p(8, 12),
+                p(5, 2641),
+                p(2636, 2641),
+                p(0, 7),
+                p(7, 7),
+                p(0, 0)
+            ],
+            ["8", "67", "<1", ">99", "0", "100", "0"]
+        );
+    }
+
+    #[test]
+    fn states_do_not_overlap() {
+        // 10 up to date (2 of them machine), 3 stale (1 machine), 1 missing.
+        assert_eq!(disjoint(10, 3, 1, 3, 1), [8, 2, 3, 1]);
+    }
 }
