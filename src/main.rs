@@ -140,7 +140,9 @@ enum Command {
 #[derive(Subcommand)]
 enum L10nCommand {
     /// Per locale: up-to-date, stale, machine-translated and missing pages, and which.
-    #[command(after_help = "Example:\n  helpsite l10n status --locale sv-SE --format json")]
+    #[command(
+        after_help = "Examples:\n  helpsite l10n status --locale sv-SE --format json\n  helpsite l10n status --format html --out public-l10n"
+    )]
     Status {
         /// The site folder (holding helpsite.yml).
         #[arg(long, default_value = ".")]
@@ -148,12 +150,20 @@ enum L10nCommand {
         /// Only these locales (repeatable).
         #[arg(long = "locale", value_name = "CODE")]
         locales: Vec<String>,
-        /// Output format: a table for people, json for tools.
+        /// Output format: a table for people, json for tools, html for a dashboard page
+        /// (written to --out).
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
         /// List only the pages in these states (repeatable); counts are always shown.
         #[arg(long = "state", value_enum, value_name = "STATE")]
         states: Vec<StateArg>,
+        /// With --format html: the folder to write the dashboard into (DIR/index.html).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// With --format html: where the site is published, for the links to its pages
+        /// [default: the configuration's base_url].
+        #[arg(long, value_name = "URL")]
+        site_url: Option<String>,
     },
     /// Show what changed in the source article since a translation was handed off: the diff
     /// of the source file from the commit in the translation's ms.sourcegitcommit to the
@@ -203,6 +213,7 @@ impl From<StateArg> for helpsite::l10n::State {
 enum TableFormat {
     Table,
     Json,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -379,6 +390,33 @@ fn main() -> ExitCode {
 }
 
 fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
+    if let L10nCommand::Status {
+        format,
+        out,
+        site_url,
+        states,
+        ..
+    } = &cmd
+    {
+        let usage = |msg: &str| {
+            use clap::CommandFactory;
+            Cli::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                .exit()
+        };
+        if *format == TableFormat::Html {
+            if out.is_none() {
+                usage("--format html writes a page: give the folder with --out DIR");
+            }
+            if !states.is_empty() {
+                usage(
+                    "--state chooses the pages of the table; the dashboard lists the stale pages",
+                );
+            }
+        } else if out.is_some() || site_url.is_some() {
+            usage("--out and --site-url are for the dashboard: use them with --format html");
+        }
+    }
     let site_dir = match &cmd {
         L10nCommand::Status { site, .. }
         | L10nCommand::Stamp { site, .. }
@@ -396,6 +434,8 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
             locales,
             format,
             states,
+            out,
+            site_url,
             ..
         } => {
             let states: Vec<helpsite::l10n::State> = states.into_iter().map(Into::into).collect();
@@ -405,6 +445,48 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
                 TableFormat::Table => print!("{}", helpsite::l10n::status_table(&st, &states)),
                 TableFormat::Json => {
                     println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default())
+                }
+                TableFormat::Html => {
+                    let today = helpsite::dates::today_us();
+                    let opts = helpsite::l10n::dashboard::Options {
+                        site_url: site_url.as_deref(),
+                        today: Some(&today),
+                    };
+                    let dir = out.unwrap_or_default();
+                    let written =
+                        helpsite::l10n::dashboard::dashboard(&site, &st, &opts).and_then(|files| {
+                            files.into_iter().try_for_each(|(name, bytes)| {
+                                helpsite::write::replace_file(
+                                    &dir,
+                                    name,
+                                    &helpsite::write::Content::Bytes(bytes),
+                                )
+                                .map(drop)
+                                .map_err(|e| {
+                                    Diagnostic::new(
+                                        diagnostics::Kind::Io,
+                                        format!("cannot write the dashboard: {e}"),
+                                    )
+                                    .in_file(dir.join(name).display().to_string())
+                                })
+                            })
+                        });
+                    if let Err(d) = written {
+                        eprintln!("{}", d.render(color));
+                        return ExitCode::from(2);
+                    }
+                    let mut stale: Vec<String> = st
+                        .iter()
+                        .map(|l| format!("{}: {} stale", l.locale, l.stale))
+                        .collect();
+                    if stale.is_empty() {
+                        stale.push("no translated locale".into());
+                    }
+                    println!(
+                        "wrote {} ({})",
+                        dir.join("index.html").display(),
+                        stale.join(", ")
+                    );
                 }
             }
             ExitCode::SUCCESS

@@ -1,5 +1,9 @@
 //! Translation workflow: per-locale status (up to date, stale, machine-translated, missing) and
 //! `stamp`, which records the current source hash in a translation after it was updated.
+//! [`dashboard`] shows the status as a page.
+
+mod changes;
+pub mod dashboard;
 
 use std::path::Path;
 
@@ -7,7 +11,7 @@ use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::load::{self, frontmatter};
-use crate::site::{PageState, Site};
+use crate::site::{PageId, PageState, Site};
 
 #[derive(Debug, Default, Serialize)]
 pub struct LocaleStatus {
@@ -17,6 +21,10 @@ pub struct LocaleStatus {
     pub stale: usize,
     pub machine_translated: usize,
     pub missing: usize,
+    /// Machine translations that are stale too (counted in both `stale` and
+    /// `machine_translated`), so a dashboard can show the states without overlap.
+    #[serde(skip)]
+    pub machine_stale: usize,
     pub stale_pages: Vec<PageRef>,
     pub missing_pages: Vec<PageRef>,
     pub machine_pages: Vec<PageRef>,
@@ -36,6 +44,8 @@ pub struct FolderStatus {
     pub machine_translated: usize,
     pub missing: usize,
     pub source_missing: usize,
+    #[serde(skip)]
+    pub machine_stale: usize,
 }
 
 /// A translation state `l10n status --state` can list.
@@ -55,6 +65,9 @@ pub struct PageRef {
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handed_off: Option<String>,
+    /// The locale's page (the fallback page, for a missing translation).
+    #[serde(skip)]
+    pub page: PageId,
 }
 
 /// Status of every non-source locale (or only `only`, when given).
@@ -78,7 +91,7 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
             .to_string_lossy()
             .replace('\\', "/");
         let mut folders: std::collections::BTreeMap<String, FolderStatus> = Default::default();
-        for (_, p) in site.locale_pages(lid) {
+        for (pid, p) in site.locale_pages(lid) {
             let folder = top_folder(l, &p.rel);
             let f = folders
                 .entry(folder.clone())
@@ -94,6 +107,7 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
                         file: p.source.display.clone(),
                         source: String::new(),
                         handed_off: p.meta_str("ms.lasthandoff"),
+                        page: pid,
                     });
                 }
                 continue;
@@ -108,18 +122,25 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
                     }
                     if machine {
                         f.machine_translated += 1;
+                        f.machine_stale += usize::from(stale);
                     }
                 }
                 PageState::Source => {}
             }
             let r = || PageRef {
                 file: if p.state == PageState::Fallback {
-                    format!("{display_root}/{}", p.rel)
+                    // A locale folder that is the site's own (a locale repository) adds nothing.
+                    if display_root.is_empty() {
+                        p.rel.clone()
+                    } else {
+                        format!("{display_root}/{}", p.rel)
+                    }
                 } else {
                     p.source.display.clone()
                 },
                 source: src.source.display.clone(),
                 handed_off: p.meta_str("ms.lasthandoff"),
+                page: pid,
             };
             match p.state {
                 PageState::Fallback => {
@@ -135,6 +156,7 @@ pub fn status(site: &Site, only: &[String]) -> Vec<LocaleStatus> {
                     }
                     if machine {
                         st.machine_translated += 1;
+                        st.machine_stale += usize::from(stale);
                         st.machine_pages.push(r());
                     }
                 }

@@ -16,6 +16,7 @@ mod check;
 mod chrome;
 mod cli;
 mod corpus;
+mod dashboard;
 mod docfx;
 mod docset;
 mod external;
