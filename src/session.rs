@@ -314,6 +314,7 @@ impl Session {
             external_links: Vec::new(),
             policy: st.policy.clone(),
             notes: Vec::new(),
+            locales: crate::build::pages_per_locale(&st.site),
         };
         Some(Ok(Rebuild {
             report,
