@@ -13,6 +13,7 @@ mod build;
 mod cache;
 mod check;
 mod chrome;
+mod ci_formats;
 mod cli;
 mod corpus;
 mod docfx;
