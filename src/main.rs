@@ -646,16 +646,33 @@ impl Shown {
             Shown::Off => Progress::default(),
             Shown::Bar { bar, .. } => {
                 let bar = bar.clone();
+                let per_locale = std::sync::Mutex::new(String::new());
                 Progress::new(move |e| match e {
                     Event::Loaded { locales } => {
-                        bar.set_message(format!("rendering the Markdown of {}", pages_in(locales)));
+                        let each: Vec<String> = locales
+                            .iter()
+                            .map(|(code, n)| format!("{code} {}", present::thousands(*n)))
+                            .collect();
+                        if let Ok(mut p) = per_locale.lock() {
+                            *p = each.join(", ");
+                        }
+                        let what = pages_in(locales);
+                        bar.set_message(format!("loaded {what}; preparing"));
                     }
-                    Event::Rendering { pages } => {
+                    // A bar per part: the Markdown (the pages not in the build cache), then
+                    // the pages' templates.
+                    Event::Markdown { pages } | Event::Rendering { pages } => {
+                        let part = match e {
+                            Event::Markdown { .. } => "Markdown",
+                            _ => "pages",
+                        };
+                        bar.set_position(0);
                         bar.set_length(pages as u64);
                         bar.set_style(bar_style());
-                        bar.set_message("rendering pages");
+                        let each = per_locale.lock().map(|p| p.clone()).unwrap_or_default();
+                        bar.set_message(format!("rendering {part} ({each})"));
                     }
-                    Event::Page => bar.inc(1),
+                    Event::Body | Event::Page => bar.inc(1),
                     Event::Writing => {
                         bar.set_style(spinner_style());
                         bar.set_message("writing the site");
@@ -666,7 +683,7 @@ impl Shown {
             Shown::Plain => {
                 let state = std::sync::Mutex::new((std::time::Instant::now(), false));
                 Progress::new(move |e| {
-                    if matches!(e, Event::Page) {
+                    if matches!(e, Event::Page | Event::Body) {
                         return;
                     }
                     let Ok(mut s) = state.lock() else { return };

@@ -173,7 +173,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let loaded = timed(&mut t.load, || load(opts))?;
     let locales = pages_per_locale(&loaded.site);
     opts.progress.emit(Event::Loaded { locales: &locales });
-    let mut b = timed(&mut t.bodies, || bodies(&loaded));
+    let mut b = timed(&mut t.bodies, || bodies(&loaded, &opts.progress));
     let env = b.render.env(&loaded.site, &loaded.theme);
     let mut plan = timed(&mut t.plan, || plan(opts, &loaded, &b, &env));
     let mode = std::mem::replace(&mut plan.mode, write::Mode::Check);

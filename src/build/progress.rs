@@ -5,15 +5,21 @@
 
 use std::sync::Arc;
 
-/// A moment of a build, in this order: [`Event::Loaded`], [`Event::Rendering`], one
+/// A moment of a build, in this order: [`Event::Loaded`], [`Event::Markdown`], one
+/// [`Event::Body`] per page whose Markdown is rendered, [`Event::Rendering`], one
 /// [`Event::Page`] per article page, [`Event::Rendered`], then (when the output is written)
 /// [`Event::Writing`] and [`Event::Written`].
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Event<'a> {
-    /// Step `load` is done; the Markdown of these pages is rendered next. Per locale that this
-    /// build renders, its code and its number of pages.
+    /// Step `load` is done. Per locale that this build renders, its code and its number of
+    /// pages.
     Loaded { locales: &'a [(String, usize)] },
+    /// The Markdown of `pages` pages is rendered next (the others' comes from the build
+    /// cache), one [`Event::Body`] each.
+    Markdown { pages: usize },
+    /// One page's Markdown rendered (from any of the build's threads).
+    Body,
     /// The Markdown is rendered and checked; `pages` article pages' templates follow.
     Rendering { pages: usize },
     /// One article page rendered (from any of the build's threads).

@@ -276,3 +276,66 @@ fn a_big_site_in_a_pipe_prints_plain_progress_lines() {
     quiet.expect_ok();
     assert_eq!((quiet.stderr.as_str(), quiet.summary), ("", None));
 }
+
+#[test]
+fn a_build_reports_its_progress_to_the_observer_in_order() {
+    use helpsite::build::{Event, Progress};
+    use std::sync::{Arc, Mutex};
+    let site = findings_site().file(
+        ".openpublishing.redirection.json",
+        "{ \"redirections\": [] }",
+    );
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let record = seen.clone();
+    let progress = Progress::new(move |e| {
+        let line = match e {
+            Event::Loaded { locales } => format!("loaded {locales:?}"),
+            Event::Markdown { pages } => format!("markdown {pages}"),
+            Event::Body => "body".into(),
+            Event::Rendering { pages } => format!("rendering {pages}"),
+            Event::Page => "page".into(),
+            Event::Rendered => "rendered".into(),
+            Event::Writing => "writing".into(),
+            Event::Written { files } => format!("written {}", files > 0),
+            _ => "other".into(),
+        };
+        record.lock().unwrap().push(line);
+    });
+    let build = |progress: Progress| {
+        helpsite::build(&helpsite::BuildOptions {
+            site: site.path().to_path_buf(),
+            progress,
+            ..Default::default()
+        })
+        .expect("the site builds")
+    };
+    let report = build(progress.clone());
+    assert!(report.written);
+    assert_eq!(
+        report.locales,
+        [("en-US".to_string(), 3), ("sv-SE".to_string(), 3)]
+    );
+    let mut events = std::mem::take(&mut *seen.lock().unwrap());
+    // Pages render in parallel: one tick per page, in a row.
+    let count = |what: &str| events.iter().filter(|e| *e == what).count();
+    assert_eq!((count("body"), count("page")), (6, 6), "{events:?}");
+    events.dedup();
+    assert_eq!(
+        events,
+        [
+            "loaded [(\"en-US\", 3), (\"sv-SE\", 3)]",
+            "markdown 6",
+            "body",
+            "rendering 6",
+            "page",
+            "rendered",
+            "writing",
+            "written true",
+        ]
+    );
+    // A second build takes the Markdown from the build cache: no page's is rendered.
+    build(progress);
+    let again = seen.lock().unwrap().clone();
+    assert!(again.contains(&"markdown 0".to_string()), "{again:?}");
+    assert!(!again.contains(&"body".to_string()), "{again:?}");
+}
