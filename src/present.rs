@@ -262,11 +262,11 @@ fn github(d: &Diagnostic, site: &Path) -> String {
     };
     let mut props = Vec::new();
     if let Some(f) = &d.file {
-        let path = if site == Path::new(".") || site.as_os_str().is_empty() {
+        let prefix = annotation_folder(site);
+        let path = if prefix.is_empty() {
             f.clone()
         } else {
-            let s = site.to_string_lossy();
-            format!("{}/{f}", s.trim_end_matches('/').trim_start_matches("./"))
+            format!("{prefix}/{f}")
         };
         props.push(format!("file={}", escape_property(&path)));
         if let Some((line, col)) = d.line_col() {
@@ -283,6 +283,29 @@ fn github(d: &Diagnostic, site: &Path) -> String {
         let _ = write!(text, "\nhelp: {h}");
     }
     format!("::{command} {}::{}", props.join(","), escape_data(&text))
+}
+
+/// The site's folder as GitHub names files: relative to the repository's root (the folder of
+/// `GITHUB_WORKSPACE`, else the working folder) when the site is inside it, else as given;
+/// empty for the root itself.
+fn annotation_folder(site: &Path) -> String {
+    let base = std::env::var_os("GITHUB_WORKSPACE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok());
+    let inside = base.and_then(|b| {
+        let abs = std::path::absolute(site).ok()?;
+        let b = std::path::absolute(b).ok()?;
+        Some(abs.strip_prefix(b).ok()?.to_path_buf())
+    });
+    let rel = inside.unwrap_or_else(|| site.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let s = s.trim_end_matches('/');
+    let s = s.strip_prefix("./").unwrap_or(s);
+    if s == "." {
+        String::new()
+    } else {
+        s.to_string()
+    }
 }
 
 /// `check --summary`: the findings counted per kind and level, per top folder, and the ten

@@ -164,6 +164,18 @@ fn github_format_is_one_escaped_workflow_command_per_finding() {
     assert!(from_parent
         .stdout
         .contains(&format!("file={name}/content/en-us/index.md,line=6,col=34")));
+    // An absolute `--site` inside the working folder is named relative to it too.
+    let absolute = run_in(
+        parent,
+        &[
+            "check",
+            "--format",
+            "github",
+            "--site",
+            site.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(absolute.stdout, from_parent.stdout);
 }
 
 #[test]
