@@ -22,6 +22,7 @@ pub mod load;
 pub mod markdown;
 pub mod moniker;
 pub mod paths;
+pub mod present;
 pub mod render;
 pub mod serve;
 pub mod session;

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use helpsite::baseline::{Baseline, Compared};
-use helpsite::diagnostics::{self, Diagnostic, Level};
+use helpsite::diagnostics::{self, Diagnostic};
+use helpsite::present;
 use helpsite::{BuildOptions, BuildReport, Fatal};
 
 #[derive(Parser)]
@@ -54,6 +55,9 @@ enum Command {
         /// Replace --out even when helpsite did not make it (a file, a folder of other files).
         #[arg(long)]
         force: bool,
+        /// Print only findings and errors: no progress, no summary.
+        #[arg(long, short)]
+        quiet: bool,
         /// Write FILE, JSON: per locale, the pages this build added, changed and removed in
         /// the output (their URLs and source files), known through the build cache.
         #[arg(long, value_name = "FILE")]
@@ -68,7 +72,8 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
-        /// Output format: text for people, json (a stable, versioned document) for tools.
+        /// Output format: text for people, json (a stable, versioned document) for tools,
+        /// sarif (SARIF 2.1.0, for code scanning), github (GitHub Actions annotations).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Show informational findings and per-phase timings.
@@ -85,6 +90,20 @@ enum Command {
         /// results).
         #[arg(long)]
         no_cache: bool,
+        /// Print only findings and errors: no progress, no summary.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Instead of each finding: the counts per kind and per top folder, and the ten files
+        /// with the most findings (text format only).
+        #[arg(long)]
+        summary: bool,
+        /// Report at most N findings, then how many more there are (the exit status is the
+        /// same).
+        #[arg(long, value_name = "N")]
+        max_findings: Option<usize>,
+        /// Write the findings (or the --summary) into FILE instead of the terminal.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
         /// Report, and fail on, only the warnings and errors that are not in this baseline
         /// file (written by --write-baseline); also say how many known ones are gone.
         #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -220,11 +239,25 @@ enum TableFormat {
 enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+}
+
+impl From<Format> for present::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Text => Self::Text,
+            Format::Json => Self::Json,
+            Format::Sarif => Self::Sarif,
+            Format::Github => Self::Github,
+        }
+    }
 }
 
 fn main() -> ExitCode {
     // Output into a closed pipe ends the process quietly, as with other Unix tools.
     helpsite::sigpipe::restore_default();
+    let start = std::time::Instant::now();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
@@ -237,8 +270,22 @@ fn main() -> ExitCode {
             cache_dir,
             no_cache,
             force,
+            quiet,
             report,
         } => {
+            let shown = Shown::start(quiet);
+            let how = Reporting {
+                format: Format::Text,
+                verbose,
+                color,
+                quiet,
+                summary: false,
+                max_findings: None,
+                output: None,
+                site: site.clone(),
+                start,
+                filtered: present::Filtered::default(),
+            };
             let opts = BuildOptions {
                 site,
                 out,
@@ -248,16 +295,20 @@ fn main() -> ExitCode {
                 no_cache,
                 locales,
                 force,
+                progress: shown.progress(),
             };
             let mut result = helpsite::build_then_exit(&opts);
+            shown.finish();
             let changes = match (&report, &mut result) {
                 (Some(path), Ok(r)) => r.changes.take().map(|c| (path, c.write(path), c)),
                 _ => None,
             };
-            let code = finish(result, Format::Text, verbose, color, false);
+            let code = finish(result, &how, false);
             match changes {
                 Some((path, Ok(()), c)) => {
-                    eprintln!("{}", changes_summary(&c, path));
+                    if !quiet {
+                        eprintln!("{}", changes_summary(&c, path));
+                    }
                     code
                 }
                 Some((path, Err(e), _)) => {
@@ -280,21 +331,44 @@ fn main() -> ExitCode {
             external,
             timeout,
             no_cache,
+            quiet,
+            summary,
+            max_findings,
+            output,
             baseline,
             write_baseline,
         } => {
+            if summary && format != Format::Text {
+                eprintln!("error: --summary is a text report: it cannot be combined with --format");
+                return ExitCode::from(2);
+            }
+            let mut how = Reporting {
+                format,
+                verbose,
+                color,
+                quiet,
+                summary,
+                max_findings,
+                output,
+                site: site.clone(),
+                start,
+                filtered: present::Filtered::default(),
+            };
             // A bad baseline is found before the check runs (exit 2).
             let known = match baseline.as_deref().map(Baseline::read).transpose() {
                 Ok(k) => k,
-                Err(d) => return finish(Err(Fatal::Config(d)), format, verbose, color, true),
+                Err(d) => return finish(Err(Fatal::Config(d)), &how, true),
             };
+            let shown = Shown::start(quiet);
             let mut result = helpsite::build(&BuildOptions {
                 site: site.clone(),
                 strict,
                 check_only: true,
                 no_cache,
+                progress: shown.progress(),
                 ..Default::default()
             });
+            shown.finish();
             if external {
                 if let Ok(report) = &mut result {
                     let mut opts = helpsite::external::Options::for_site(&site);
@@ -307,10 +381,12 @@ fn main() -> ExitCode {
                     for d in &mut found {
                         report.policy.apply(d);
                     }
-                    eprintln!(
-                        "external links: {} URLs on {} hosts, {} from the cache, {} broken",
-                        summary.urls, summary.hosts, summary.from_cache, summary.broken
-                    );
+                    if !quiet {
+                        eprintln!(
+                            "external links: {} URLs on {} hosts, {} from the cache, {} broken",
+                            summary.urls, summary.hosts, summary.from_cache, summary.broken
+                        );
+                    }
                     report.diagnostics.extend(found);
                     diagnostics::sort(&mut report.diagnostics);
                 }
@@ -319,25 +395,25 @@ fn main() -> ExitCode {
                 return record_baseline(report, path, color);
             }
             let Some((known, path)) = known.zip(baseline) else {
-                return finish(result, format, verbose, color, true);
+                return finish(result, &how, true);
             };
-            let mut tally = None;
+            // The known findings are left out before the report; the line that counts new,
+            // known and gone ones follows the findings.
+            let mut new = 0;
             if let Ok(report) = &mut result {
                 let mut c = known.compare(std::mem::take(&mut report.diagnostics));
                 report.diagnostics = std::mem::take(&mut c.reported);
-                tally = Some(c);
+                how.filtered = present::Filtered {
+                    count: c.known,
+                    lines: vec![baseline_summary(&c, &path)],
+                };
+                new = c.new;
             }
-            let code = finish(result, format, verbose, color, true);
-            match tally {
-                Some(t) => {
-                    eprintln!("{}", baseline_summary(&t, &path));
-                    if t.new > 0 {
-                        ExitCode::from(1)
-                    } else {
-                        code
-                    }
-                }
-                None => code,
+            let code = finish(result, &how, true);
+            if new > 0 {
+                ExitCode::from(1)
+            } else {
+                code
             }
         }
         Command::Serve {
@@ -522,15 +598,6 @@ fn l10n(cmd: L10nCommand, color: bool) -> ExitCode {
     }
 }
 
-fn print_diags(diags: &[Diagnostic], verbose: bool, color: bool) {
-    for d in diags {
-        if d.level == Level::Info && !verbose {
-            continue;
-        }
-        eprintln!("{}\n", d.render(color));
-    }
-}
-
 /// Prints what `serve` reports: the address on standard output, the rest on standard error.
 fn serve_printer(color: bool) -> helpsite::serve::Reporter {
     use helpsite::serve::Message;
@@ -544,35 +611,49 @@ fn serve_printer(color: bool) -> helpsite::serve::Reporter {
     })
 }
 
-fn finish(
-    result: Result<BuildReport, Fatal>,
+/// How a `build` or `check` run reports its findings and ends.
+struct Reporting {
     format: Format,
     verbose: bool,
     color: bool,
-    check: bool,
-) -> ExitCode {
+    quiet: bool,
+    /// `check --summary`: counts instead of each finding.
+    summary: bool,
+    max_findings: Option<usize>,
+    /// The file to write the findings into instead of the terminal.
+    output: Option<PathBuf>,
+    site: PathBuf,
+    /// When the command started, for the closing line.
+    start: std::time::Instant,
+    /// What the caller left out before the report (`check --baseline`'s known findings).
+    filtered: present::Filtered,
+}
+
+fn finish(result: Result<BuildReport, Fatal>, how: &Reporting, check: bool) -> ExitCode {
     let report = match result {
         Ok(r) => r,
         Err(Fatal::Config(d)) => {
-            if format == Format::Json {
-                println!("{}", json_report(std::slice::from_ref(&d)));
-            } else {
-                eprintln!("{}", d.render(color));
+            if how.format == Format::Text {
+                eprintln!("{}", d.render(how.color));
+            } else if let Err(code) = print_findings(std::slice::from_ref(&d), how) {
+                return code;
             }
             return ExitCode::from(2);
         }
         Err(Fatal::Io(d)) => {
-            eprintln!("{}", d.render(color));
+            eprintln!("{}", d.render(how.color));
             return ExitCode::from(1);
         }
     };
     let failed = diagnostics::has_errors(&report.diagnostics);
-    if format == Format::Json {
-        println!("{}", json_report(&report.diagnostics));
-    } else {
-        print_diags(&report.diagnostics, verbose, color);
-        let summary = diagnostics::summary(&report.diagnostics);
-        if verbose {
+    // A baseline narrowed the findings already (`how.filtered` says what it left out).
+    let findings = &report.diagnostics;
+    if let Err(code) = print_findings(findings, how) {
+        return code;
+    }
+    if how.format == Format::Text && !how.quiet {
+        let summary = diagnostics::summary(findings);
+        if how.verbose {
             let t = &report.timings;
             eprintln!(
                 "timings: load {} ms, render {} ms, write {} ms",
@@ -588,7 +669,8 @@ fn finish(
                 eprintln!("note: build cache: {n}");
             }
         }
-        if !summary.is_empty() {
+        // `--summary` counted them per kind already.
+        if !summary.is_empty() && !how.summary {
             eprintln!("{summary}");
         }
         if check {
@@ -605,15 +687,220 @@ fn finish(
             );
         } else if report.written {
             eprintln!("built {} pages into {}", report.pages, report.out.display());
-        } else {
-            eprintln!("build failed: {} left unchanged", report.out.display());
         }
+    }
+    if !check && !report.written {
+        eprintln!("build failed: {} left unchanged", report.out.display());
+    }
+    if !how.quiet {
+        eprintln!(
+            "{}",
+            present::closing_line(&report.locales, findings, how.verbose, how.start.elapsed())
+        );
     }
     if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Prints `findings` as `how` says (into `--output` when given); a file that cannot be
+/// written is exit code 2.
+fn print_findings(findings: &[Diagnostic], how: &Reporting) -> Result<(), ExitCode> {
+    let filtered = &how.filtered;
+    let r = if how.summary {
+        present::Report {
+            findings: present::summary(findings, filtered, how.verbose),
+            notes: String::new(),
+        }
+    } else {
+        present::findings(
+            findings,
+            filtered,
+            &present::Options {
+                format: how.format.into(),
+                verbose: how.verbose,
+                color: how.color && how.output.is_none(),
+                max_findings: how.max_findings,
+                site: &how.site,
+            },
+        )
+    };
+    match &how.output {
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &r.findings) {
+                eprintln!("error: cannot write {}: {e}", file.display());
+                return Err(ExitCode::from(2));
+            }
+        }
+        None if how.format == Format::Text && !how.summary => eprint!("{}", r.findings),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out
+                .write_all(r.findings.as_bytes())
+                .and_then(|()| out.flush());
+        }
+    }
+    eprint!("{}", r.notes);
+    Ok(())
+}
+
+/// What a `build` or `check` shows while it runs. On a terminal (standard error, `CI` unset)
+/// a progress display (indicatif), drawn once the run takes more than a second and cleared
+/// at its end; elsewhere (pipes, CI logs) a plain line per phase, no control characters,
+/// for sites of at least [`PLAIN_LINES_PAGES`] pages; nothing with `--quiet`.
+enum Shown {
+    Off,
+    Bar {
+        bar: indicatif::ProgressBar,
+        /// Dropped at the end of the run: the drawing thread stops waiting.
+        stop: std::sync::mpsc::Sender<()>,
+        drawer: std::thread::JoinHandle<()>,
+    },
+    Plain,
+}
+
+/// The smallest site whose build prints plain progress lines: about a second's work here.
+const PLAIN_LINES_PAGES: usize = 1000;
+
+impl Shown {
+    fn start(quiet: bool) -> Shown {
+        if quiet {
+            return Shown::Off;
+        }
+        if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+            return Shown::Plain;
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        bar.set_style(spinner_style());
+        bar.set_message("loading the site");
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let shown = bar.clone();
+        // Shown only when the run lasts: a quick run leaves no trace on the terminal.
+        let drawer = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(std::time::Duration::from_secs(1))
+            {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Shown::Bar { bar, stop, drawer }
+    }
+
+    /// The observer handed to the build.
+    fn progress(&self) -> helpsite::build::Progress {
+        use helpsite::build::{Event, Progress};
+        match self {
+            Shown::Off => Progress::default(),
+            Shown::Bar { bar, .. } => {
+                let bar = bar.clone();
+                let per_locale = std::sync::Mutex::new(String::new());
+                Progress::new(move |e| match e {
+                    Event::Loaded { locales } => {
+                        let each: Vec<String> = locales
+                            .iter()
+                            .map(|(code, n)| format!("{code} {}", present::thousands(*n)))
+                            .collect();
+                        if let Ok(mut p) = per_locale.lock() {
+                            *p = each.join(", ");
+                        }
+                        let what = pages_in(locales);
+                        bar.set_message(format!("loaded {what}; preparing"));
+                    }
+                    // A bar per part: the Markdown (the pages not in the build cache), then
+                    // the pages' templates.
+                    Event::Markdown { pages } | Event::Rendering { pages } => {
+                        let part = match e {
+                            Event::Markdown { .. } => "Markdown",
+                            _ => "pages",
+                        };
+                        bar.set_position(0);
+                        bar.set_length(pages as u64);
+                        bar.set_style(bar_style());
+                        let each = per_locale.lock().map(|p| p.clone()).unwrap_or_default();
+                        bar.set_message(format!("rendering {part} ({each})"));
+                    }
+                    Event::Body | Event::Page => bar.inc(1),
+                    Event::Writing => {
+                        bar.set_style(spinner_style());
+                        bar.set_message("writing the site");
+                    }
+                    _ => {}
+                })
+            }
+            Shown::Plain => {
+                let state = std::sync::Mutex::new((std::time::Instant::now(), false));
+                Progress::new(move |e| {
+                    if matches!(e, Event::Page | Event::Body) {
+                        return;
+                    }
+                    let Ok(mut s) = state.lock() else { return };
+                    let secs = s.0.elapsed().as_secs_f64();
+                    let line = match e {
+                        Event::Loaded { locales } => {
+                            s.1 = locales.iter().map(|l| l.1).sum::<usize>() >= PLAIN_LINES_PAGES;
+                            format!("loaded {} in {secs:.1} s", pages_in(locales))
+                        }
+                        // Timed from `Loaded`: the Markdown and the pages' templates.
+                        Event::Rendered => format!("rendered the pages in {secs:.1} s"),
+                        Event::Written { files } => {
+                            format!("wrote {} files in {secs:.1} s", present::thousands(files))
+                        }
+                        _ => return,
+                    };
+                    if s.1 {
+                        eprintln!("{line}");
+                    }
+                    s.0 = std::time::Instant::now();
+                })
+            }
+        }
+    }
+
+    /// Clears the progress display before the findings are printed.
+    fn finish(self) {
+        if let Shown::Bar { bar, stop, drawer } = self {
+            drop(stop);
+            let _ = drawer.join();
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// "2,641 pages in 1 locale (nl-nl 2,641)".
+fn pages_in(locales: &[(String, usize)]) -> String {
+    let total: usize = locales.iter().map(|l| l.1).sum();
+    let each: Vec<String> = locales
+        .iter()
+        .map(|(code, n)| format!("{code} {}", present::thousands(*n)))
+        .collect();
+    format!(
+        "{} {} in {} {} ({})",
+        present::thousands(total),
+        if total == 1 { "page" } else { "pages" },
+        locales.len(),
+        if locales.len() == 1 {
+            "locale"
+        } else {
+            "locales"
+        },
+        each.join(", ")
+    )
+}
+
+fn spinner_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+}
+
+fn bar_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} {elapsed}")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
 }
 
 /// `check --write-baseline`: the findings of `report` recorded in `path`.
@@ -675,18 +962,6 @@ fn changes_summary(c: &helpsite::build::Changes, path: &std::path::Path) -> Stri
             " (no record of the last build: every page is added)"
         }
     )
-}
-
-/// The stable JSON shape of `check --format json` (documented in the README).
-fn json_report(diags: &[Diagnostic]) -> String {
-    let errors = diags.iter().filter(|d| d.level == Level::Error).count();
-    let warnings = diags.iter().filter(|d| d.level == Level::Warning).count();
-    let v = serde_json::json!({
-        "version": 1,
-        "summary": { "errors": errors, "warnings": warnings },
-        "findings": diags.iter().filter(|d| d.level != Level::Info).map(Diagnostic::to_json).collect::<Vec<_>>(),
-    });
-    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -315,6 +315,7 @@ impl Session {
             policy: st.policy.clone(),
             notes: Vec::new(),
             changes: None,
+            locales: crate::build::pages_per_locale(&st.site),
         };
         Some(Ok(Rebuild {
             report,
@@ -564,7 +565,8 @@ fn bodies(
         // The snippets of the edited files, read afresh as a full build reads them.
         st.site.snippets = load::read_snippets(&st.site);
     }
-    let new_bodies = render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list);
+    let new_bodies =
+        render::render_bodies(&st.site, &st.render.prep, &st.highlighter, &list, &|| {});
     let targets = |b: &crate::markdown::Rendered| {
         let mut t: Vec<PageId> = b.links.iter().map(|l| l.target).collect();
         t.sort_unstable();

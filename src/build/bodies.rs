@@ -22,7 +22,7 @@ pub(crate) struct Bodies {
     pub diags: Vec<Diagnostic>,
 }
 
-pub(crate) fn bodies(loaded: &Loaded) -> Bodies {
+pub(crate) fn bodies(loaded: &Loaded, progress: &super::Progress) -> Bodies {
     let site = &loaded.site;
     let cache = loaded.cache.as_ref();
     let highlighter = Highlighter::new();
@@ -42,7 +42,11 @@ pub(crate) fn bodies(loaded: &Loaded) -> Bodies {
         c.read_highlights(|k, html| blocks.push((k, html)));
         highlighter.add_cached(blocks);
     }
-    let bodies = render::complete_bodies(site, &prep, &highlighter, reused, &misses);
+    progress.emit(super::Event::Markdown {
+        pages: misses.len(),
+    });
+    let done = || progress.emit(super::Event::Body);
+    let bodies = render::complete_bodies(site, &prep, &highlighter, reused, &misses, &done);
     let built = (0..site.pages.len()).filter(|&p| site.builds(p)).count();
     if let Some(c) = cache {
         // A full render keeps only the blocks it used; a partial one keeps the rest too.

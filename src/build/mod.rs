@@ -18,6 +18,7 @@ mod load;
 mod output;
 mod pages;
 mod plan;
+mod progress;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,6 +32,7 @@ pub use changes::{ChangedPage, Changes, LocaleChanges};
 pub(crate) use load::{load, Loaded};
 pub(crate) use pages::pages;
 pub(crate) use plan::{plan, Keyer, Plan};
+pub use progress::{Event, Progress};
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub struct BuildOptions {
     pub locales: Vec<String>,
     /// Replace an output that helpsite did not make (a file, a folder of other files).
     pub force: bool,
+    /// Told how far the build is (see [`Event`]); none by default.
+    pub progress: Progress,
 }
 
 impl Default for BuildOptions {
@@ -62,6 +66,7 @@ impl Default for BuildOptions {
             no_cache: false,
             locales: Vec::new(),
             force: false,
+            progress: Progress::default(),
         }
     }
 }
@@ -102,6 +107,8 @@ pub struct BuildReport {
     /// The article pages the build added, changed and removed in the output (`build
     /// --report`); `None` when the output was not written.
     pub changes: Option<Changes>,
+    /// Per locale this build rendered, in the site's order: its code and number of pages.
+    pub locales: Vec<(String, usize)>,
 }
 
 /// Why a build could not run at all (as opposed to content findings).
@@ -169,7 +176,9 @@ fn timed<T>(t: &mut Duration, f: impl FnOnce() -> T) -> T {
 pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     let mut t = Timings::default();
     let loaded = timed(&mut t.load, || load(opts))?;
-    let mut b = timed(&mut t.bodies, || bodies(&loaded));
+    let locales = pages_per_locale(&loaded.site);
+    opts.progress.emit(Event::Loaded { locales: &locales });
+    let mut b = timed(&mut t.bodies, || bodies(&loaded, &opts.progress));
     let env = b.render.env(&loaded.site, &loaded.theme);
     let mut plan = timed(&mut t.plan, || plan(opts, &loaded, &b, &env));
     let mode = std::mem::replace(&mut plan.mode, write::Mode::Check);
@@ -177,10 +186,19 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
         .map_err(|e| io_error(&loaded.out, e))?;
     let mut diags = std::mem::take(&mut b.diags);
     let list = std::mem::take(&mut plan.render);
+    opts.progress.emit(Event::Rendering { pages: list.len() });
     std::thread::scope(|scope| {
         b.save(scope, &loaded);
-        diags.extend(pages_written(&env, &mut plan, &list, &writer, &mut t));
+        diags.extend(pages_written(
+            &env,
+            &mut plan,
+            &list,
+            &writer,
+            &mut t,
+            &opts.progress,
+        ));
     });
+    opts.progress.emit(Event::Rendered);
     release_freed_memory();
     let diags = findings(diags, &loaded.policy);
     // With `keep_going`, errors inside documents (published as text) do not hold the site back.
@@ -203,9 +221,14 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
             &plan.changed,
             plan.prior_pages.as_deref(),
         ));
-        timed(&mut t.write, || {
+        opts.progress.emit(Event::Writing);
+        let c = timed(&mut t.write, || {
             commit(&loaded, &plan, writer, outputs, records)
-        })?
+        })?;
+        opts.progress.emit(Event::Written {
+            files: c.files_written,
+        });
+        c
     } else {
         write::Committed::default()
     };
@@ -231,6 +254,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
         policy: policy.clone(),
         notes: cache.as_ref().map(|c| c.take_notes()).unwrap_or_default(),
         changes,
+        locales,
     };
     Ok((
         report,
@@ -255,6 +279,7 @@ fn pages_written(
     list: &[site::PageId],
     writer: &write::Writer,
     t: &mut Timings,
+    progress: &Progress,
 ) -> Vec<Diagnostic> {
     let writing = AtomicU64::new(0);
     let start = Instant::now();
@@ -263,6 +288,7 @@ fn pages_written(
         writer.page(page);
         let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         writing.fetch_add(nanos, Ordering::Relaxed);
+        progress.emit(Event::Page);
     });
     let wall = start.elapsed();
     let threads = rayon::current_num_threads().max(1) as u64;
@@ -270,6 +296,23 @@ fn pages_written(
     t.pages += wall - write;
     t.write += write;
     diags
+}
+
+/// Per locale the build renders (a shard's only), its code and number of pages.
+pub(crate) fn pages_per_locale(site: &site::Site) -> Vec<(String, usize)> {
+    let mut counts = vec![0; site.locales.len()];
+    for (p, page) in site.pages.iter().enumerate() {
+        if site.builds(p) {
+            counts[page.locale] += 1;
+        }
+    }
+    site.locales
+        .iter()
+        .zip(counts)
+        .enumerate()
+        .filter(|(l, _)| site.building.get(*l).copied().unwrap_or(true))
+        .map(|(_, (loc, n))| (loc.code.clone(), n))
+        .collect()
 }
 
 /// Hands the memory freed so far back to the operating system. The pages were rendered on

@@ -236,6 +236,7 @@ pub fn render_bodies(
     prep: &Prepared,
     highlighter: &Highlighter,
     pages: &[PageId],
+    done: &(dyn Fn() + Sync),
 ) -> Vec<Rendered> {
     let mctx = MarkdownCtx {
         site,
@@ -248,7 +249,9 @@ pub fn render_bodies(
         .par_iter()
         .map(|&p| {
             panic_if_marked(&site.pages[p].source.text);
-            markdown::render(&mctx, p)
+            let r = markdown::render(&mctx, p);
+            done();
+            r
         })
         .collect()
 }
@@ -308,8 +311,9 @@ pub fn complete_bodies(
     highlighter: &Highlighter,
     mut reused: Vec<Option<Rendered>>,
     misses: &[PageId],
+    done: &(dyn Fn() + Sync),
 ) -> Vec<Rendered> {
-    let fresh = render_bodies(site, prep, highlighter, misses);
+    let fresh = render_bodies(site, prep, highlighter, misses, done);
     highlighter.forget_lines();
     for (p, b) in misses.iter().zip(fresh) {
         reused[*p] = Some(b);

@@ -619,10 +619,12 @@ fn run_bounded(site: &Path, args: &[&str], code: i32) -> Run {
         }
     };
     let redact = |s: &[u8]| crate::support::redact_path(&String::from_utf8_lossy(s), site);
+    let (stderr, summary) = crate::support::split_summary(redact(&out.stderr));
     let run = Run {
         code: out.status.code(),
         stdout: redact(&out.stdout),
-        stderr: redact(&out.stderr),
+        stderr,
+        summary,
     };
     assert!(
         !run.stderr.contains("panicked") && run.code != Some(101),

@@ -14,6 +14,7 @@ mod build;
 mod cache;
 mod check;
 mod chrome;
+mod ci_formats;
 mod cli;
 mod corpus;
 mod dashboard;
