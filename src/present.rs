@@ -209,6 +209,10 @@ fn sarif(listed: &[&Diagnostic], site: &Path, notes: &[String]) -> String {
                     physical["region"] = region;
                 }
                 result["locations"] = json!([{ "physicalLocation": physical }]);
+                // The baseline's fingerprint (message and surrounding text, no line number),
+                // so code scanning follows a finding when text above it moves.
+                result["partialFingerprints"] =
+                    json!({ "helpsiteFinding/v1": crate::baseline::fingerprint(d) });
             }
             result
         })
