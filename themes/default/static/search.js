@@ -39,104 +39,138 @@
     return files[url];
   }
 
-  // The query (spec, "Query"): every word but the last exact, the last a prefix (its 32 forms
-  // with the most postings); AND; score = sum of idf x weight (a word's best form per doc); ties
-  // by doc id. Resolves to { hits: [{ doc, score, heading }], marks, meta }.
+  // The query (docs/search-format.md, "Query"): every word but the last exact, the last a
+  // prefix (its 32 forms with the most postings, from at most 2 chunks); a word on no page falls
+  // back to its longest prefix that is a stem; AND; score = sum of idf x weight (a word's best
+  // posting per doc); ties by doc id. Resolves to { hits: [{ doc, score, heading }], marks,
+  // stems, meta }.
   function search(base, text) {
     var ws = words(text);
-    if (!ws.length) return Promise.resolve({ hits: [], marks: Object.create(null), meta: null });
+    if (!ws.length) return Promise.resolve({ hits: [], marks: Object.create(null), stems: [], meta: null });
     return get(base + "meta.json").then(function (meta) {
-      var want = ws.map(function (w, i) {
-        var last = i === ws.length - 1;
-        return meta.chunks.filter(function (c) {
-          return (c[0] <= w && w <= c[1]) || (last && starts(c[0], w));
+      var chunks = Object.create(null);
+      function fetchChunks(names) {
+        return Promise.all(names.map(function (n) {
+          return get(base + n).then(function (c) { chunks[n] = c; });
+        }));
+      }
+      var last = ws.length - 1;
+      var first = [];
+      ws.forEach(function (w, i) { first = first.concat(chunksFor(meta, w, i === last)); });
+      return fetchChunks(first).then(function () {
+        var matched = ws.map(function (w, i) { return formsOf(meta, chunks, w, i === last); });
+        // Words on no page: the chunks of their candidate stems.
+        var more = [];
+        ws.forEach(function (w, i) {
+          if (!matched[i].length) stemCandidates(w).forEach(function (p) { more = more.concat(chunksFor(meta, p, false)); });
         });
-      });
-      var names = [];
-      want.forEach(function (cs) {
-        cs.forEach(function (c) { if (names.indexOf(c[2]) < 0) names.push(c[2]); });
-      });
-      return Promise.all(names.map(function (n) { return get(base + n); })).then(function (loaded) {
-        var chunks = {};
-        names.forEach(function (n, i) { chunks[n] = loaded[i]; });
-        return rank(meta, ws, want, chunks, loaded);
+        return fetchChunks(more).then(function () {
+          var stems = [];
+          ws.forEach(function (w, i) {
+            if (matched[i].length) return;
+            var cands = stemCandidates(w);
+            for (var j = 0; j < cands.length; j++) {
+              var m = formsOf(meta, chunks, cands[j], false);
+              if (m.some(function (f) { return f.terms.indexOf(cands[j]) >= 0; })) {
+                stems.push(cands[j]);
+                matched[i] = m;
+                break;
+              }
+            }
+          });
+          return rank(meta, matched, stems);
+        });
       });
     });
   }
 
-  function termsOf(chunk, form) {
-    var t = chunk.forms[form];
-    return (typeof t === "string" ? [t] : t).filter(function (k) { return own(chunk.terms, k); });
+  // The chunk files that can hold word `w` (one), or words starting with `w` (at most two).
+  function chunksFor(meta, w, prefix) {
+    var out = [];
+    for (var i = 0; i < meta.chunks.length && out.length < (prefix ? 2 : 1); i++) {
+      var c = meta.chunks[i];
+      if (prefix ? c[1] >= w && (c[0] <= w || starts(c[0], w)) : c[0] <= w && w <= c[1]) out.push(c[2]);
+    }
+    return out;
   }
 
-  function rank(meta, ws, want, chunks, loaded) {
-    var matched = Object.create(null); // terms that matched a query word
-    var perWord = ws.map(function (w, i) {
-      var last = i === ws.length - 1;
-      var forms = []; // [form, chunk]
-      var seen = Object.create(null);
-      want[i].forEach(function (c) {
-        var chunk = chunks[c[2]];
-        if (!last) {
-          if (own(chunk.forms, w) && !seen[w]) { seen[w] = true; forms.push([w, chunk]); }
-          return;
-        }
-        for (var f in chunk.forms) {
-          if (own(chunk.forms, f) && starts(f, w) && !seen[f]) { seen[f] = true; forms.push([f, chunk]); }
-        }
-      });
-      if (last && forms.length > PREFIX_FORMS) {
-        var count = function (fc) {
-          return termsOf(fc[1], fc[0]).reduce(function (n, t) { return n + fc[1].terms[t].length / 3; }, 0);
-        };
-        forms.forEach(function (fc) { fc.push(count(fc)); });
-        forms.sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0); });
-        forms = forms.slice(0, PREFIX_FORMS);
+  // The prefixes a word on no page may fall back to, longest first: at least max(3, n/2
+  // rounded up) of its n code points, and shorter than the word.
+  function stemCandidates(w) {
+    var cs = Array.from(w);
+    var out = [];
+    for (var n = cs.length - 1; n >= Math.max(3, Math.ceil(cs.length / 2)); n--) out.push(cs.slice(0, n).join(""));
+    return out;
+  }
+
+  // The forms word `w` matches (or, for a prefix, the 32 starting with it that have the most
+  // postings; ties in word order), in word order, each with its terms' postings.
+  function formsOf(meta, chunks, w, prefix) {
+    var seen = Object.create(null);
+    var out = [];
+    chunksFor(meta, w, prefix).forEach(function (n) {
+      var chunk = chunks[n];
+      if (!chunk) return;
+      for (var f in chunk.forms) {
+        if (!own(chunk.forms, f) || seen[f] || !(prefix ? starts(f, w) : f === w)) continue;
+        seen[f] = true;
+        var t = chunk.forms[f];
+        var terms = typeof t === "string" ? [t] : t;
+        var lists = terms.filter(function (k) { return own(chunk.terms, k); }).map(function (k) { return chunk.terms[k]; });
+        var count = lists.reduce(function (a, l) { return a + Math.floor(l.length / 3); }, 0);
+        out.push({ form: f, terms: terms, lists: lists, count: count });
       }
-      // doc -> [score, weight, heading]: the word's best term in that doc.
-      var docs = new Map();
-      forms.forEach(function (fc) {
-        termsOf(fc[1], fc[0]).forEach(function (t) {
-          matched[t] = true;
-          var p = fc[1].terms[t];
-          var df = p.length / 3;
-          var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5));
-          for (var j = 0, doc = 0; j < p.length; j += 3) {
+    });
+    var order = function (a, b) { return a.form < b.form ? -1 : a.form > b.form ? 1 : 0; };
+    out.sort(order);
+    if (out.length > PREFIX_FORMS) {
+      out = out.slice().sort(function (a, b) { return b.count - a.count || order(a, b); }).slice(0, PREFIX_FORMS).sort(order);
+    }
+    return out;
+  }
+
+  function rank(meta, matched, stems) {
+    // Per word: doc -> [idf x weight, heading] of its best posting (the first of equals).
+    var perWord = matched.map(function (forms) {
+      var best = new Map();
+      forms.forEach(function (f) {
+        // A form's idf counts the pages of all its terms (a word of two languages is one word).
+        var df = f.count;
+        var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5));
+        f.lists.forEach(function (p) {
+          for (var j = 0, doc = 0; j + 2 < p.length; j += 3) {
             doc += p[j];
             var s = idf * p[j + 1];
-            var had = docs.get(doc);
-            if (!had || s > had[0]) docs.set(doc, [s, p[j + 1], p[j + 2]]);
+            var had = best.get(doc);
+            if (!had || s > had[0]) best.set(doc, [s, p[j + 2]]);
           }
         });
       });
-      return docs;
+      return best;
     });
-    perWord.sort(function (a, b) { return a.size - b.size; });
+    var smallest = perWord.reduce(function (a, m, i) { return m.size < perWord[a].size ? i : a; }, 0);
     var hits = [];
-    perWord[0].forEach(function (first, doc) {
+    perWord[smallest].forEach(function (_, doc) {
       var score = 0, heads = new Map();
+      // Summed in word order, as the Rust lookup does (the same floating-point result).
       for (var i = 0; i < perWord.length; i++) {
-        var e = i === 0 ? first : perWord[i].get(doc);
+        var e = perWord[i].get(doc);
         if (!e) return;
         score += e[0];
-        heads.set(e[2], (heads.get(e[2]) || 0) + e[1]);
+        heads.set(e[1], (heads.get(e[1]) || 0) + e[0]);
       }
-      var heading = -1, best = -Infinity;
+      var heading = -1, top = -Infinity;
       heads.forEach(function (w, h) {
-        if (w > best || (w === best && h < heading)) { best = w; heading = h; }
+        if (w > top || (w === top && h < heading)) { top = w; heading = h; }
       });
       hits.push({ doc: doc, score: score, heading: heading });
     });
     hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    // Words to mark in snippets: every form of the fetched chunks that leads to a matched term
-    // (so `postlådor` marks `postlåda` too).
+    // Words marked in snippets: the matched forms, and words starting with a stem fallen back to.
     var marks = Object.create(null);
-    loaded.forEach(function (chunk) {
-      for (var f in chunk.forms) {
-        if (own(chunk.forms, f) && termsOf(chunk, f).some(function (t) { return matched[t]; })) marks[f] = true;
-      }
-    });
-    return { hits: hits, marks: marks, meta: meta };
+    matched.forEach(function (forms) { forms.forEach(function (f) { marks[f.form] = true; }); });
+    stems.forEach(function (s) { delete marks[s]; });
+    return { hits: hits, marks: marks, stems: stems, meta: meta };
   }
 
   function record(base, meta, doc) {
@@ -184,13 +218,15 @@
     return fill(template, values).textContent;
   }
 
-  // The snippet with each word whose form is in `marks` inside <mark>.
-  function snippet(text, marks) {
+  // The snippet with each word whose form is in `marks`, or starts with one of `stems`, inside
+  // <mark>.
+  function snippet(text, marks, stems) {
     var frag = document.createDocumentFragment();
     var re = new RegExp(TOKEN, "gu");
     var at = 0, m;
     while ((m = re.exec(text))) {
-      if (!marks[norm(m[0])]) continue;
+      var n = norm(m[0]);
+      if (!marks[n] && !stems.some(function (st) { return starts(n, st); })) continue;
       if (m.index > at) frag.appendChild(document.createTextNode(text.slice(at, m.index)));
       frag.appendChild(el("mark", null, m[0]));
       at = m.index + m[0].length;
@@ -210,7 +246,7 @@
 
   // The parts of one result, inside `into`: title, breadcrumb trail (with the heading), snippet,
   // and for a page written in another language, which one. Mixed-direction text is isolated.
-  function describe(into, r, marks, strings, titleWrap) {
+  function describe(into, r, result, strings, titleWrap) {
     var rec = r.rec;
     var title = bdi(String(rec.t || rec.u));
     var holder = titleWrap ? titleWrap(title) : el("span", "search-title");
@@ -230,7 +266,7 @@
     if (text) {
       var s = el("span", "search-snippet");
       s.setAttribute("dir", "auto");
-      s.appendChild(snippet(text, marks));
+      s.appendChild(snippet(text, result.marks, result.stems));
       into.appendChild(s);
     }
     if (rec.l) {
@@ -311,7 +347,7 @@
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
         li.setAttribute("data-href", r.href);
-        describe(li, r, result.marks, strings);
+        describe(li, r, result, strings);
         li.addEventListener("click", function () { go(r.href); });
         list.appendChild(li);
         return li;
@@ -441,7 +477,7 @@
             var first = null;
             rs.forEach(function (r) {
               var li = el("li", "search-result");
-              describe(li, r, result.marks, strings, function (title) {
+              describe(li, r, result, strings, function (title) {
                 var a = el("a", "search-title");
                 a.href = r.href;
                 a.appendChild(title);
