@@ -138,6 +138,22 @@ test("header box: no result says so; Enter without an active option opens the re
   }
 });
 
+test("header box: an index that cannot be read says search is not available", async () => {
+  const page = await openPage(chromium.browser, `${server.origin}/en-us/`);
+  try {
+    await page.setRequestInterception(true);
+    page.on("request", (r) => (r.url().includes("/_search/") ? r.respond({ status: 503, body: "" }) : r.continue()));
+    const s = await type(page, "dkim");
+    assert.equal(s.options.length, 0);
+    assert.equal(s.status, "Search is not available right now.");
+    assert.equal(await page.$eval(".search-note", (n) => n.textContent), "Search is not available right now.");
+    // The failed request is the point here; nothing else may fail.
+    assert.deepEqual(page.problems.filter((p) => !/_search\/meta\.json|status of 503/.test(p)), []);
+  } finally {
+    await page.close();
+  }
+});
+
 test("results page: the query in its labelled field, every match listed as a link, the count announced", async () => {
   const page = await openPage(chromium.browser, `${server.origin}/en-us/search/?q=mail`);
   try {

@@ -317,7 +317,7 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
 
-    var options = [], active = -1, timer = 0, asked = 0, shown = null;
+    var options = [], active = -1, timer = 0, asked = 0, shown = null, ready = false;
 
     function open(on) {
       popup.hidden = !on;
@@ -367,7 +367,9 @@
       popup.setAttribute("data-query", text);
       open(true);
     }
-    function fail() {
+    function fail(text) {
+      popup.setAttribute("data-query", text);
+      shown = null;
       list.textContent = "";
       options = [];
       list.hidden = true;
@@ -386,16 +388,22 @@
         status.textContent = "";
         return;
       }
-      if (popup.hidden) {
+      if (!ready) {
+        // The first query fetches the index: say so meanwhile.
         note.textContent = strings.loading;
+        note.hidden = false;
+        list.hidden = true;
+        all.hidden = true;
+        open(true);
       }
       search(base, text)
         .then(function (result) {
+          ready = true;
           return records(base, result, result.hits.slice(0, SHOWN)).then(function (rs) {
             if (mine === asked) show(text, result, rs);
           });
         })
-        .catch(function () { if (mine === asked) fail(); });
+        .catch(function () { if (mine === asked) fail(text); });
     }
 
     input.addEventListener("input", function () {
