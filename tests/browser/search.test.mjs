@@ -183,6 +183,31 @@ test("results page: the query in its labelled field, every match listed as a lin
   }
 });
 
+test("results page (ar-sa): a page shown in English says so, carries its lang, and reads right to left around it", async () => {
+  const page = await openPage(chromium.browser, `${server.origin}/ar-sa/search/?q=dkim`);
+  try {
+    await page.waitForFunction(() => document.querySelectorAll(".search-results a").length > 0, WAIT);
+    const first = await page.evaluate(() => {
+      const li = document.querySelector(".search-results li");
+      return {
+        lang: li.getAttribute("lang"),
+        note: li.querySelector(".search-lang")?.textContent,
+        noteLang: li.querySelector(".search-lang")?.getAttribute("lang"),
+        title: li.querySelector(".search-title > bdi")?.textContent,
+        dir: getComputedStyle(document.querySelector(".search-results")).direction,
+      };
+    });
+    assert.equal(first.lang, "en-us");
+    assert.equal(first.note, "مكتوب باللغة الإنجليزية");
+    assert.equal(first.noteLang, "ar-SA");
+    assert.match(first.title, /DKIM/);
+    assert.equal(first.dir, "rtl");
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
 for (const [where, url, input] of [
   ["a locale's 404 page", "/sv-se/no-such-page/", "#search-404"],
   ["the root 404 page", "/no-such-locale/", "#search-404-en-us"],
