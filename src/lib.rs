@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod moniker;
 pub mod paths;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod sigpipe;

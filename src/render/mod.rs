@@ -528,8 +528,11 @@ fn search_page_taken(site: &Site, lid: usize) -> Option<PageId> {
 
 /// What the theme's search box needs (`search` in every template): the folder of the locale's
 /// index files (`index`), the script that reads them (`script`) and the results page (`page`;
-/// null when an article is published at its URL: the article wins).
+/// null when an article is published at its URL: the article wins). Null with `search: false`.
 fn search_context(site: &Site, lid: usize) -> Value {
+    if !site.config.config.search {
+        return Value::Null;
+    }
     let base = site.config.config.base_path();
     let slug = &site.locales[lid].slug;
     let page = match search_page_taken(site, lid) {
@@ -543,15 +546,16 @@ fn search_context(site: &Site, lid: usize) -> Value {
     })
 }
 
-/// Where locale `lid`'s search results page (`search.html`) is written, or `None`: the theme
-/// has no such template, or an article is published at its URL (a warning; the article wins).
+/// Where locale `lid`'s search results page (`search.html`) is written, or `None`: search is
+/// off, the theme has no such template, or an article is published at its URL (a warning; the
+/// article wins).
 fn search_page_path(
     site: &Site,
     theme: &Theme,
     lid: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    if !theme.tera.get_template_names().any(|n| n == "search.html") {
+    if !site.config.config.search || !theme.tera.get_template_names().any(|n| n == "search.html") {
         return None;
     }
     let url = search_page_url(site, lid);

@@ -44,6 +44,10 @@ fn basic_site_writes_every_page_asset_and_static_file() {
             "_static/highlight.css",
             "_static/search.js",
             "en-us/404.html",
+            // The search index (see tests/suite/search.rs).
+            "en-us/_search/c-HASH.json",
+            "en-us/_search/meta.json",
+            "en-us/_search/r0-HASH.json",
             "en-us/bom-crlf/index.html",
             "en-us/empty-date/index.html",
             "en-us/empty-front-matter/index.html",

@@ -31,6 +31,7 @@ mod properties;
 mod raw_html;
 mod rtl;
 mod sample_site;
+mod search;
 mod search_page;
 mod serve;
 mod shard;

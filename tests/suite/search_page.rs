@@ -143,3 +143,24 @@ fn without_the_theme_template_no_results_page_is_written() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(!site.path().join("public/en-us/search").exists());
 }
+
+#[test]
+fn with_search_off_no_box_no_results_page() {
+    let site = two_locales().file(
+        "helpsite.yml",
+        "title: T\nbase_url: https://help.example.com/\nsource_locale: en-US\nsearch: false\nlocales:\n  - code: en-US\n    name: English\n",
+    );
+    site.run(&["build"]).expect_ok();
+    let out = site.path().join("public");
+    assert!(!out.join("en-us/search").exists());
+    assert!(!out.join("en-us/_search").exists());
+    for page in [
+        "en-us/index.html",
+        "en-us/guide/index.html",
+        "en-us/404.html",
+        "404.html",
+    ] {
+        let html = read(out.join(page));
+        assert!(search_forms(&html).is_empty(), "{page}: {html}");
+    }
+}
