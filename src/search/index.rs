@@ -30,8 +30,10 @@ const B: f64 = 0.75;
 /// What a word in the title adds to its weight (BM25's part of the weight is at most
 /// `K1 + 1`): a page about the word ranks above pages that only mention it often.
 pub const TITLE_BONUS: f64 = 1.5;
-/// Excerpts are about this many characters.
+/// Excerpts are about this many characters: the top of a page's, and each section's (a
+/// page has several sections, and every result fetches the records of `k` pages).
 const EXCERPT: usize = 160;
+const SECTION_EXCERPT: usize = 100;
 
 /// What the index of a site is made from.
 pub struct SearchInput<'a> {
@@ -376,8 +378,8 @@ fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
 /// The result record of a page; `trim` 1 to 3 makes it shorter (fewer and shorter excerpts).
 fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
     let (sections, section_text, text_len) = match trim {
-        0 => (usize::MAX, EXCERPT, EXCERPT),
-        1 => (32, EXCERPT / 2, EXCERPT),
+        0 => (usize::MAX, SECTION_EXCERPT, EXCERPT),
+        1 => (32, SECTION_EXCERPT / 2, EXCERPT),
         2 => (16, 0, EXCERPT / 2),
         _ => (0, 0, EXCERPT / 4),
     };

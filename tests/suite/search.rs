@@ -316,6 +316,9 @@ fn rebuilds_write_only_the_search_files_that_changed() {
 #[test]
 fn html_tags_in_tables_separate_words() {
     let b = fixture();
-    assert_eq!(urls(&find(&b.out, "en-us", "retention")), ["/docs/en-us/mail/users/"]);
+    assert_eq!(
+        urls(&find(&b.out, "en-us", "retention")),
+        ["/docs/en-us/mail/users/"]
+    );
     assert!(find(&b.out, "en-us", "quotaretention").is_empty());
 }
