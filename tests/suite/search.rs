@@ -322,3 +322,19 @@ fn html_tags_in_tables_separate_words() {
     );
     assert!(find(&b.out, "en-us", "quotaretention").is_empty());
 }
+
+#[test]
+fn search_false_writes_no_index() {
+    let site = crate::support::Site::fixture("search");
+    let cfg = fs::read_to_string(site.path().join("helpsite.yml")).unwrap();
+    fs::write(
+        site.path().join("helpsite.yml"),
+        format!("{cfg}search: false\n"),
+    )
+    .unwrap();
+    let b = built(site.path());
+    assert!(b.out.join("en-us/mail/mailbox/index.html").is_file());
+    for l in ["en-us", "sv-se", "da-dk", "ar-sa"] {
+        assert!(!b.out.join(l).join("_search").exists(), "{l}");
+    }
+}
