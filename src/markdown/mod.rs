@@ -597,6 +597,11 @@ impl<'b> Pass<'_, 'b> {
                 let h = self.take_html_ids(&h, range.clone());
                 let rewritten = self.rewrite_html(&h, &[(0, range.clone())]);
                 out.push((Event::Html(CowStr::from(rewritten)), range));
+                // A tag separates the words around it in the plain text (`<li>a</li><li>b`
+                // is two words, not `ab`).
+                if !self.out.text.ends_with([' ', '\n']) {
+                    self.out.text.push(' ');
+                }
             }
             Event::Text(t) => {
                 self.out.text.push_str(&t);

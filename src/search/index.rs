@@ -5,9 +5,9 @@
 //! Everything is a function of the pages' entries, so an incremental build writes what a full
 //! build writes, and the file names carry their content's hash. What an edit changes stays
 //! small: chunk boundaries are chosen by a hash of the word that starts a chunk (not by
-//! position), the average page length that BM25 normalises by is rounded to a quarter octave,
-//! and `k` to a power of two, so one edited page changes the meta file, its record file and
-//! the chunks holding the words whose postings changed.
+//! position), the page lengths and their average that BM25 normalises by are rounded to a
+//! quarter octave, and `k` to a power of two, so one edited page changes the meta file, its
+//! record file and the chunks holding the words whose postings changed.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -30,8 +30,10 @@ const B: f64 = 0.75;
 /// What a word in the title adds to its weight (BM25's part of the weight is at most
 /// `K1 + 1`): a page about the word ranks above pages that only mention it often.
 pub const TITLE_BONUS: f64 = 1.5;
-/// Excerpts are about this many characters.
+/// Excerpts are about this many characters: the top of a page's, and each section's (a
+/// page has several sections, and every result fetches the records of `k` pages).
 const EXCERPT: usize = 160;
+const SECTION_EXCERPT: usize = 100;
 
 /// What the index of a site is made from.
 pub struct SearchInput<'a> {
@@ -118,7 +120,10 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
             acc.0 += u32::from(tf);
             acc.2 |= title;
         }
-        let norm = K1 * (1.0 - B + B * f64::from(e.len) / avgdl);
+        // The page's length rounded like the average: a small edit changes the weights of
+        // the words it changed, not of every word on the page.
+        let dl = quarter_octave(f64::from(e.len));
+        let norm = K1 * (1.0 - B + B * dl / avgdl);
         for (&t, &(tf, sec, title)) in &doc_terms {
             let tf = f64::from(tf);
             let bonus = if title { TITLE_BONUS } else { 0.0 };
@@ -157,14 +162,20 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
-    let limit = file_limit(n);
-    let k = records_per_file(n, limit);
-    let record_files = n.div_ceil(k).max(1);
-    let chunk_budget = limit.saturating_sub(1 + record_files).max(1);
     let term_cost = |t: u32| lists[t as usize].len() + terms[t as usize].len() + 4;
     let form_cost = |i: usize| members[i].len() + 1;
     let total_cost: usize = (0..forms.len()).map(form_cost).sum::<usize>()
         + (0..terms.len() as u32).map(term_cost).sum::<usize>();
+    // The files a locale may have: meta.json, the record files, and at least as many chunks
+    // as their bytes need (a chunk is cut before it passes MAX_FILE, so some slack).
+    let limit = file_limit(n);
+    let chunks_needed = total_cost.div_ceil(MAX_FILE * 3 / 4).max(1);
+    let mut k = records_per_file(n, limit);
+    while k < n && 1 + n.div_ceil(k) + chunks_needed > limit {
+        k *= 2;
+    }
+    let record_files = n.div_ceil(k).max(1);
+    let chunk_budget = limit.saturating_sub(1 + record_files).max(1);
     // Chunks of about CHUNK_TARGET bytes, larger while they are too many; at the end, as
     // large as a file may be.
     let mut target = CHUNK_TARGET;
@@ -367,8 +378,8 @@ fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
 /// The result record of a page; `trim` 1 to 3 makes it shorter (fewer and shorter excerpts).
 fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
     let (sections, section_text, text_len) = match trim {
-        0 => (usize::MAX, EXCERPT, EXCERPT),
-        1 => (32, EXCERPT / 2, EXCERPT),
+        0 => (usize::MAX, SECTION_EXCERPT, EXCERPT),
+        1 => (32, SECTION_EXCERPT / 2, EXCERPT),
         2 => (16, 0, EXCERPT / 2),
         _ => (0, 0, EXCERPT / 4),
     };

@@ -312,3 +312,29 @@ fn rebuilds_write_only_the_search_files_that_changed() {
     assert!(stamps(&out, "sv-se").len() > 4);
     assert_eq!(urls(&find(&out, "en-us", "zyxwvut")), ["/en-us/a150/"]);
 }
+
+#[test]
+fn html_tags_in_tables_separate_words() {
+    let b = fixture();
+    assert_eq!(
+        urls(&find(&b.out, "en-us", "retention")),
+        ["/docs/en-us/mail/users/"]
+    );
+    assert!(find(&b.out, "en-us", "quotaretention").is_empty());
+}
+
+#[test]
+fn search_false_writes_no_index() {
+    let site = crate::support::Site::fixture("search");
+    let cfg = fs::read_to_string(site.path().join("helpsite.yml")).unwrap();
+    fs::write(
+        site.path().join("helpsite.yml"),
+        format!("{cfg}search: false\n"),
+    )
+    .unwrap();
+    let b = built(site.path());
+    assert!(b.out.join("en-us/mail/mailbox/index.html").is_file());
+    for l in ["en-us", "sv-se", "da-dk", "ar-sa"] {
+        assert!(!b.out.join(l).join("_search").exists(), "{l}");
+    }
+}
