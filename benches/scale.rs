@@ -4,7 +4,16 @@
 //! scripts/bench.sh                                   # 10,000 articles x 2 locales
 //! cargo bench --bench scale -- --articles 200 --locales 2   # CI size, seconds
 //! cargo bench --bench scale -- --scaling             # helpsite memory at 2,500..20,000
+//! cargo bench --bench scale -- --search --runs 3      # the search index's cost (below)
 //! ```
+//!
+//! `--search` measures the search index (issue #19): 3 to 5 (`--runs`) interleaved first builds
+//! with and without it (`search: false`), medians of CPU time and peak memory; the bytes (gzip)
+//! a reader downloads for a first query (client, meta.json, chunks, records) and a later one;
+//! the largest search file and the file counts; then a no-change rebuild (no search file may
+//! be written) and a rebuild after one article is edited (which search files changed).
+//! `--corpus DIR` uses an existing corpus (read only; the edit step is skipped), `--client
+//! FILE` the search client to count (default: the theme's `static/search.js`, else 8 KB).
 //!
 //! Options: `--articles N` (10000), `--locales L` (2, at most 12), `--out DIR`
 //! (`target/bench-scale`), `--keep` (keep corpora and outputs), `--no-hugo`, `--scaling`.
@@ -41,10 +50,14 @@ struct Args {
     keep: bool,
     hugo: bool,
     scaling: bool,
+    search: bool,
+    runs: usize,
+    corpus: Option<PathBuf>,
+    client: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: cargo bench --bench scale -- [--articles N] [--locales L] [--out DIR] \
-[--keep] [--no-hugo] [--scaling]";
+[--keep] [--no-hugo] [--scaling] [--search [--runs N] [--corpus DIR] [--client FILE]]";
 
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
@@ -54,6 +67,10 @@ fn parse_args() -> Result<Args, String> {
         keep: false,
         hugo: true,
         scaling: false,
+        search: false,
+        runs: 3,
+        corpus: None,
+        client: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -73,6 +90,14 @@ fn parse_args() -> Result<Args, String> {
             "--keep" => a.keep = true,
             "--no-hugo" => a.hugo = false,
             "--scaling" => a.scaling = true,
+            "--search" => a.search = true,
+            "--runs" => {
+                a.runs = value("--runs")?
+                    .parse()
+                    .map_err(|e| format!("--runs: {e}"))?
+            }
+            "--corpus" => a.corpus = Some(PathBuf::from(value("--corpus")?)),
+            "--client" => a.client = Some(PathBuf::from(value("--client")?)),
             // `cargo bench` adds `--bench`; ignore it.
             "--bench" => {}
             "-h" | "--help" => {
@@ -106,7 +131,9 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.scaling {
+    let result = if args.search {
+        run_search(&args)
+    } else if args.scaling {
         run_scaling(&args)
     } else {
         run_compare(&args)
@@ -712,5 +739,372 @@ fn run_scaling(a: &Args) -> Result<(), String> {
     }
     println!("\n{rep}");
     std::fs::write(out.join("report.md"), &rep).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The search index: its cost in a first build, and what a reader downloads.
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// The size of `bytes` gzipped (`gzip -9`, as a server would send them).
+fn gzip_len(bytes: &[u8]) -> Result<usize, String> {
+    use std::io::Write as _;
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    let mut stdin = child.stdin.take().expect("stdin");
+    let data = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let _ = writer.join();
+    Ok(out.stdout.len())
+}
+
+/// Each search file of the output: path -> (inode, modification time).
+fn search_stamps(out: &Path) -> std::collections::BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut m = std::collections::BTreeMap::new();
+    for l in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        let dir = l.path().join("_search");
+        for f in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if let Ok(meta) = f.metadata() {
+                let name = format!(
+                    "{}/_search/{}",
+                    l.file_name().to_string_lossy(),
+                    f.file_name().to_string_lossy()
+                );
+                m.insert(
+                    name,
+                    (meta.ino(), meta.modified().unwrap_or(std::time::UNIX_EPOCH)),
+                );
+            }
+        }
+    }
+    m
+}
+
+/// Queries per locale folder: a first query and a later one, as a reader types them.
+const QUERIES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "en-us",
+        &[
+            ("dkim", "spf record"),
+            ("bounce", "mailbox full"),
+            ("delist", "5.7.1"),
+        ],
+    ),
+    (
+        "sv-se",
+        &[
+            ("postlådor", "studs"),
+            ("dkim", "spf post"),
+            ("leverans", "rykte"),
+        ],
+    ),
+];
+
+fn run_search(a: &Args) -> Result<(), String> {
+    if !(1..=9).contains(&a.runs) {
+        return Err("--runs must be 1..=9".into());
+    }
+    let out = &a.out;
+    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
+    let (corpus, generated) = match &a.corpus {
+        Some(c) => (c.clone(), false),
+        None => {
+            let site = out.join("corpus");
+            fresh(&site)?;
+            let c = Corpus {
+                articles: a.articles,
+                locales: a.locales,
+            };
+            eprintln!(
+                "bench: generating {} articles x {} locales",
+                a.articles, a.locales
+            );
+            generate(&c, &site, None).map_err(|e| format!("cannot write the corpus: {e}"))?;
+            (site, true)
+        }
+    };
+    let content = std::path::absolute(corpus.join("content")).map_err(|e| e.to_string())?;
+    let cfg = std::fs::read_to_string(corpus.join("helpsite.yml")).map_err(|e| e.to_string())?;
+    let cfg: String = cfg
+        .lines()
+        .filter(|l| !l.starts_with("content:") && !l.starts_with("search:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    // Two sites over the same content, with and without the index.
+    let site = |search: bool| {
+        out.join(if search {
+            "site-search"
+        } else {
+            "site-nosearch"
+        })
+    };
+    for search in [true, false] {
+        fresh(&site(search))?;
+        std::fs::write(
+            site(search).join("helpsite.yml"),
+            format!("{cfg}content: {}\nsearch: {search}\n", content.display()),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let bin = helpsite_bin(out)?;
+    let public = |search: bool| {
+        out.join(if search {
+            "public-search"
+        } else {
+            "public-nosearch"
+        })
+    };
+    let cache = |search: bool| {
+        out.join(if search {
+            "cache-search"
+        } else {
+            "cache-nosearch"
+        })
+    };
+    let build = |search: bool| {
+        let (st, pb, ca) = (site(search), public(search), cache(search));
+        let args = [
+            "build",
+            "--site",
+            s(&st),
+            "--out",
+            s(&pb),
+            "--cache-dir",
+            s(&ca),
+            "-v",
+        ];
+        measure(out, &bin, &args)
+    };
+    let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    for i in 0..a.runs {
+        // Interleaved, each first in turn, so a busy machine weighs on both alike.
+        let order = if i % 2 == 0 {
+            [true, false]
+        } else {
+            [false, true]
+        };
+        for search in order {
+            fresh(&public(search))?;
+            fresh(&cache(search))?;
+            eprintln!(
+                "bench: first build {} ({}/{})",
+                if search { "with the index" } else { "without" },
+                i + 1,
+                a.runs
+            );
+            let r = build(search);
+            if !r.ok {
+                return Err(format!("helpsite build failed:\n{}", tail(&r.stderr, 30)));
+            }
+            runs[usize::from(search)].push(r);
+        }
+    }
+    let stat = |search: bool, f: &dyn Fn(&Run) -> f64| {
+        median(runs[usize::from(search)].iter().map(f).collect())
+    };
+    let (cpu_with, cpu_without) = (stat(true, &|r| r.cpu), stat(false, &|r| r.cpu));
+    let (mem_with, mem_without) = (stat(true, &|r| r.rss_mb()), stat(false, &|r| r.rss_mb()));
+    let (wall_with, wall_without) = (stat(true, &|r| r.wall), stat(false, &|r| r.wall));
+    let mut rep = String::new();
+    let _ = writeln!(rep, "Search index: {} first builds each way, interleaved; medians.\nCorpus: {}. Binary: {}. Machine: {}.\n", a.runs, corpus.display(), revision(), machine());
+    let _ = writeln!(
+        rep,
+        "| build | wall (s) | CPU user+sys (s) | peak RSS (MB) |\n|---|---:|---:|---:|"
+    );
+    let _ = writeln!(
+        rep,
+        "| without the index | {wall_without:.2} | {cpu_without:.2} | {mem_without:.0} |"
+    );
+    let _ = writeln!(
+        rep,
+        "| with the index | {wall_with:.2} | {cpu_with:.2} | {mem_with:.0} |"
+    );
+    let _ = writeln!(
+        rep,
+        "\n- the index adds {:+.1} % CPU (target <= 10 %) and {:+.0} MB peak memory (target <= 100 MB)",
+        (cpu_with / cpu_without - 1.0) * 100.0,
+        mem_with - mem_without
+    );
+    let all_cpu = |search: bool| {
+        runs[usize::from(search)]
+            .iter()
+            .map(|r| format!("{:.2}", r.cpu))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all_mem = |search: bool| {
+        runs[usize::from(search)]
+            .iter()
+            .map(|r| format!("{:.0}", r.rss_mb()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        rep,
+        "- every run: CPU without [{}], with [{}]; MB without [{}], with [{}]",
+        all_cpu(false),
+        all_cpu(true),
+        all_mem(false),
+        all_mem(true)
+    );
+    let last = runs[1].last().expect("a run");
+    let _ = writeln!(
+        rep,
+        "- phases of the last build with the index: {}",
+        phases(&last.stderr)
+    );
+
+    // The files.
+    let pub_s = public(true);
+    let stamps = search_stamps(&pub_s);
+    let mut largest = (0u64, String::new());
+    let mut per_locale: std::collections::BTreeMap<String, usize> = Default::default();
+    for name in stamps.keys() {
+        let len = std::fs::metadata(pub_s.join(name))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if len > largest.0 {
+            largest = (len, name.clone());
+        }
+        *per_locale
+            .entry(name.split('/').next().unwrap_or("").to_string())
+            .or_default() += 1;
+    }
+    let _ = writeln!(
+        rep,
+        "- largest search file: {} ({:.1} KB; limit 128 KB)",
+        largest.1,
+        largest.0 as f64 / 1024.0
+    );
+    for (l, n) in &per_locale {
+        let meta: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(pub_s.join(l).join("_search/meta.json")).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
+        let docs = meta["docs"].as_u64().unwrap_or(0) as usize;
+        let _ = writeln!(rep, "- {l}: {n} search files for {docs} pages (limit {}), {} chunks, {} record files of {} pages", (docs / 20).max(3), meta["chunks"].as_array().map_or(0, Vec::len), meta["records"].as_array().map_or(0, Vec::len), meta["k"]);
+    }
+
+    // What a reader downloads.
+    let client_path = a.client.clone().unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js")
+    });
+    let client = match std::fs::read(&client_path) {
+        Ok(b) => (gzip_len(&b)?, client_path.display().to_string()),
+        Err(_) => (8 * 1024, "assumed 8 KB".to_string()),
+    };
+    let _ = writeln!(
+        rep,
+        "- client: {:.1} KB gzip ({})",
+        client.0 as f64 / 1024.0,
+        client.1
+    );
+    let _ = writeln!(rep, "\n| locale | first query | KB gzip (files) | later query | KB gzip (new files) | hits |\n|---|---|---:|---|---:|---:|");
+    let gz = |locale: &str, f: &str| -> Result<usize, String> {
+        gzip_len(
+            &std::fs::read(pub_s.join(locale).join("_search").join(f))
+                .map_err(|e| e.to_string())?,
+        )
+    };
+    let (mut worst_first, mut worst_later) = (0usize, 0usize);
+    for (locale, pairs) in QUERIES {
+        if !pub_s.join(locale).join("_search").is_dir() {
+            continue;
+        }
+        for (q1, q2) in *pairs {
+            let f1 =
+                helpsite::search::lookup::search(&pub_s, locale, q1).map_err(|e| e.to_string())?;
+            let mut first = client.0;
+            for f in &f1.files {
+                first += gz(locale, f)?;
+            }
+            let f2 =
+                helpsite::search::lookup::search(&pub_s, locale, q2).map_err(|e| e.to_string())?;
+            let mut later = 0;
+            let mut new = 0;
+            for f in f2.files.iter().filter(|f| !f1.files.contains(f)) {
+                later += gz(locale, f)?;
+                new += 1;
+            }
+            worst_first = worst_first.max(first);
+            worst_later = worst_later.max(later);
+            let _ = writeln!(
+                rep,
+                "| {locale} | `{q1}` | {:.1} ({}) | `{q2}` | {:.1} ({new}) | {} / {} |",
+                first as f64 / 1024.0,
+                f1.files.len() + 1,
+                later as f64 / 1024.0,
+                f1.hits.len(),
+                f2.hits.len()
+            );
+        }
+    }
+    let _ = writeln!(rep, "\n- worst first query {:.1} KB gzip incl. the client (target <= 120 KB), worst later query {:.1} KB (target <= 60 KB)", worst_first as f64 / 1024.0, worst_later as f64 / 1024.0);
+
+    // Rebuilds.
+    let (hash1, _) = tree_hash(&pub_s);
+    let r = build(true);
+    let (hash2, _) = tree_hash(&pub_s);
+    let after = search_stamps(&pub_s);
+    let written = after
+        .iter()
+        .filter(|(k, v)| stamps.get(*k) != Some(v))
+        .count();
+    let _ = writeln!(
+        rep,
+        "- no-change rebuild: {:.2} s, output {}, {written} search files written; {}",
+        r.wall,
+        if hash1 == hash2 {
+            "byte-identical"
+        } else {
+            "DIFFERENT"
+        },
+        cache_line(&r.stderr)
+    );
+    if generated {
+        let edited = edit_one_article(&content)?;
+        let r = build(true);
+        let edit = search_stamps(&pub_s);
+        let new: Vec<&String> = edit
+            .keys()
+            .filter(|k| after.get(*k) != edit.get(*k))
+            .collect();
+        let gone = after.keys().filter(|k| !edit.contains_key(*k)).count();
+        let _ = writeln!(
+            rep,
+            "- after editing {}: {:.2} s, search files written: {} ({}), {gone} removed",
+            edited.strip_prefix(&content).unwrap_or(&edited).display(),
+            r.wall,
+            new.len(),
+            new.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    } else {
+        let _ = writeln!(rep, "- edit step skipped: --corpus is not written to");
+    }
+    print!("{rep}");
+    let _ = std::fs::write(out.join("search-report.md"), &rep);
+    if !a.keep {
+        for search in [true, false] {
+            let _ = std::fs::remove_dir_all(public(search));
+            let _ = std::fs::remove_dir_all(cache(search));
+        }
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@
 #   scripts/bench.sh --articles 200 --locales 2    # CI size, a few seconds
 #   scripts/bench.sh --scaling                     # helpsite memory at 2,500 ... 20,000 articles
 #   scripts/bench.sh --keep --out /tmp/bench       # keep the corpora and outputs to inspect them
+#   scripts/bench.sh --search --runs 3             # the search index: builds with and without it
 #
 # The report is also written to target/bench-scale/report.md (or DIR/report.md with --out).
 set -euo pipefail

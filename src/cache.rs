@@ -9,6 +9,8 @@
 //!   and its own findings, keyed by the page's text, the site's shape and the binary; the files
 //!   it included, and those its findings point into, are checked by content.
 //! - `highlight.pack`: highlighted code blocks, keyed by language and code.
+//! - `search.pack`: each page's search entry (its words, weights and sections), keyed by the
+//!   page's body key, so a page whose body is reused is not tokenized again.
 //! - `output-*.manifest`: for one output folder, each file's content key and what `stat` said
 //!   after writing it, so a rebuild rewrites only the files whose content changed, and notices
 //!   files someone else changed.
@@ -37,11 +39,13 @@ use std::path::{Path, PathBuf};
 /// A content key: the first 16 bytes of a BLAKE3 hash.
 pub type Key = [u8; 16];
 
-const MAGIC: &[u8; 8] = b"HSCACHE4";
+const MAGIC: &[u8; 8] = b"HSCACHE5";
 /// The pack of rendered Markdown bodies.
 const BODIES: &str = "bodies.pack";
 /// The pack of highlighted code blocks.
 const HIGHLIGHT: &str = "highlight.pack";
+/// The pack of the pages' search entries ([`crate::search::PageEntry`]), by their body's key.
+const SEARCH: &str = "search.pack";
 /// Records larger than this are treated as damage.
 const MAX_RECORD: u32 = 1 << 30;
 
@@ -225,6 +229,19 @@ impl Cache {
         records: impl IntoIterator<Item = (Key, B)>,
     ) -> io::Result<()> {
         self.write_pack(BODIES, records)
+    }
+
+    /// Reads the records of the search pack whose key `want`s (see [`Cache::read_pack`]).
+    pub fn read_search(&self, want: impl FnMut(&Key) -> bool, found: impl FnMut(Key, Vec<u8>)) {
+        self.read_pack(SEARCH, want, found)
+    }
+
+    /// Replaces the search pack with `records`.
+    pub fn write_search<B: AsRef<[u8]>>(
+        &self,
+        records: impl IntoIterator<Item = (Key, B)>,
+    ) -> io::Result<()> {
+        self.write_pack(SEARCH, records)
     }
 
     /// Every highlighted block of the highlight pack (those that are not UTF-8 are skipped).

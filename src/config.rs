@@ -75,6 +75,14 @@ pub struct Config {
     /// repository (`feedback_system: GitHub`, `feedback_github_repo`) takes precedence.
     #[serde(default)]
     pub feedback_url: Option<String>,
+    /// Write a search index per locale (`/<locale>/_search/`, see `search`); `false` leaves
+    /// it out (a theme then shows no search box).
+    #[serde(default = "default_search")]
+    pub search: bool,
+}
+
+fn default_search() -> bool {
+    true
 }
 
 /// `docfx:` in helpsite.yml.

@@ -24,6 +24,7 @@ pub mod moniker;
 pub mod paths;
 pub mod present;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod session;
 pub mod sigpipe;

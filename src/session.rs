@@ -330,6 +330,7 @@ impl Session {
 #[derive(Default)]
 struct Unwritten {
     sitemap_changed: bool,
+    search_changed: bool,
     copies: Vec<(String, PathBuf)>,
     statics: Vec<(String, Vec<u8>)>,
 }
@@ -337,6 +338,7 @@ struct Unwritten {
 impl Unwritten {
     fn keep(&mut self, r: &mut Reloaded) {
         self.sitemap_changed |= r.sitemap_changed;
+        self.search_changed |= r.search_changed;
         self.copies.append(&mut r.copies);
         self.statics.append(&mut r.statics);
     }
@@ -345,6 +347,7 @@ impl Unwritten {
     /// is written last).
     fn add_to(mut self, r: &mut Reloaded) {
         r.sitemap_changed |= self.sitemap_changed;
+        r.search_changed |= self.search_changed;
         self.copies.append(&mut r.copies);
         r.copies = self.copies;
         self.statics.append(&mut r.statics);
@@ -364,6 +367,8 @@ struct Reloaded {
     /// Whether the link graph or the sitemap can have changed.
     graph_fields_changed: bool,
     sitemap_changed: bool,
+    /// Whether a page's search entry changed (the search files are made again).
+    search_changed: bool,
     /// Load findings to replace, per file.
     file_diags: Vec<(String, Vec<Diagnostic>)>,
     /// Assets to copy again (output path, source).
@@ -387,6 +392,7 @@ fn reload(st: &mut Built, changes: Vec<Change>) -> Option<Reloaded> {
         file_diags,
         copies,
         statics,
+        ..
     } = &mut r;
     for change in changes {
         match change {
@@ -558,6 +564,7 @@ fn bodies(
         template_pages,
         title_locales,
         graph_fields_changed,
+        search_changed,
         ..
     } = r;
     let list: Vec<PageId> = markdown_pages.iter().copied().collect();
@@ -577,6 +584,14 @@ fn bodies(
         *graph_fields_changed |= targets(&b) != targets(&st.render.bodies[p]);
         st.render.body_diags[p] = std::mem::take(&mut b.diags);
         st.render.bodies[p] = b;
+    }
+    // The search entries of the pages rendered again (when the build wrote an index).
+    if !st.search.is_empty() && !list.is_empty() {
+        for &p in &list {
+            st.search[p] = build::search::indexed(&st.site, p)
+                .then(|| build::search::entry(&st.site, p, &st.render.bodies[p]));
+        }
+        *search_changed = true;
     }
     // Anchors and link metadata are checked every time (cheap); the graph is rebuilt only when a page's
     // outgoing links or its related/collection fields changed.
@@ -641,5 +656,21 @@ fn commit(
                 .map(|(path, xml)| write::bytes_job(path, xml.into_bytes())),
         );
     }
-    Some(write::replace(&st.out, files, jobs, pages))
+    // The search files, all made again (their names carry their content's hash: only the
+    // changed ones are written); the ones they replace are removed.
+    let mut stale = Vec::new();
+    if r.search_changed && !st.search.is_empty() {
+        let search = build::search::files(&st.site, &st.render, &st.search);
+        let new: std::collections::HashSet<&str> = search.iter().map(|(p, _)| p.as_str()).collect();
+        stale = files
+            .keys()
+            .filter(|k| crate::search::is_search_file(k) && !new.contains(k.as_str()))
+            .cloned()
+            .collect();
+        jobs.extend(search.into_iter().map(|(p, b)| write::bytes_job(p, b)));
+    }
+    Some(write::replace(&st.out, files, jobs, pages).and_then(|n| {
+        write::remove(&st.out, files, &stale)?;
+        Ok(n)
+    }))
 }

@@ -19,6 +19,7 @@ mod output;
 mod pages;
 mod plan;
 mod progress;
+pub(crate) mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -86,6 +87,8 @@ pub struct Timings {
     pub bodies_reused: usize,
     /// Article pages left as they were in the output folder (same content key, file untouched).
     pub pages_unchanged: usize,
+    /// The search index: the pages' entries and the locales' files (part of `write`).
+    pub search: Duration,
 }
 
 #[derive(Debug)]
@@ -162,6 +165,8 @@ pub(crate) struct Built {
     pub policy: Policy,
     pub out: PathBuf,
     pub cache: Option<crate::cache::Cache>,
+    /// Each page's search entry (empty when the build wrote no index).
+    pub search: Vec<Option<crate::search::PageEntry>>,
 }
 
 /// Runs `f`, adding its wall time to `t`.
@@ -212,6 +217,18 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
     } = b;
     let outputs = std::mem::take(&mut result.outputs);
     let written = ok && writer.writes();
+    let (entries, search_files) = if written && loaded.site.config.config.search {
+        timed(&mut t.search, || {
+            let keys = result.body_keys.as_ref().map(|(k, _)| k.as_slice());
+            let entries =
+                search::entries(&loaded.site, &result.bodies, loaded.cache.as_ref(), keys);
+            let files = search::files(&loaded.site, &result, &entries);
+            (entries, files)
+        })
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    t.write += t.search;
     let mut changes = None;
     let committed = if written {
         let records = changes::records(&loaded.site);
@@ -223,7 +240,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
         ));
         opts.progress.emit(Event::Writing);
         let c = timed(&mut t.write, || {
-            commit(&loaded, &plan, writer, outputs, records)
+            commit(&loaded, &plan, writer, outputs, records, search_files)
         })?;
         opts.progress.emit(Event::Written {
             files: c.files_written,
@@ -267,6 +284,7 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
             policy,
             out,
             cache,
+            search: entries,
         },
     ))
 }
@@ -334,8 +352,10 @@ fn commit(
     writer: write::Writer,
     outputs: Vec<render::Output>,
     records: Vec<crate::cache::PageRecord>,
+    search: Vec<(String, Vec<u8>)>,
 ) -> Result<write::Committed, Fatal> {
-    let jobs = write::jobs(&loaded.site, outputs, statics(&loaded.theme));
+    let mut jobs = write::jobs(&loaded.site, outputs, statics(&loaded.theme));
+    jobs.extend(search.into_iter().map(|(p, b)| write::bytes_job(p, b)));
     writer
         .commit(
             jobs,

@@ -72,6 +72,10 @@ pub struct Heading {
     pub html: String,
     /// Plain text of the heading.
     pub text: String,
+    /// Where the heading's line starts in [`Rendered::text`] (for the search index's
+    /// sections). Not kept by the build cache, which keeps the search entry made from it.
+    #[serde(skip)]
+    pub at: usize,
 }
 
 /// A link from this page to a page of the site, kept for anchor checks and the link graph.
@@ -373,6 +377,7 @@ impl<'b> Pass<'_, 'b> {
                         id: id.clone(),
                         html: inner_html,
                         text: plain.trim().to_string(),
+                        at: self.out.text.len(),
                     });
                     self.out.text.push_str(plain.trim());
                     self.out.text.push('\n');
@@ -605,6 +610,11 @@ impl<'b> Pass<'_, 'b> {
                 let h = self.take_html_ids(&h, range.clone());
                 let rewritten = self.rewrite_html(&h, &[(0, range.clone())]);
                 out.push((Event::Html(CowStr::from(rewritten)), range));
+                // A tag separates the words around it in the plain text (`<li>a</li><li>b`
+                // is two words, not `ab`).
+                if !self.out.text.ends_with([' ', '\n']) {
+                    self.out.text.push(' ');
+                }
             }
             Event::Text(t) => {
                 self.out.text.push_str(&t);

@@ -148,6 +148,7 @@ impl Writer<'_> {
                 id,
                 html: escape_html(text),
                 text: text.to_string(),
+                at: self.out.text.len(),
             });
         }
         self.out.text.push_str(text);
@@ -312,6 +313,7 @@ impl Writer<'_> {
             }
             if let Some((title, _)) = c.str("title").or_else(|| c.str("name")) {
                 let id = self.slugger.unique(title);
+                let at = self.out.text.len();
                 self.out.anchors.insert(id.clone());
                 self.html.push_str(&format!(
                     "<h{level} id=\"{}\" class=\"yaml-card-title\">",
@@ -324,6 +326,7 @@ impl Writer<'_> {
                     id,
                     html: escape_html(title),
                     text: title.to_string(),
+                    at,
                 });
             } else if let Some(url) = c.str("url") {
                 self.link(url.0, Some(url.clone()));

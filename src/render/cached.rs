@@ -35,6 +35,8 @@ struct EntryRef<'a> {
     html: &'a str,
     title: &'a Option<(String, String)>,
     headings: &'a [Heading],
+    /// Where each heading starts in `text` ([`Heading::at`], which serde skips).
+    heading_at: Vec<usize>,
     anchors: Vec<&'a str>,
     links: Vec<(PageId, Option<&'a str>, &'a str, usize, usize)>,
     text: &'a str,
@@ -74,6 +76,7 @@ struct Entry {
     html: String,
     title: Option<(String, String)>,
     headings: Vec<Heading>,
+    heading_at: Vec<usize>,
     anchors: Vec<String>,
     links: Vec<(PageId, Option<String>, String, usize, usize)>,
     text: String,
@@ -323,10 +326,17 @@ fn decode(site: &Site, sources: &HashMap<&str, &Source>, bytes: &[u8]) -> Option
             Some(d)
         })
         .collect::<Option<Vec<_>>>()?;
+    let mut headings = e.headings;
+    if e.heading_at.len() != headings.len() {
+        return None;
+    }
+    for (h, at) in headings.iter_mut().zip(e.heading_at) {
+        h.at = at;
+    }
     Some(Rendered {
         html: e.html,
         title: e.title,
-        headings: e.headings,
+        headings,
         anchors: e.anchors.into_iter().collect::<HashSet<_>>(),
         links,
         text: e.text,
@@ -392,6 +402,7 @@ fn encode(site: &Site, b: &Rendered, diags: &[Diagnostic]) -> Option<Vec<u8>> {
         html: &b.html,
         title: &b.title,
         headings: &b.headings,
+        heading_at: b.headings.iter().map(|h| h.at).collect(),
         anchors: b.anchors.iter().map(String::as_str).collect(),
         links: b
             .links

@@ -403,6 +403,12 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
     let (redirects, redirect_diags) = &prep.redirects;
     let mut diags = redirect_diags.clone();
     let mut outputs = Vec::new();
+    let search_pages: Vec<Option<String>> = (0..site.locales.len())
+        .map(|lid| match site.building[lid] {
+            true => search_page_path(site, theme, lid, &mut diags),
+            false => None,
+        })
+        .collect();
     let mut render = |name: &str, ctx: Value, path: String| match theme
         .tera
         .render(name, &tera::Context::from_value(ctx).unwrap_or_default())
@@ -419,6 +425,13 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
             base_context(site, lid, &strings[lid]),
             format!("{}/404.html", l.slug),
         );
+        if let Some(path) = search_pages[lid].clone() {
+            let ctx = merge(
+                base_context(site, lid, &strings[lid]),
+                json!({"search_page": true}),
+            );
+            render("search.html", ctx, path);
+        }
     }
     for r in redirects.pages.iter().filter(|r| site.building[r.locale]) {
         let ctx = merge(
@@ -442,6 +455,8 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
                 "code": loc.code, "slug": loc.slug, "dir": loc.dir,
                 "title": t("page_not_found"), "text": t("page_not_found_text"), "go_home": t("go_home"),
                 "home": site.home_href(l),
+                "search": search_context(site, l), "search_label": t("search"),
+                "search_placeholder": t("search_placeholder"),
             })
         })
         .collect();
@@ -498,7 +513,73 @@ fn base_context(site: &Site, lid: usize, strings: &BTreeMap<String, Value>) -> V
         "t": strings,
         "static": format!("{}_static/", cfg.base_path()),
         "languages": site.locales.iter().enumerate().map(|(i, o)| json!({"code": o.code, "name": o.name, "dir": o.dir, "href": site.home_href(i), "current": o.slug == l.slug})).collect::<Vec<_>>(),
+        "search": search_context(site, lid),
     })
+}
+
+/// Site-relative URL of a locale's search results page, without the base path.
+fn search_page_url(site: &Site, lid: usize) -> String {
+    format!("{}/search/", site.locales[lid].slug)
+}
+
+/// The article a locale publishes where its search results page goes, if any.
+fn search_page_taken(site: &Site, lid: usize) -> Option<PageId> {
+    let url = search_page_url(site, lid);
+    site.locale_pages(lid)
+        .find(|(_, p)| p.url == url)
+        .map(|(p, _)| p)
+}
+
+/// What the theme's search box needs (`search` in every template): the folder of the locale's
+/// index files (`index`), the script that reads them (`script`) and the results page (`page`;
+/// null when an article is published at its URL: the article wins). Null with `search: false`.
+fn search_context(site: &Site, lid: usize) -> Value {
+    if !site.config.config.search {
+        return Value::Null;
+    }
+    let base = site.config.config.base_path();
+    let slug = &site.locales[lid].slug;
+    let page = match search_page_taken(site, lid) {
+        Some(_) => Value::Null,
+        None => format!("{base}{}", search_page_url(site, lid)).into(),
+    };
+    json!({
+        "index": format!("{base}{slug}/_search/"),
+        "script": format!("{base}_static/search.js"),
+        "page": page,
+    })
+}
+
+/// Where locale `lid`'s search results page (`search.html`) is written, or `None`: search is
+/// off, the theme has no such template, or an article is published at its URL (a warning; the
+/// article wins).
+fn search_page_path(
+    site: &Site,
+    theme: &Theme,
+    lid: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if !site.config.config.search || !theme.tera.get_template_names().any(|n| n == "search.html") {
+        return None;
+    }
+    let url = search_page_url(site, lid);
+    if let Some(p) = search_page_taken(site, lid) {
+        let page = &site.pages[p];
+        diags.push(
+            Diagnostic::new(
+                Kind::DuplicateUrl,
+                format!(
+                    "`{}` is published at /{url}, where the search results page goes; the search results page is left out",
+                    page.rel
+                ),
+            )
+            .level(crate::diagnostics::Level::Warning)
+            .in_file(page.source.display.clone())
+            .hint("rename or move the article to have a search results page"),
+        );
+        return None;
+    }
+    Some(format!("{url}index.html"))
 }
 
 fn root_context(site: &Site, strings: &[BTreeMap<String, Value>]) -> Value {

@@ -23,7 +23,9 @@ mod update;
 mod writer;
 
 pub use update::{recover, Update};
-pub use writer::{replace, small_change, small_change_limit, Committed, Mode, Page, Writer};
+pub use writer::{
+    remove, replace, small_change, small_change_limit, Committed, Mode, Page, Writer,
+};
 
 pub(crate) use crate::cache::process_alive;
 use crate::cache::{temp_beside, FileStat, Key, OutputFile};

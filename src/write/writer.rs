@@ -224,6 +224,23 @@ impl Writer {
     }
 }
 
+/// `serve`'s removal of files an edit made obsolete (search files named by an old content
+/// hash): each removed (a missing one is fine) and forgotten from `files`.
+pub fn remove(
+    out: &Path,
+    files: &mut HashMap<String, OutputFile>,
+    paths: &[String],
+) -> io::Result<()> {
+    for p in paths {
+        match std::fs::remove_file(out.join(p)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        files.remove(p);
+    }
+    Ok(())
+}
+
 /// `serve`'s edits: each file whose key or `stat` is not what `files` (the output's manifest
 /// as last known) records is replaced in one step ([`replace_file`]), and recorded in
 /// `files`. Returns how many were written. Nothing else changes: no journal, and the manifest

@@ -459,6 +459,10 @@ fn script_and_quotes_in_title_description_and_toc_are_escaped() {
             "\" onmouseover=\"",
             "\"quoted\"",
         ] {
+            // In the search files' JSON the word `quoted` is a key, in its own quotes.
+            if needle == "\"quoted\"" && helpsite::search::is_search_file(&rel) {
+                continue;
+            }
             assert!(!text.contains(needle), "{rel} holds raw {needle:?}");
         }
     }

@@ -42,7 +42,12 @@ fn basic_site_writes_every_page_asset_and_static_file() {
             "_static/helpsite.css",
             "_static/helpsite.js",
             "_static/highlight.css",
+            "_static/search.js",
             "en-us/404.html",
+            // The search index (see tests/suite/search.rs).
+            "en-us/_search/c-HASH.json",
+            "en-us/_search/meta.json",
+            "en-us/_search/r0-HASH.json",
             "en-us/bom-crlf/index.html",
             "en-us/empty-date/index.html",
             "en-us/empty-front-matter/index.html",
@@ -50,6 +55,8 @@ fn basic_site_writes_every_page_asset_and_static_file() {
             "en-us/guides/setup-guide/index.html",
             "en-us/index.html",
             "en-us/media/pic.svg",
+            // The search results page (filled by search.js from the locale's index).
+            "en-us/search/index.html",
             "en-us/sitemap.xml",
             // The TOC's fragment, for `?toc=` links (its source, toc.yml, is not published).
             "en-us/toc.json",

@@ -38,6 +38,8 @@ const IO_HELPERS: &[&str] = &[
     "write_bodies",
     "read_highlights",
     "write_highlights",
+    "read_search",
+    "write_search",
     "read_manifest",
     "write_manifest",
     "remove_manifest",

@@ -35,6 +35,8 @@ mod raw_html;
 mod report;
 mod rtl;
 mod sample_site;
+mod search;
+mod search_page;
 mod serve;
 mod shard;
 mod toc;

@@ -970,3 +970,83 @@ fn binding_beyond_loopback_warns() {
     let srv = Server::start(dir.path(), &["--port", "0"]);
     assert!(!srv.log().contains("warning: listening"));
 }
+
+/// The files of a locale's search index on disk, and those its meta.json names (with itself).
+fn search_files(out: &Path, locale: &str) -> (Vec<String>, Vec<String>) {
+    let dir = out.join(locale).join("_search");
+    let mut on_disk: Vec<String> = fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    on_disk.sort();
+    let meta: serde_json::Value = fs::read(dir.join("meta.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut named: Vec<String> = vec!["meta.json".to_string()];
+    for c in meta["chunks"].as_array().into_iter().flatten() {
+        named.extend(c[2].as_str().map(str::to_string));
+    }
+    for r in meta["records"].as_array().into_iter().flatten() {
+        named.extend(r.as_str().map(str::to_string));
+    }
+    named.sort();
+    (on_disk, named)
+}
+
+#[test]
+fn the_search_index_follows_each_edit() {
+    let dir = site();
+    let root = dir.path();
+    let out = root.join("public");
+    let srv = Server::start(root, &["--port", "0"]);
+    let find = |q: &str| {
+        // A lookup that meets the files being replaced finds nothing this time.
+        helpsite::search::lookup(&out, "en-us", q)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.url)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("original"), ["/en-us/beta/"]);
+    assert!(find("zanzibar").is_empty());
+    write(
+        root,
+        "content/en-us/beta.md",
+        "---\ntitle: Beta\n---\n\n# Beta\n\nBeta zanzibar text.\n",
+    );
+    srv.wait_for("/en-us/beta/", "the edit", |r| r.body.contains("zanzibar"));
+    // The rebuild writes the search files before the pages, then removes the replaced ones:
+    // wait for the folder to hold exactly what meta.json names.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (on_disk, named) = search_files(&out, "en-us");
+        if on_disk == named {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "search files {on_disk:?}, meta names {named:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(find("zanzibar"), ["/en-us/beta/"]);
+    assert!(find("original").is_empty());
+    // An edited include changes the index of the page that includes it.
+    write(
+        root,
+        "content/en-us/includes/note.md",
+        "Quixotic note text.\n",
+    );
+    srv.wait_for("/en-us/alpha/", "the edited include", |r| {
+        r.body.contains("Quixotic")
+    });
+    let deadline = Instant::now() + PATIENCE;
+    while find("quixotic") != ["/en-us/alpha/"] {
+        assert!(Instant::now() < deadline, "the include's word is not found");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

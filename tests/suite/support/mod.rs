@@ -279,8 +279,28 @@ pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Every file under `root`, as `/`-separated paths relative to it, sorted.
+/// Every file under `root`, as `/`-separated paths relative to it, sorted. The content hash
+/// in a search file's name is written `HASH` (`en-us/_search/c-HASH.json`), so lists of files
+/// do not change with every word of the site.
 pub fn list_files(root: &Path) -> Vec<String> {
+    let mut out = real_files(root);
+    for f in &mut out {
+        if helpsite::search::is_search_file(f) {
+            let name = f.rfind('/').map_or(0, |i| i + 1);
+            if let (Some(dash), Some(dot)) = (f[name..].rfind('-'), f.rfind('.')) {
+                let dash = name + dash;
+                if dash < dot {
+                    f.replace_range(dash + 1..dot, "HASH");
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every file under `root` by its real name, sorted.
+fn real_files(root: &Path) -> Vec<String> {
     let mut out = Vec::new();
     collect_files(root, root, &mut out);
     out.sort();
@@ -302,7 +322,7 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
 
 /// Every file under `root` with its bytes, for comparing two states of an output folder.
 pub fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    list_files(root)
+    real_files(root)
         .into_iter()
         .map(|rel| {
             let bytes = fs::read(root.join(&rel)).expect("read output file");

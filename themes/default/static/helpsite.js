@@ -389,4 +389,27 @@
     });
   })();
   // ==== end of issue 18 items 2 and 4 ====
+  // --- Search (issue #19) ---
+  // The search forms (header, results page, 404 pages) stay hidden without JavaScript: no dead
+  // control. The client, search.js, loads on the header box's first focus, and at once on the
+  // results page.
+  (function () {
+    var forms = document.querySelectorAll("form.search-form[data-search]");
+    if (!forms.length || !window.fetch || !window.Map || !String.prototype.normalize) return;
+    for (var i = 0; i < forms.length; i++) forms[i].hidden = false;
+    var loaded = false;
+    function load(src) {
+      if (loaded || !src) return;
+      loaded = true;
+      var s = document.createElement("script");
+      s.src = src;
+      document.head.appendChild(s);
+    }
+    var page = document.querySelector("main.search-page form[data-search-script]");
+    var box = document.getElementById("search-input");
+    if (page) load(page.getAttribute("data-search-script"));
+    else if (box && box.form) {
+      box.addEventListener("focus", function () { load(box.form.getAttribute("data-search-script")); }, { once: true });
+    }
+  })();
 })();

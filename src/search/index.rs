@@ -1,0 +1,493 @@
+//! A locale's search files from its pages' entries: BM25 weights (field boosts in the
+//! entries' counts, length normalisation here), the word forms in chunks by word range, the
+//! result records in files of `k` pages, and meta.json naming them (docs/search-format.md).
+//!
+//! Everything is a function of the pages' entries, so an incremental build writes what a full
+//! build writes, and the file names carry their content's hash. What an edit changes stays
+//! small: chunk boundaries are chosen by a hash of the word that starts a chunk (not by
+//! position), the page lengths and their average that BM25 normalises by are rounded to a
+//! quarter octave, and `k` to a power of two, so one edited page changes the meta file, its
+//! record file and the chunks holding the words whose postings changed.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use super::entry::PageEntry;
+use super::tokens::{algorithm, language, utf16_cmp, with_stem};
+use super::FORMAT;
+use crate::markdown::Rendered;
+use crate::site::{PageId, PageState, Site};
+
+/// No search file is larger than this (bytes); the issue's limit is 128 KB.
+pub const MAX_FILE: usize = 120 * 1024;
+/// The size a chunk aims at when the file count allows it.
+const CHUNK_TARGET: usize = 24 * 1024;
+/// BM25's parameters.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// What a word in the title adds to its weight (BM25's part of the weight is at most
+/// `K1 + 1`): a page about the word ranks above pages that only mention it often.
+pub const TITLE_BONUS: f64 = 1.5;
+/// Excerpts are about this many characters: the top of a page's, and each section's (a
+/// page has several sections, and every result fetches the records of `k` pages).
+const EXCERPT: usize = 160;
+const SECTION_EXCERPT: usize = 100;
+
+/// What the index of a site is made from.
+pub struct SearchInput<'a> {
+    pub site: &'a Site,
+    pub bodies: &'a [Rendered],
+    /// Per page: its entry (`None`: not indexed, such as a page this build does not make).
+    pub entries: &'a [Option<PageEntry>],
+    /// Whether a page may be found (not `ROBOTS: NOINDEX`).
+    pub indexed: &'a (dyn Fn(PageId) -> bool + Sync),
+    /// A page's breadcrumb (names), as its page shows it.
+    pub crumbs: &'a (dyn Fn(PageId) -> Vec<String> + Sync),
+}
+
+/// The most files a locale of `docs` pages may have.
+pub fn file_limit(docs: usize) -> usize {
+    (docs / 20).max(3)
+}
+
+/// Every search file of the locales this build makes: (path under the output, bytes).
+pub fn files(input: &SearchInput) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
+    let site = input.site;
+    (0..site.locales.len())
+        .into_par_iter()
+        .filter(|&l| site.building.get(l).copied().unwrap_or(true))
+        .flat_map_iter(|l| locale_files(input, l))
+        .collect()
+}
+
+/// One term's postings: (doc, weight, section).
+type Postings = Vec<(u32, u16, i16)>;
+
+fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
+    let site = input.site;
+    let locale = &site.locales[lid];
+    let lang = language(&locale.code);
+    let docs: Vec<(PageId, &PageEntry)> = site
+        .locale_pages(lid)
+        .filter(|(p, _)| site.builds(*p) && (input.indexed)(*p))
+        .filter_map(|(p, _)| input.entries.get(p)?.as_ref().map(|e| (p, e)))
+        .collect();
+    let n = docs.len();
+    let total: u64 = docs.iter().map(|(_, e)| u64::from(e.len)).sum();
+    let avgdl = quarter_octave(total as f64 / n.max(1) as f64);
+
+    // Terms by key, forms -> their terms, postings per term.
+    let mut langs: Vec<String> = Vec::new();
+    let mut term_ids: HashMap<String, u32> = HashMap::new();
+    let mut terms: Vec<String> = Vec::new();
+    let mut postings: Vec<Postings> = Vec::new();
+    let mut form_of: HashMap<(u8, &str), u32> = HashMap::new();
+    let mut form_terms: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut doc_terms: HashMap<u32, (u32, i16, bool)> = HashMap::new();
+    for (d, (p, e)) in docs.iter().enumerate() {
+        let content = language(&site.locales[site.pages[*p].content_locale(site)].code);
+        let slot = match langs.iter().position(|l| *l == content) {
+            Some(i) => i,
+            None => {
+                langs.push(content.clone());
+                langs.len() - 1
+            }
+        } as u8;
+        let alg = algorithm(&content);
+        let suffix = (content != lang).then(|| format!("#{content}"));
+        doc_terms.clear();
+        for (form, (tf, sec, title)) in e.iter() {
+            let t = *form_of.entry((slot, form)).or_insert_with(|| {
+                let key = with_stem(alg, form, |s| match &suffix {
+                    Some(x) => format!("{s}{x}"),
+                    None => s.to_string(),
+                });
+                let id = *term_ids.entry(key.clone()).or_insert_with(|| {
+                    terms.push(key);
+                    postings.push(Vec::new());
+                    (terms.len() - 1) as u32
+                });
+                let ft = form_terms.entry(form).or_default();
+                if !ft.contains(&id) {
+                    ft.push(id);
+                }
+                id
+            });
+            let acc = doc_terms.entry(t).or_insert((0, sec, false));
+            acc.0 += u32::from(tf);
+            acc.2 |= title;
+        }
+        // The page's length rounded like the average: a small edit changes the weights of
+        // the words it changed, not of every word on the page.
+        let dl = quarter_octave(f64::from(e.len));
+        let norm = K1 * (1.0 - B + B * dl / avgdl);
+        for (&t, &(tf, sec, title)) in &doc_terms {
+            let tf = f64::from(tf);
+            let bonus = if title { TITLE_BONUS } else { 0.0 };
+            let w = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + bonus))
+                .round()
+                .max(1.0);
+            postings[t as usize].push((d as u32, w as u16, sec));
+        }
+    }
+    // Each stem of the locale's language is a form too (of itself): a query word that is on
+    // no page finds its stem among its prefixes (`postlådor` -> `postlåd`).
+    for (id, t) in terms.iter().enumerate() {
+        if !t.contains('#') {
+            let ft = form_terms.entry(t.as_str()).or_default();
+            if !ft.contains(&(id as u32)) {
+                ft.push(id as u32);
+            }
+        }
+    }
+    // Postings as JSON arrays of [docDelta, weight, section, ...].
+    let lists: Vec<String> = postings.iter().map(postings_json).collect();
+    drop(postings);
+
+    // Forms in UTF-16 order, each as its JSON member, with its terms.
+    let mut forms: Vec<(&str, Vec<u32>)> = form_terms.into_iter().collect();
+    forms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+    let members: Vec<String> = forms
+        .iter_mut()
+        .map(|(f, ts)| {
+            ts.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+            let value = match ts.as_slice() {
+                [one] => json!(terms[*one as usize]),
+                many => json!(many.iter().map(|t| &terms[*t as usize]).collect::<Vec<_>>()),
+            };
+            format!("{}:{value}", json!(f))
+        })
+        .collect();
+
+    let term_cost = |t: u32| lists[t as usize].len() + terms[t as usize].len() + 4;
+    let form_cost = |i: usize| members[i].len() + 1;
+    let total_cost: usize = (0..forms.len()).map(form_cost).sum::<usize>()
+        + (0..terms.len() as u32).map(term_cost).sum::<usize>();
+    // The files a locale may have: meta.json, the record files, and at least as many chunks
+    // as their bytes need (a chunk is cut before it passes MAX_FILE, so some slack).
+    let limit = file_limit(n);
+    let chunks_needed = total_cost.div_ceil(MAX_FILE * 3 / 4).max(1);
+    let mut k = records_per_file(n, limit);
+    while k < n && 1 + n.div_ceil(k) + chunks_needed > limit {
+        k *= 2;
+    }
+    let record_files = n.div_ceil(k).max(1);
+    let chunk_budget = limit.saturating_sub(1 + record_files).max(1);
+    // Chunks of about CHUNK_TARGET bytes, larger while they are too many; at the end, as
+    // large as a file may be.
+    let mut target = CHUNK_TARGET;
+    let ranges = loop {
+        let m = (target < MAX_FILE).then(|| {
+            let per_form = (total_cost / forms.len().max(1)).max(1);
+            (target / per_form).max(1).next_power_of_two() as u64
+        });
+        let ranges = chunk_ranges(&forms, m, &form_cost, &term_cost);
+        if ranges.len() <= chunk_budget || m.is_none() {
+            break ranges;
+        }
+        target *= 2;
+    };
+
+    let base = format!("{}/_search", locale.slug);
+    let mut out = Vec::new();
+    let mut chunk_meta = Vec::new();
+    for r in ranges {
+        let mut used: Vec<u32> = forms[r.clone()]
+            .iter()
+            .flat_map(|f| f.1.iter().copied())
+            .collect();
+        used.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+        used.dedup();
+        let mut s = String::from("{\"forms\":{");
+        s.push_str(&members[r.clone()].join(","));
+        s.push_str("},\"terms\":{");
+        for (i, t) in used.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            let _ = write!(s, "{}:{}", json!(terms[*t as usize]), lists[*t as usize]);
+        }
+        s.push_str("}}");
+        let name = hashed("c", None, s.as_bytes());
+        chunk_meta.push(json!([forms[r.start].0, forms[r.end - 1].0, name]));
+        out.push((format!("{base}/{name}"), s.into_bytes()));
+    }
+    let mut record_names = Vec::new();
+    for (i, group) in docs.chunks(k).enumerate() {
+        // Shorter records while the file is too large (pages with many long sections).
+        let mut bytes = Vec::new();
+        for trim in 0..=3 {
+            let records: Vec<Value> = group
+                .iter()
+                .map(|(p, e)| record(input, *p, e, trim))
+                .collect();
+            bytes = html_safe(serde_json::to_vec(&records).unwrap_or_default());
+            if bytes.len() <= MAX_FILE {
+                break;
+            }
+        }
+        let name = hashed("r", Some(i), &bytes);
+        record_names.push(name.clone());
+        out.push((format!("{base}/{name}"), bytes));
+    }
+    let meta = json!({
+        "v": FORMAT,
+        "locale": locale.slug,
+        "lang": lang,
+        "docs": n,
+        "k": k,
+        "chunks": chunk_meta,
+        "records": record_names,
+    });
+    out.push((format!("{base}/meta.json"), meta.to_string().into_bytes()));
+    for (_, bytes) in &mut out {
+        *bytes = html_safe(std::mem::take(bytes));
+    }
+    out
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026` (they only occur in
+/// strings): a search file read as HTML by mistake (content sniffing, a misconfigured server)
+/// holds no markup.
+fn html_safe(json: Vec<u8>) -> Vec<u8> {
+    if !json.iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = Vec::with_capacity(json.len() + 64);
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
+}
+
+/// `x` rounded to the nearest quarter octave (a power of 2^(1/4)), at least 1.
+fn quarter_octave(x: f64) -> f64 {
+    if x <= 1.0 {
+        return 1.0;
+    }
+    (2f64).powf((x.log2() * 4.0).round() / 4.0)
+}
+
+/// Pages per record file: a power of two, so that the record files take at most half of the
+/// locale's file budget.
+pub fn records_per_file(docs: usize, limit: usize) -> usize {
+    let share = (limit / 2).max(1);
+    docs.div_ceil(share).max(1).next_power_of_two().max(8)
+}
+
+/// The most postings a term keeps (its highest weights): a word on nearly every page of a
+/// very large locale would otherwise make a chunk larger than [`MAX_FILE`].
+pub const MAX_POSTINGS: usize = 9_000;
+
+fn postings_json(p: &Postings) -> String {
+    let capped;
+    let p = if p.len() > MAX_POSTINGS {
+        let mut top = p.clone();
+        top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(MAX_POSTINGS);
+        top.sort_unstable_by_key(|x| x.0);
+        capped = top;
+        &capped
+    } else {
+        p
+    };
+    let mut s = String::with_capacity(p.len() * 9 + 2);
+    s.push('[');
+    let mut prev = 0;
+    for (i, &(d, w, h)) in p.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{},{w},{h}", d - prev);
+        prev = d;
+    }
+    s.push(']');
+    s
+}
+
+/// A well-mixed 64-bit hash of a word (FNV-1a, then SplitMix64's finalizer).
+fn word_hash(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Chunks as ranges of `forms`: a chunk starts at a form whose hash is 0 modulo `m` (a power
+/// of two: one form in `m` starts a chunk), or where the chunk would pass [`MAX_FILE`].
+fn chunk_ranges(
+    forms: &[(&str, Vec<u32>)],
+    m: Option<u64>,
+    form_cost: &dyn Fn(usize) -> usize,
+    term_cost: &dyn Fn(u32) -> usize,
+) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    // The terms the current chunk holds already (a term's postings are in it once).
+    let mut held: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    for (i, (f, ts)) in forms.iter().enumerate() {
+        let cost = |held: &std::collections::HashSet<u32>| {
+            form_cost(i)
+                + ts.iter()
+                    .filter(|t| !held.contains(t))
+                    .map(|&t| term_cost(t))
+                    .sum::<usize>()
+        };
+        let c = cost(&held);
+        let cut =
+            i > start && (m.is_some_and(|m| word_hash(f).is_multiple_of(m)) || size + c > MAX_FILE);
+        if cut {
+            out.push(start..i);
+            start = i;
+            held.clear();
+            size = cost(&held);
+        } else {
+            size += c;
+        }
+        held.extend(ts.iter().copied());
+    }
+    if start < forms.len() {
+        out.push(start..forms.len());
+    }
+    out
+}
+
+/// `<prefix>[<i>]-<hash>.json`: the hash of the content, so a file may be cached forever.
+fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
+    let h = blake3::hash(bytes).to_hex();
+    match i {
+        Some(i) => format!("{prefix}{i}-{}.json", &h[..10]),
+        None => format!("{prefix}-{}.json", &h[..12]),
+    }
+}
+
+/// The result record of a page; `trim` 1 to 3 makes it shorter (fewer and shorter excerpts).
+fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
+    let (sections, section_text, text_len) = match trim {
+        0 => (usize::MAX, SECTION_EXCERPT, EXCERPT),
+        1 => (32, SECTION_EXCERPT / 2, EXCERPT),
+        2 => (16, 0, EXCERPT / 2),
+        _ => (0, 0, EXCERPT / 4),
+    };
+    let site = input.site;
+    let page = &site.pages[p];
+    let body = &input.bodies[p];
+    let text = body.text.as_str();
+    let slice = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or_default();
+    let mut r = serde_json::Map::new();
+    r.insert("t".into(), json!(page.title));
+    r.insert("u".into(), json!(site.href(p)));
+    let d = page.meta_str("description").unwrap_or_default();
+    if !d.trim().is_empty() {
+        r.insert("d".into(), json!(excerpt(&d, text_len * 2)));
+    }
+    let b = (input.crumbs)(p);
+    if !b.is_empty() {
+        r.insert("b".into(), json!(b));
+    }
+    r.insert(
+        "x".into(),
+        json!(excerpt(slice(e.top.0, e.top.1), text_len)),
+    );
+    // A section a result may link to keeps its place (postings point to it by index), even
+    // when the record is trimmed: then without text.
+    let h: Vec<Value> = e
+        .sections
+        .iter()
+        .enumerate()
+        .filter_map(|(n, &(hi, a, b))| {
+            let head = body.headings.get(hi as usize)?;
+            let text = if n < sections {
+                excerpt(slice(a, b), section_text)
+            } else {
+                String::new()
+            };
+            Some(json!([head.id, head.text, text]))
+        })
+        .collect();
+    r.insert("h".into(), Value::Array(h));
+    if page.state == PageState::Fallback {
+        r.insert(
+            "l".into(),
+            json!(site.locales[page.content_locale(site)].code),
+        );
+    }
+    Value::Object(r)
+}
+
+/// The start of `text` with its white space collapsed: about `max` characters, cut at a
+/// space when there is one near the end.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    if max == 0 {
+        return out;
+    }
+    let mut chars = 0;
+    for w in text.split_whitespace() {
+        let n = w.chars().count();
+        if chars > 0 && chars + 1 + n > max {
+            if chars < max * 3 / 4 {
+                // A long word: cut inside it rather than leave the excerpt short.
+                out.push(' ');
+                out.extend(w.chars().take(max - chars - 1));
+            }
+            out.push('…');
+            return out;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        if n > max {
+            out.extend(w.chars().take(max));
+            out.push('…');
+            return out;
+        }
+        out.push_str(w);
+        chars += n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_collapse_space_and_cut_at_words() {
+        assert_eq!(excerpt("  a\n b  c ", 10), "a b c");
+        assert_eq!(excerpt("one two three four", 9), "one two…");
+        assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+    }
+
+    #[test]
+    fn the_average_length_is_rounded_to_quarter_octaves() {
+        assert_eq!(quarter_octave(100.0), quarter_octave(101.0));
+        assert!((quarter_octave(128.0) - 128.0).abs() < 1e-9);
+        assert_eq!(quarter_octave(0.0), 1.0);
+    }
+
+    #[test]
+    fn record_files_use_at_most_half_the_budget() {
+        for docs in [1, 20, 59, 60, 61, 500, 10_000, 50_000] {
+            let limit = file_limit(docs);
+            let k = records_per_file(docs, limit);
+            assert!(k.is_power_of_two());
+            assert!(docs.div_ceil(k) <= (limit / 2).max(1), "{docs}");
+        }
+    }
+}

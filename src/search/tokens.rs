@@ -1,0 +1,165 @@
+//! Words as the index and the client see them: Unicode NFKC, lower case, runs of letters,
+//! marks and digits (dotted digit groups such as `5.7.1` kept whole, each Han, Hiragana or
+//! Katakana character a word of its own), and the Snowball stem of a word in its language.
+//! The client's JavaScript does exactly the same to a query (docs/search-format.md), so the
+//! regular expression below is the spec's, character for character.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use icu_normalizer::ComposingNormalizerBorrowed;
+use regex::Regex;
+use rust_stemmers::{Algorithm, Stemmer};
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\p{N}+(?:\.\p{N}+)+|[\p{Han}\p{Hiragana}\p{Katakana}]|[[\p{L}\p{M}\p{N}]--[\p{Han}\p{Hiragana}\p{Katakana}]]+",
+    )
+    .expect("the token pattern compiles")
+});
+
+/// `text` in NFKC, lower-cased (the first two steps of tokenizing).
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        // ASCII is its own NFKC; only letters change case.
+        if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Owned(text.to_ascii_lowercase());
+        }
+        return Cow::Borrowed(text);
+    }
+    let nfkc = ComposingNormalizerBorrowed::new_nfkc().normalize(text);
+    Cow::Owned(nfkc.to_lowercase())
+}
+
+/// The words of already [`normalize`]d text, in order.
+pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
+    TOKEN.find_iter(normalized).map(|m| m.as_str())
+}
+
+/// The words of `text`, normalized.
+pub fn tokenize(text: &str) -> Vec<String> {
+    words(&normalize(text)).map(str::to_string).collect()
+}
+
+/// The language subtag of a locale code (`sv-SE` -> `sv`), lower case.
+pub fn language(code: &str) -> String {
+    code.split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// The Snowball stemmer of a language subtag, where rust-stemmers has one.
+pub fn algorithm(lang: &str) -> Option<Algorithm> {
+    Some(match lang {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nb" | "nn" | "no" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// Stems computed on this thread, per algorithm, by word: a site repeats the same few
+/// thousand words on every page, and a Snowball stemmer costs about a microsecond a word.
+type Memo = HashMap<u8, HashMap<Box<str>, Box<str>>>;
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
+}
+
+/// Bounds the memo of a thread (a site of many distinct words starts it again).
+const MEMO_MAX: usize = 1 << 17;
+
+/// Calls `f` with the stem of a normalized word in a language (`None`: no stemmer, the word
+/// itself). Words without a letter (numbers, codes) are never stemmed.
+pub fn with_stem<R>(alg: Option<Algorithm>, word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let Some(alg) = alg.filter(|_| word.chars().any(char::is_alphabetic)) else {
+        return f(word);
+    };
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let m = m.entry(alg as u8).or_default();
+        if let Some(s) = m.get(word) {
+            return f(s);
+        }
+        let s: Box<str> = Box::from(Stemmer::create(alg).stem(word).as_ref());
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        let r = f(&s);
+        m.insert(Box::from(word), s);
+        r
+    })
+}
+
+/// The stem of a normalized word (see [`with_stem`]).
+pub fn stem(alg: Option<Algorithm>, word: &str) -> String {
+    with_stem(alg, word, str::to_string)
+}
+
+/// UTF-16 code unit order: JavaScript's `<` on strings, the order of every word list in the
+/// search files.
+pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    // Equal to byte order unless a character above U+FFFF meets one in U+E000..U+FFFF.
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(lang: &str, words: &[&str]) -> Vec<String> {
+        let alg = algorithm(lang);
+        words.iter().map(|w| stem(alg, w)).collect()
+    }
+
+    #[test]
+    fn words_are_normalized_and_split_as_the_spec_says() {
+        assert_eq!(
+            tokenize("Fel 550 5.7.1: PostLÅDA full! ﬁle Ｄkim 漢字かな"),
+            [
+                "fel",
+                "550",
+                "5.7.1",
+                "postlåda",
+                "full",
+                "file",
+                "dkim",
+                "漢",
+                "字",
+                "か",
+                "な"
+            ]
+        );
+        assert_eq!(tokenize("a5.7 v2.0."), ["a5", "7", "v2", "0"]);
+    }
+
+    #[test]
+    fn word_forms_share_their_stem() {
+        let sv = stems("sv", &["postlåda", "postlådor"]);
+        assert_eq!(sv[0], sv[1]);
+        let da = stems("da", &["postkasse", "postkasser"]);
+        assert_eq!(da[0], da[1]);
+        let ar = stems("ar", &["المستخدمين", "مستخدم"]);
+        assert_eq!(ar[0], ar[1]);
+        assert_eq!(stems("ja", &["漢"]), ["漢"]);
+        assert_eq!(stems("en", &["5.7.1"]), ["5.7.1"]);
+    }
+}

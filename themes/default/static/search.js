@@ -1,0 +1,521 @@
+// helpsite search client: reads the locale's index files (`<locale>/_search/`, format in
+// docs/search-format.md) and shows results in the header's search box (ARIA 1.2 combobox) and on
+// the results page (`<locale>/search/?q=`). Loaded by helpsite.js on first focus of the box.
+// Everything shown is built from text nodes: nothing from the index is parsed as HTML.
+(function () {
+  "use strict";
+
+  // The spec's tokens: dotted digit groups, then single Han/Hiragana/Katakana characters, then
+  // runs of letters, marks and digits (other than those characters).
+  var CJK = "\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}";
+  var TOKEN = "\\p{N}+(?:\\.\\p{N}+)+|[" + CJK + "]|(?:(?![" + CJK + "])[\\p{L}\\p{M}\\p{N}])+";
+  var PREFIX_FORMS = 32;
+  var SHOWN = 10;
+
+  function norm(s) {
+    return s.normalize("NFKC").toLowerCase();
+  }
+  function words(text) {
+    return norm(text).match(new RegExp(TOKEN, "gu")) || [];
+  }
+  function own(o, k) {
+    return Object.prototype.hasOwnProperty.call(o, k);
+  }
+  function starts(s, prefix) {
+    return s.lastIndexOf(prefix, 0) === 0;
+  }
+
+  // Every file fetched once per page view (the hashed names never change; meta.json is
+  // revalidated by the browser on the next page).
+  var files = {};
+  function get(url) {
+    if (!own(files, url)) {
+      files[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status + ": " + url);
+        return r.json();
+      });
+      files[url].catch(function () { delete files[url]; });
+    }
+    return files[url];
+  }
+
+  // The query (docs/search-format.md, "Query"): every word but the last exact, the last a
+  // prefix (its 32 forms with the most postings, from at most 2 chunks); a word on no page falls
+  // back to its longest prefix that is a stem; AND; score = sum of idf x weight (a word's best
+  // posting per doc); ties by doc id. Resolves to { hits: [{ doc, score, heading }], marks,
+  // stems, meta }.
+  function search(base, text) {
+    var ws = words(text);
+    if (!ws.length) return Promise.resolve({ hits: [], marks: Object.create(null), stems: [], meta: null });
+    return get(base + "meta.json").then(function (meta) {
+      var chunks = Object.create(null);
+      function fetchChunks(names) {
+        return Promise.all(names.map(function (n) {
+          return get(base + n).then(function (c) { chunks[n] = c; });
+        }));
+      }
+      var last = ws.length - 1;
+      var first = [];
+      ws.forEach(function (w, i) { first = first.concat(chunksFor(meta, w, i === last)); });
+      return fetchChunks(first).then(function () {
+        var matched = ws.map(function (w, i) { return formsOf(meta, chunks, w, i === last); });
+        // Words on no page: the chunks of their candidate stems.
+        var more = [];
+        ws.forEach(function (w, i) {
+          if (!matched[i].length) stemCandidates(w).forEach(function (p) { more = more.concat(chunksFor(meta, p, false)); });
+        });
+        return fetchChunks(more).then(function () {
+          var stems = [];
+          ws.forEach(function (w, i) {
+            if (matched[i].length) return;
+            var cands = stemCandidates(w);
+            for (var j = 0; j < cands.length; j++) {
+              var m = formsOf(meta, chunks, cands[j], false);
+              if (m.some(function (f) { return f.terms.indexOf(cands[j]) >= 0; })) {
+                stems.push(cands[j]);
+                matched[i] = m;
+                break;
+              }
+            }
+          });
+          return rank(meta, matched, stems);
+        });
+      });
+    });
+  }
+
+  // The chunk files that can hold word `w` (one), or words starting with `w` (at most two).
+  function chunksFor(meta, w, prefix) {
+    var out = [];
+    for (var i = 0; i < meta.chunks.length && out.length < (prefix ? 2 : 1); i++) {
+      var c = meta.chunks[i];
+      if (prefix ? c[1] >= w && (c[0] <= w || starts(c[0], w)) : c[0] <= w && w <= c[1]) out.push(c[2]);
+    }
+    return out;
+  }
+
+  // The prefixes a word on no page may fall back to, longest first: at least max(3, n/2
+  // rounded up) of its n code points, and shorter than the word.
+  function stemCandidates(w) {
+    var cs = Array.from(w);
+    var out = [];
+    for (var n = cs.length - 1; n >= Math.max(3, Math.ceil(cs.length / 2)); n--) out.push(cs.slice(0, n).join(""));
+    return out;
+  }
+
+  // The forms word `w` matches (or, for a prefix, the 32 starting with it that have the most
+  // postings; ties in word order), in word order, each with its terms' postings.
+  function formsOf(meta, chunks, w, prefix) {
+    var seen = Object.create(null);
+    var out = [];
+    chunksFor(meta, w, prefix).forEach(function (n) {
+      var chunk = chunks[n];
+      if (!chunk) return;
+      for (var f in chunk.forms) {
+        if (!own(chunk.forms, f) || seen[f] || !(prefix ? starts(f, w) : f === w)) continue;
+        seen[f] = true;
+        var t = chunk.forms[f];
+        var terms = typeof t === "string" ? [t] : t;
+        var lists = terms.filter(function (k) { return own(chunk.terms, k); }).map(function (k) { return chunk.terms[k]; });
+        var count = lists.reduce(function (a, l) { return a + Math.floor(l.length / 3); }, 0);
+        out.push({ form: f, terms: terms, lists: lists, count: count });
+      }
+    });
+    var order = function (a, b) { return a.form < b.form ? -1 : a.form > b.form ? 1 : 0; };
+    out.sort(order);
+    if (out.length > PREFIX_FORMS) {
+      out = out.slice().sort(function (a, b) { return b.count - a.count || order(a, b); }).slice(0, PREFIX_FORMS).sort(order);
+    }
+    return out;
+  }
+
+  function rank(meta, matched, stems) {
+    // Per word: doc -> [idf x weight, heading] of its best posting (the first of equals).
+    var perWord = matched.map(function (forms) {
+      var best = new Map();
+      forms.forEach(function (f) {
+        // A form's idf counts the pages of all its terms (a word of two languages is one word).
+        var df = f.count;
+        var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5));
+        f.lists.forEach(function (p) {
+          for (var j = 0, doc = 0; j + 2 < p.length; j += 3) {
+            doc += p[j];
+            var s = idf * p[j + 1];
+            var had = best.get(doc);
+            if (!had || s > had[0]) best.set(doc, [s, p[j + 2]]);
+          }
+        });
+      });
+      return best;
+    });
+    var smallest = perWord.reduce(function (a, m, i) { return m.size < perWord[a].size ? i : a; }, 0);
+    var hits = [];
+    perWord[smallest].forEach(function (_, doc) {
+      var score = 0, heads = new Map();
+      // Summed in word order, as the Rust lookup does (the same floating-point result).
+      for (var i = 0; i < perWord.length; i++) {
+        var e = perWord[i].get(doc);
+        if (!e) return;
+        score += e[0];
+        heads.set(e[1], (heads.get(e[1]) || 0) + e[0]);
+      }
+      var heading = -1, top = -Infinity;
+      heads.forEach(function (w, h) {
+        if (w > top || (w === top && h < heading)) { top = w; heading = h; }
+      });
+      hits.push({ doc: doc, score: score, heading: heading });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    // Words marked in snippets: the matched forms, and words starting with a stem fallen back to.
+    var marks = Object.create(null);
+    matched.forEach(function (forms) { forms.forEach(function (f) { marks[f.form] = true; }); });
+    stems.forEach(function (s) { delete marks[s]; });
+    return { hits: hits, marks: marks, stems: stems, meta: meta };
+  }
+
+  function record(base, meta, doc) {
+    return get(base + meta.records[Math.floor(doc / meta.k)]).then(function (r) { return r[doc % meta.k]; });
+  }
+
+  // The records of `hits` (in order), each with where its link goes.
+  function records(base, result, hits) {
+    return Promise.all(hits.map(function (h) {
+      return record(base, result.meta, h.doc).then(function (rec) {
+        var u = rec && typeof rec.u === "string" ? rec.u : "";
+        // The index's URLs are site-absolute paths; anything else is not followed.
+        if (u.charAt(0) !== "/" || u.charAt(1) === "/" || u.charAt(1) === "\\") return null;
+        var head = h.heading >= 0 && rec.h && rec.h[h.heading];
+        return { rec: rec, head: head || null, href: head ? u + "#" + head[0] : u };
+      });
+    })).then(function (rs) { return rs.filter(Boolean); });
+  }
+
+  function el(name, cls, text) {
+    var e = document.createElement(name);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function bdi(text) {
+    return el("bdi", null, text);
+  }
+
+  // `template` with `{name}` replaced by `values[name]` (a node or text); other text as is.
+  function fill(template, values) {
+    var frag = document.createDocumentFragment();
+    String(template || "").split(/(\{[a-z]+\})/).forEach(function (part) {
+      var key = part.slice(1, -1);
+      if (/^\{[a-z]+\}$/.test(part) && own(values, key)) {
+        var v = values[key];
+        frag.appendChild(typeof v === "string" ? document.createTextNode(v) : v);
+      } else if (part) {
+        frag.appendChild(document.createTextNode(part));
+      }
+    });
+    return frag;
+  }
+  function fillText(template, values) {
+    return fill(template, values).textContent;
+  }
+
+  // The snippet with each word whose form is in `marks`, or starts with one of `stems`, inside
+  // <mark>.
+  function snippet(text, marks, stems) {
+    var frag = document.createDocumentFragment();
+    var re = new RegExp(TOKEN, "gu");
+    var at = 0, m;
+    while ((m = re.exec(text))) {
+      var n = norm(m[0]);
+      if (!marks[n] && !stems.some(function (st) { return starts(n, st); })) continue;
+      if (m.index > at) frag.appendChild(document.createTextNode(text.slice(at, m.index)));
+      frag.appendChild(el("mark", null, m[0]));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+    return frag;
+  }
+
+  function languageName(code) {
+    var lang = String(code).split("-")[0];
+    try {
+      return new Intl.DisplayNames([document.documentElement.lang], { type: "language" }).of(lang) || code;
+    } catch (e) {
+      return code;
+    }
+  }
+
+  // The parts of one result, inside `into`: title, breadcrumb trail (with the heading), snippet,
+  // and for a page written in another language, which one. Mixed-direction text is isolated.
+  function describe(into, r, result, strings, titleWrap) {
+    var rec = r.rec;
+    var title = bdi(String(rec.t || rec.u));
+    var holder = titleWrap ? titleWrap(title) : el("span", "search-title");
+    if (!titleWrap) holder.appendChild(title);
+    into.appendChild(holder);
+    var trail = (Array.isArray(rec.b) ? rec.b : []).map(String);
+    if (r.head) trail.push(String(r.head[1]));
+    if (trail.length) {
+      var crumbs = el("span", "search-crumbs");
+      trail.forEach(function (c, i) {
+        if (i) crumbs.appendChild(document.createTextNode(" › "));
+        crumbs.appendChild(bdi(c));
+      });
+      into.appendChild(crumbs);
+    }
+    var text = String((r.head && r.head[2]) || rec.x || rec.d || "");
+    if (text) {
+      var s = el("span", "search-snippet");
+      s.setAttribute("dir", "auto");
+      s.appendChild(snippet(text, result.marks, result.stems));
+      into.appendChild(s);
+    }
+    if (rec.l) {
+      into.setAttribute("lang", rec.l);
+      var note = el("span", "search-lang");
+      note.setAttribute("lang", document.documentElement.lang);
+      note.appendChild(fill(strings.writtenIn, { language: languageName(rec.l) }));
+      into.appendChild(note);
+    }
+  }
+
+  function stringsOf(node) {
+    return {
+      loading: node.getAttribute("data-loading"),
+      none: node.getAttribute("data-none"),
+      count: node.getAttribute("data-count"),
+      error: node.getAttribute("data-error"),
+      writtenIn: node.getAttribute("data-written-in"),
+    };
+  }
+  function countText(strings, n) {
+    var digits = new Intl.NumberFormat(document.documentElement.lang).format(n);
+    return fillText(strings.count, { count: digits });
+  }
+
+  // The header box: ARIA 1.2 combobox with a listbox popup.
+  function combobox(input) {
+    var form = input.form;
+    var base = form.getAttribute("data-search");
+    var strings = stringsOf(input);
+    var popup = el("div", "search-popup");
+    popup.hidden = true;
+    var list = el("ul", "search-options");
+    list.id = input.id + "-listbox";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", input.getAttribute("data-results") || "");
+    var note = el("p", "search-note");
+    var all = el("a", "search-all", input.getAttribute("data-all") || "");
+    var status = el("p", "visually-hidden");
+    status.setAttribute("role", "status");
+    popup.appendChild(note);
+    popup.appendChild(list);
+    popup.appendChild(all);
+    form.appendChild(popup);
+    form.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    var options = [], active = -1, timer = 0, asked = 0, shown = null, ready = false;
+
+    function open(on) {
+      popup.hidden = !on;
+      input.setAttribute("aria-expanded", on ? "true" : "false");
+      if (!on) activate(-1);
+    }
+    function activate(i) {
+      if (options[active]) options[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (options[i]) {
+        options[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", options[i].id);
+        options[i].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function go(href) {
+      open(false);
+      location.href = href;
+    }
+    function show(text, result, rs) {
+      list.textContent = "";
+      options = rs.map(function (r, i) {
+        var li = el("li", "search-option");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-href", r.href);
+        describe(li, r, result, strings);
+        li.addEventListener("click", function () { go(r.href); });
+        list.appendChild(li);
+        return li;
+      });
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      var n = result.hits.length;
+      note.textContent = "";
+      if (!n) note.appendChild(fill(strings.none, { query: bdi(text) }));
+      note.hidden = n > 0;
+      list.hidden = n === 0;
+      all.href = form.getAttribute("action") + "?q=" + encodeURIComponent(text);
+      all.hidden = n === 0;
+      status.textContent = n ? countText(strings, n) : fillText(strings.none, { query: text });
+      shown = text;
+      // Which query the popup shows (for tests and themes' styles).
+      popup.setAttribute("data-query", text);
+      open(true);
+    }
+    function fail(text) {
+      popup.setAttribute("data-query", text);
+      shown = null;
+      list.textContent = "";
+      options = [];
+      list.hidden = true;
+      all.hidden = true;
+      note.hidden = false;
+      note.textContent = strings.error;
+      status.textContent = strings.error;
+      open(true);
+    }
+    function run() {
+      var text = input.value;
+      var mine = ++asked;
+      if (!words(text).length) {
+        shown = null;
+        open(false);
+        status.textContent = "";
+        return;
+      }
+      if (!ready) {
+        // The first query fetches the index: say so meanwhile.
+        note.textContent = strings.loading;
+        note.hidden = false;
+        list.hidden = true;
+        all.hidden = true;
+        open(true);
+      }
+      search(base, text)
+        .then(function (result) {
+          ready = true;
+          return records(base, result, result.hits.slice(0, SHOWN)).then(function (rs) {
+            if (mine === asked) show(text, result, rs);
+          });
+        })
+        .catch(function () { if (mine === asked) fail(text); });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.isComposing) return;
+      var expanded = !popup.hidden;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (!expanded) {
+          if (shown === input.value && options.length) {
+            open(true);
+            activate(e.key === "ArrowDown" ? 0 : options.length - 1);
+          } else {
+            run();
+          }
+          return;
+        }
+        if (!options.length) return;
+        var step = e.key === "ArrowDown" ? 1 : -1;
+        activate(active < 0 ? (step > 0 ? 0 : options.length - 1) : (active + step + options.length) % options.length);
+      } else if (e.key === "Enter") {
+        if (expanded && options[active]) {
+          e.preventDefault();
+          go(options[active].getAttribute("data-href"));
+        } else if (!words(input.value).length) {
+          e.preventDefault();
+        }
+        // Otherwise the form goes to the results page (`?q=`).
+      } else if (e.key === "Escape") {
+        if (expanded) {
+          e.preventDefault();
+          open(false);
+        } else if (input.value) {
+          e.preventDefault();
+          input.value = "";
+          shown = null;
+          status.textContent = "";
+        }
+      }
+    });
+    // A click in the popup keeps the focus in the box; leaving the form closes the popup.
+    popup.addEventListener("mousedown", function (e) {
+      if (e.target !== all) e.preventDefault();
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!form.contains(e.relatedTarget)) open(false);
+    });
+    input.addEventListener("focus", function () {
+      if (shown !== null && shown === input.value && words(shown).length) open(true);
+    });
+    if (words(input.value).length) run();
+  }
+
+  // The results page: every match, ten at a time.
+  function resultsPage(main) {
+    var form = main.querySelector(".search-page-form");
+    var input = form.querySelector("input");
+    var status = main.querySelector(".search-status");
+    var ol = main.querySelector(".search-results");
+    var more = main.querySelector(".search-more");
+    var base = form.getAttribute("data-search");
+    var strings = stringsOf(status);
+    var text = "";
+    try { text = new URLSearchParams(location.search).get("q") || ""; } catch (e) { /* no query */ }
+    input.value = text;
+    if (!words(text).length) return;
+    document.title = text + " | " + document.title;
+    status.textContent = strings.loading;
+    search(base, text)
+      .then(function (result) {
+        var next = 0;
+        function page() {
+          var hits = result.hits.slice(next, next + SHOWN);
+          next += hits.length;
+          return records(base, result, hits).then(function (rs) {
+            var first = null;
+            rs.forEach(function (r) {
+              var li = el("li", "search-result");
+              describe(li, r, result, strings, function (title) {
+                var a = el("a", "search-title");
+                a.href = r.href;
+                a.appendChild(title);
+                first = first || a;
+                return a;
+              });
+              ol.appendChild(li);
+            });
+            ol.hidden = false;
+            more.hidden = next >= result.hits.length;
+            return first;
+          });
+        }
+        status.textContent = "";
+        var n = result.hits.length;
+        if (!n) {
+          status.appendChild(fill(strings.none, { query: bdi(text) }));
+          return;
+        }
+        status.textContent = countText(strings, n);
+        more.addEventListener("click", function () {
+          page().then(function (first) { if (first) first.focus(); });
+        });
+        return page();
+      })
+      .catch(function () { status.textContent = strings.error; });
+  }
+
+  var box = document.getElementById("search-input");
+  if (box && box.form && box.form.getAttribute("data-search")) combobox(box);
+  var main = document.querySelector("main.search-page");
+  if (main) resultsPage(main);
+})();
