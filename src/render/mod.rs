@@ -339,7 +339,7 @@ pub fn render_site(
         .collect();
     let tocs = toc::build_all(site, &prep.redirected, &mut static_diags);
     let (graph, found) = content_findings(site, &tocs, &bodies);
-    let (mut outputs, extra_diags) = site_pages(site, theme, &prep);
+    let (mut outputs, extra_diags) = site_pages(site, theme, &prep, &tocs);
     outputs.extend(
         tocs.fragments(site)
             .into_iter()
@@ -397,8 +397,16 @@ pub fn content_findings(
 }
 
 /// The pages that are not articles: each locale's 404, the language chooser, the root 404,
-/// redirect pages and `_redirects`.
-pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, Vec<Diagnostic>) {
+/// redirect pages and `_redirects`. A 404 page carries its locale's navigation.
+pub fn site_pages(
+    site: &Site,
+    theme: &Theme,
+    prep: &Prepared,
+    tocs: &toc::Tocs,
+) -> (Vec<Output>, Vec<Diagnostic>) {
+    let navs: Vec<Value> = (0..site.locales.len())
+        .map(|l| locale_nav(site, tocs, l))
+        .collect();
     let strings = &prep.strings;
     let (redirects, redirect_diags) = &prep.redirects;
     let mut diags = redirect_diags.clone();
@@ -422,7 +430,10 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
         }
         render(
             "404.html",
-            base_context(site, lid, &strings[lid]),
+            merge(
+                base_context(site, lid, &strings[lid]),
+                json!({ "locale_nav": navs[lid] }),
+            ),
             format!("{}/404.html", l.slug),
         );
         if let Some(path) = search_pages[lid].clone() {
@@ -457,6 +468,7 @@ pub fn site_pages(site: &Site, theme: &Theme, prep: &Prepared) -> (Vec<Output>, 
                 "home": site.home_href(l),
                 "search": search_context(site, l), "search_label": t("search"),
                 "search_placeholder": t("search_placeholder"),
+                "nav": navs[l], "nav_label": t("table_of_contents"),
             })
         })
         .collect();
@@ -501,6 +513,23 @@ fn merge(mut a: Value, b: Value) -> Value {
         }
     }
     a
+}
+
+/// A locale's navigation for pages outside its TOCs (the 404s): what every page of its home
+/// page's TOC carries, with the fragment a deferred group loads from. `null` without a TOC.
+fn locale_nav(site: &Site, tocs: &toc::Tocs, lid: usize) -> Value {
+    let home = site.home_href(lid);
+    let Some(pid) = site
+        .locale_pages(lid)
+        .map(|(p, _)| p)
+        .find(|&p| site.href(p) == home)
+    else {
+        return Value::Null;
+    };
+    match tocs.of(pid) {
+        Some(t) => json!({ "html": t.top_nav_html(), "fragment": tocs.fragment_href(site, pid) }),
+        None => Value::Null,
+    }
 }
 
 fn base_context(site: &Site, lid: usize, strings: &BTreeMap<String, Value>) -> Value {

@@ -217,5 +217,5 @@ fn markdown_toc_is_read() {
     let page =
         std::fs::read_to_string(site.path().join("public/en-us/guide/orphan/index.html")).unwrap();
     assert!(page.contains("aria-current=\"page\"><bdi>Orphan no more</bdi></a>"));
-    assert!(page.contains("<span class=\"nav-group\"><bdi>Guide</bdi></span>"));
+    assert!(page.contains("<summary class=\"nav-group\"><bdi>Guide</bdi></summary>"));
 }

@@ -30,6 +30,7 @@ mod kill;
 mod l10n;
 mod layers;
 mod locale_repo;
+mod nav;
 mod properties;
 mod raw_html;
 mod report;

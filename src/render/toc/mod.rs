@@ -59,6 +59,9 @@ pub struct Toc {
     /// The TOC file's folder relative to the locale folder (`` at the root, `admin`); `None`
     /// for a TOC built from the folder tree.
     pub dir: Option<String>,
+    /// The deepest level (0 = the top) every page's navigation carries in full; the entries of
+    /// closed groups below it load when opened (see [`nav::CARRIED_ENTRIES`]).
+    pub carried_depth: usize,
 }
 
 /// Every TOC of the site, and which one each page shows.
@@ -348,6 +351,7 @@ fn finish(toc: &mut Toc) {
     }
     toc.order_index = order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     toc.order = order;
+    toc.carried_depth = nav::carried_depth(toc);
 }
 
 /// A TOC from the folders: each folder's `index.md` heads it, pages sorted by title.
@@ -448,29 +452,44 @@ mod tests {
     }
 
     /// The tree walk as it was before `nav` and `nav_html` shared one walker, kept here as the
-    /// reference the shared walk must agree with.
+    /// reference the shared walk must agree with: the rule of `nav`'s module docs, written
+    /// plainly.
     fn reference_level(
         toc: &Toc,
         ids: &[usize],
         path: &[usize],
-        current: Option<usize>,
         depth: usize,
+        position: &[usize],
     ) -> Vec<NavItem> {
+        let current = path.last().copied();
         window(ids, path)
             .into_iter()
             .map(|slot| match slot {
-                Some(n) => {
+                Some(i) => {
+                    let n = ids[i];
                     let node = &toc.nodes[n];
                     let on_path = path.contains(&n);
+                    let group = !node.children.is_empty();
+                    let open = group && (on_path || node.expanded);
+                    let carried = open || (group && depth < toc.carried_depth);
+                    let mut here = position.to_vec();
+                    here.push(i);
                     NavItem {
                         name: node.name.clone(),
                         href: node.href.clone(),
                         current: Some(n) == current,
                         ancestor: on_path && Some(n) != current,
-                        has_children: !node.children.is_empty(),
+                        has_children: group,
                         display_name: None,
-                        children: if shows_children(node, on_path, depth) {
-                            reference_level(toc, &node.children, path, current, depth + 1)
+                        open,
+                        load: (group && !carried).then(|| {
+                            here.iter()
+                                .map(|p| p.to_string())
+                                .collect::<Vec<_>>()
+                                .join(".")
+                        }),
+                        children: if carried {
+                            reference_level(toc, &node.children, path, depth + 1, &here)
                         } else {
                             Vec::new()
                         },
@@ -481,8 +500,13 @@ mod tests {
             .collect()
     }
 
-    /// HTML of a tree, the way `nav_html` writes it.
-    fn tree_html(items: &[NavItem], out: &mut String) {
+    /// HTML of a tree, the way `nav_html` writes it. `first`: a deferred group's first link.
+    fn tree_html(
+        items: &[NavItem],
+        first_of: &dyn Fn(&str) -> Option<(String, String)>,
+        out: &mut String,
+    ) {
+        let first = first_of;
         out.push_str("<ul>\n");
         for i in items {
             if i.name == "…" && i.href.is_none() && !i.has_children {
@@ -497,23 +521,51 @@ mod tests {
                 (false, false, false) => "",
                 (false, false, true) => " class=\"has-children\"",
             };
-            out.push_str(&format!("<li{class}>"));
-            match &i.href {
-                Some(h) => {
-                    let cur = if i.current {
-                        " aria-current=\"page\""
-                    } else {
-                        ""
-                    };
-                    out.push_str(&format!("<a href=\"{h}\"{cur}><bdi>{}</bdi></a>", i.name));
+            let load = i
+                .load
+                .as_ref()
+                .map(|l| format!(" data-load=\"{l}\""))
+                .unwrap_or_default();
+            out.push_str(&format!("<li{class}{load}>"));
+            let first = i
+                .load
+                .as_ref()
+                .filter(|_| i.href.is_none())
+                .and_then(|_| first(&i.name));
+            if let Some(h) = &i.href {
+                let cur = if i.current {
+                    " aria-current=\"page\""
+                } else {
+                    ""
+                };
+                out.push_str(&format!("<a href=\"{h}\"{cur}><bdi>{}</bdi></a>", i.name));
+            } else if let Some((h, _)) = &first {
+                out.push_str(&format!(
+                    "<a class=\"nav-group\" href=\"{h}\"><bdi>{}</bdi></a>",
+                    i.name
+                ));
+            }
+            if i.has_children && i.load.is_none() {
+                let open = if i.open { " open" } else { "" };
+                out.push_str(&format!("<details{open}>"));
+                if i.href.is_some() {
+                    out.push_str(&format!(
+                        "<summary><span class=\"visually-hidden\">{}</span></summary>",
+                        i.name
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "<summary class=\"nav-group\"><bdi>{}</bdi></summary>",
+                        i.name
+                    ));
                 }
-                None => out.push_str(&format!(
+                tree_html(&i.children, first_of, out);
+                out.push_str("</details>");
+            } else if i.href.is_none() && first.is_none() {
+                out.push_str(&format!(
                     "<span class=\"nav-group\"><bdi>{}</bdi></span>",
                     i.name
-                )),
-            }
-            if !i.children.is_empty() {
-                tree_html(&i.children, out);
+                ));
             }
             out.push_str("</li>\n");
         }
@@ -523,7 +575,8 @@ mod tests {
     #[test]
     fn nav_tree_and_html_are_one_walk() {
         // 70 top-level entries (windowed, with gaps); entry 3 expanded with children; entry 40
-        // a group holding the page two levels down; pages are node ids.
+        // a group holding the page two levels down; entry 41 a closed group; pages are node
+        // ids.
         let mut toc = Toc::default();
         let add = |toc: &mut Toc, name: String, parent: Option<usize>, expanded: bool| {
             let id = toc.nodes.len();
@@ -557,16 +610,85 @@ mod tests {
         let mid = add(&mut toc, "t40a".into(), Some(roots[40]), false);
         let page = add(&mut toc, "t40b".into(), Some(mid), false);
         add(&mut toc, "t40c".into(), Some(page), false);
-        add(&mut toc, "t41a".into(), Some(roots[41]), false);
-        for p in [page, mid, roots[0], roots[69], 9999] {
-            let path = toc.ancestors(p);
-            let expected = reference_level(&toc, &toc.roots, &path, path.last().copied(), 0);
-            let tree = toc.nav(p);
-            assert_eq!(format!("{tree:?}"), format!("{expected:?}"));
-            let mut html = String::new();
-            tree_html(&expected, &mut html);
-            assert_eq!(toc.nav_html(p), html);
+        let sub = add(&mut toc, "group41".into(), Some(roots[41]), false);
+        add(&mut toc, "t41a".into(), Some(sub), false);
+        // A deferred group's first link (depth first), by the group's name.
+        fn first_under(toc: &Toc, n: usize) -> Option<(String, String)> {
+            toc.nodes[n]
+                .children
+                .iter()
+                .find_map(|&c| match &toc.nodes[c].href {
+                    Some(h) => Some((h.clone(), toc.nodes[c].name.clone())),
+                    None => first_under(toc, c),
+                })
         }
+        let snapshot = toc.nodes.clone();
+        let lookup = Toc {
+            nodes: snapshot,
+            ..Default::default()
+        };
+        let first = |name: &str| {
+            let n = lookup.nodes.iter().position(|x| x.name == name)?;
+            first_under(&lookup, n)
+        };
+        for carried in [0, 1, 5] {
+            toc.carried_depth = carried;
+            for p in [page, mid, roots[0], roots[41], roots[69], 9999] {
+                let path = toc.ancestors(p);
+                let expected = reference_level(&toc, &toc.roots, &path, 0, &[]);
+                let tree = toc.nav(p);
+                assert_eq!(format!("{tree:?}"), format!("{expected:?}"));
+                let mut html = String::new();
+                tree_html(&expected, &first, &mut html);
+                assert_eq!(toc.nav_html(p), html, "carried depth {carried}, page {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_carried_depth_keeps_to_the_entry_budget() {
+        // 11 top entries, 10 groups of 10 subgroups of 100 pages (the scale corpus's shape).
+        let mut toc = Toc::default();
+        let push = |toc: &mut Toc, parent: Option<usize>| {
+            let id = toc.nodes.len();
+            toc.nodes.push(Node {
+                name: format!("e{id}"),
+                href: None,
+                page: None,
+                parent,
+                children: Vec::new(),
+                expanded: false,
+                display_name: None,
+                scope: None,
+            });
+            match parent {
+                Some(p) => toc.nodes[p].children.push(id),
+                None => toc.roots.push(id),
+            }
+            id
+        };
+        push(&mut toc, None);
+        for _ in 0..10 {
+            let g = push(&mut toc, None);
+            for _ in 0..10 {
+                let s = push(&mut toc, Some(g));
+                for _ in 0..100 {
+                    push(&mut toc, Some(s));
+                }
+            }
+        }
+        assert_eq!(
+            nav::carried_depth(&toc),
+            1,
+            "111 entries fit, 10,111 do not"
+        );
+        let small = Toc {
+            nodes: toc.nodes[..1].to_vec(),
+            roots: vec![0],
+            ..Default::default()
+        };
+        assert_eq!(nav::carried_depth(&small), 0);
+        assert_eq!(nav::carried_depth(&Toc::default()), 0);
     }
 
     #[test]

@@ -218,7 +218,11 @@
   function focusables(root) {
     var all = root.querySelectorAll('a[href], button:not([disabled]), summary, input:not([type="hidden"]), select, textarea, [tabindex]:not([tabindex="-1"])');
     return Array.prototype.filter.call(all, function (el) {
-      return el.getClientRects().length > 0 && !el.closest("[inert]");
+      // checkVisibility: links inside a closed <details> group still have boxes.
+      var shown = el.checkVisibility
+        ? el.checkVisibility({ visibilityProperty: true })
+        : el.getClientRects().length > 0;
+      return shown && !el.closest("[inert]");
     });
   }
 
@@ -412,4 +416,147 @@
       box.addEventListener("focus", function () { load(box.form.getAttribute("data-search-script")); }, { once: true });
     }
   })();
+})();
+
+// ==== Navigation tree, sticky sidebar, outline rail (#18.1, #18.3) ==============================
+(function () {
+  "use strict";
+
+  // A group the page does not carry (`<li data-load="2.0.5">`, its position in the TOC) is a
+  // link to its page, or to its first page for a group without one: the way on without the
+  // script. Here it becomes a disclosure like the others, whose entries come from the TOC's
+  // fragment (`data-toc` on its navigation) when it is first opened.
+  var fragments = {};
+  function fragment(url) {
+    if (!fragments[url]) {
+      fragments[url] = fetch(url)
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; });
+    }
+    return fragments[url];
+  }
+  // Makes `li`'s list of entries (`sub`) a disclosure: a `<details>` whose summary is the
+  // group's name (a group without a page: its label becomes the summary) or a toggle after its
+  // link, named for screen readers.
+  function discloseEntry(li, label, sub, open) {
+    var details = document.createElement("details");
+    details.open = open;
+    var summary = document.createElement("summary");
+    if (label && label.tagName === "A" && !label.classList.contains("nav-group")) {
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = label.textContent;
+      summary.appendChild(name);
+    } else if (label) {
+      summary.className = "nav-group";
+      if (label.hasAttribute("data-display-name")) summary.setAttribute("data-display-name", label.getAttribute("data-display-name"));
+      while (label.firstChild) summary.appendChild(label.firstChild);
+      li.removeChild(label);
+    }
+    details.appendChild(summary);
+    if (sub) details.appendChild(sub);
+    li.appendChild(details);
+    return details;
+  }
+  // The fragment's plain nested lists, with the navigation's disclosures (`expanded` groups open).
+  function disclose(ul) {
+    var items = ul.querySelectorAll(":scope > li");
+    for (var i = 0; i < items.length; i++) {
+      var sub = items[i].querySelector(":scope > ul");
+      if (!sub) continue;
+      disclose(sub);
+      discloseEntry(items[i], items[i].querySelector(":scope > a, :scope > span"), sub, items[i].classList.contains("expanded"));
+    }
+    return ul;
+  }
+  function load(details, where, url) {
+    details.setAttribute("data-load-state", "loading");
+    fragment(url).then(function (f) {
+      var level = null;
+      if (f && typeof f.html === "string") {
+        var holder = document.createElement("div");
+        holder.innerHTML = f.html;
+        level = holder.querySelector("ul");
+        for (var i = 0; level && i < where.length; i++) {
+          var li = level.querySelectorAll(":scope > li")[Number(where[i])];
+          level = li ? li.querySelector(":scope > ul") : null;
+        }
+      }
+      if (!level) {
+        // The fragment is missing or from another build: the link stays the way on.
+        details.setAttribute("data-load-state", "failed");
+        return;
+      }
+      details.appendChild(disclose(level));
+      details.setAttribute("data-load-state", "loaded");
+    });
+  }
+  if (window.fetch) {
+    document.querySelectorAll("[data-toc] li[data-load]").forEach(function (li) {
+      var url = li.closest("[data-toc]").getAttribute("data-toc");
+      var where = li.getAttribute("data-load").split(".");
+      var label = li.querySelector(":scope > a, :scope > span");
+      var details = discloseEntry(li, label, null, false);
+      details.addEventListener("toggle", function once() {
+        if (!details.open) return;
+        details.removeEventListener("toggle", once);
+        load(details, where, url);
+      });
+    });
+  }
+
+  // Wide screens: the sidebar scrolls on its own; the page's entry is scrolled into its view.
+  var sidebar = document.querySelector(".sidebar");
+  var here = sidebar && sidebar.querySelector('[aria-current="page"]');
+  if (here && sidebar.scrollHeight > sidebar.clientHeight + 1) {
+    var top = here.getBoundingClientRect().top - sidebar.getBoundingClientRect().top;
+    if (top < 0 || top + here.offsetHeight > sidebar.clientHeight) {
+      sidebar.scrollTop += top - sidebar.clientHeight / 3;
+    }
+  }
+
+  // The outline: open as a rail on wide screens (closed above the article on narrow ones), and
+  // the section being read marked `aria-current="location"` as the reader scrolls.
+  var outline = document.querySelector(".in-this-article");
+  if (!outline) return;
+  var box = outline.querySelector("details");
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 75rem)") : null;
+  function fit() { if (box && wide) box.open = wide.matches; }
+  fit();
+  if (wide && wide.addEventListener) wide.addEventListener("change", fit);
+  var links = [], targets = [];
+  outline.querySelectorAll('a[href^="#"]').forEach(function (a) {
+    var id = a.getAttribute("href").slice(1);
+    try { id = decodeURIComponent(id); } catch (e) { /* a literal `%` */ }
+    var t = document.getElementById(id);
+    if (t) { links.push(a); targets.push(t); }
+  });
+  if (!targets.length) return;
+  var current = -1;
+  function mark() {
+    // The last heading above the top third of the window; at the end of the page, the last
+    // heading in view (a short last section never reaches the top third).
+    var line = window.innerHeight / 3, at = 0;
+    for (var i = 0; i < targets.length; i++) {
+      if (targets[i].getBoundingClientRect().top <= line) at = i;
+    }
+    var root = document.documentElement;
+    if (window.innerHeight + window.scrollY >= root.scrollHeight - 2) {
+      for (var j = targets.length - 1; j > at; j--) {
+        if (targets[j].getBoundingClientRect().top < window.innerHeight) { at = j; break; }
+      }
+    }
+    if (at === current) return;
+    if (current >= 0) links[current].removeAttribute("aria-current");
+    links[at].setAttribute("aria-current", "location");
+    current = at;
+  }
+  mark();
+  if ("IntersectionObserver" in window) {
+    // Headings crossing the top third, and the end of the page coming into view.
+    var io = new IntersectionObserver(mark, { rootMargin: "0px 0px -66% 0px" });
+    targets.forEach(function (t) { io.observe(t); });
+    var end = document.querySelector(".site-footer");
+    if (end) new IntersectionObserver(mark).observe(end);
+  }
 })();
