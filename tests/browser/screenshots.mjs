@@ -9,19 +9,25 @@ const server = await serveSite();
 const chromium = await launchBrowser();
 const browser = chromium.browser;
 
-async function typed(page, query) {
+// Types `query` and waits until the first option is the result for the whole query (the box
+// answers while typing: earlier answers are for the first letters).
+async function typed(page, query, first) {
   await page.focus("#search-input");
   await page.keyboard.type(query);
   await page.waitForFunction(
-    () => document.querySelectorAll("[role=listbox] [role=option]").length > 0,
+    (first) => {
+      const o = document.querySelector("[role=listbox] [role=option]");
+      return o && o.textContent.includes(first);
+    },
     { timeout: 60000 },
+    first,
   );
 }
 
 try {
   // A desktop page: sticky sidebar with its groups, the outline rail, a search under way.
   let page = await openPage(browser, `${server.origin}/en-us/authentication/spf/`, { width: 1400, scheme: "light" });
-  await typed(page, "dkim");
+  await typed(page, "dkim", "DKIM");
   await page.screenshot({ path: out("desktop-rail.png") });
   await page.close();
 
@@ -34,7 +40,7 @@ try {
 
   // A phone in Arabic, dark: search results in the header's popup.
   page = await openPage(browser, `${server.origin}/ar-sa/`, { width: 390, scheme: "dark" });
-  await typed(page, "الحظر");
+  await typed(page, "الحظر", "قائمة الحظر");
   await page.screenshot({ path: out("phone-search-ar.png") });
   await page.close();
 } finally {
