@@ -5,11 +5,10 @@
 //! never from a second parse of the HTML; kept in the build cache by the body's key, so a page
 //! whose body is reused is not tokenized again.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::tokens::{algorithm, normalize, with_stem, words};
+use super::FxMap;
 use crate::markdown::Rendered;
 
 /// How much one occurrence weighs, by field (BM25F-style boosts). The title is not counted:
@@ -62,21 +61,26 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         .map(|(i, h)| (i, h.at))
         .take(MAX_SECTIONS)
         .collect();
-    let mut counts: HashMap<String, Vec<(i16, u32)>> = HashMap::new();
+    let mut counts: FxMap<String, Vec<(i16, u32)>> = FxMap::default();
     let mut len = 0u32;
     let mut add = |piece: &str, section: i16, weight: u32, len: &mut u32| {
         for w in words(&normalize(piece)) {
             *len += 1;
             // Pieces come in section order: a word's current section is its last.
-            let per = counts.entry(w.to_string()).or_default();
+            let per = match counts.get_mut(w) {
+                Some(per) => per,
+                None => counts.entry(w.to_string()).or_default(),
+            };
             match per.last_mut() {
                 Some((s, c)) if *s == section => *c += weight,
                 _ => per.push((section, weight)),
             }
         }
     };
-    let in_title: std::collections::HashSet<String> =
-        words(&normalize(title)).map(str::to_string).collect();
+    let in_title: std::collections::HashSet<String> = words(&normalize(title))
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     add(title, -1, 0, &mut len);
     add(description, -1, DESCRIPTION, &mut len);
     let first = starts.first().map_or(text.len(), |s| s.1);
@@ -104,7 +108,7 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         by_term.extend(per.iter().map(|&(s, c)| (t.clone(), s, c)));
     }
     by_term.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut best: HashMap<&str, (i16, u32)> = HashMap::new();
+    let mut best: FxMap<&str, (i16, u32)> = FxMap::default();
     let mut i = 0;
     while i < by_term.len() {
         let (t, s) = (&by_term[i].0, by_term[i].1);
@@ -119,7 +123,7 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
             *e = (s, c);
         }
     }
-    let best: HashMap<&str, i16> = best.into_iter().map(|(t, (s, _))| (t, s)).collect();
+    let best: FxMap<&str, i16> = best.into_iter().map(|(t, (s, _))| (t, s)).collect();
     let mut forms: Vec<(&String, u32, i16)> = counts
         .iter()
         .map(|(f, per)| {

@@ -9,14 +9,13 @@
 //! quarter octave, and `k` to a power of two, so one edited page changes the meta file, its
 //! record file and the chunks holding the words whose postings changed.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
 use super::entry::PageEntry;
 use super::tokens::{algorithm, language, utf16_cmp, with_stem};
-use super::FORMAT;
+use super::{FxMap, FORMAT};
 use crate::markdown::Rendered;
 use crate::site::{PageId, PageState, Site};
 
@@ -81,12 +80,12 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
 
     // Terms by key, forms -> their terms, postings per term.
     let mut langs: Vec<String> = Vec::new();
-    let mut term_ids: HashMap<String, u32> = HashMap::new();
+    let mut term_ids: FxMap<String, u32> = FxMap::default();
     let mut terms: Vec<String> = Vec::new();
     let mut postings: Vec<Postings> = Vec::new();
-    let mut form_of: HashMap<(u8, &str), u32> = HashMap::new();
-    let mut form_terms: HashMap<&str, Vec<u32>> = HashMap::new();
-    let mut doc_terms: HashMap<u32, (u32, i16, bool)> = HashMap::new();
+    let mut form_of: FxMap<(u8, &str), u32> = FxMap::default();
+    let mut form_terms: FxMap<&str, Vec<u32>> = FxMap::default();
+    let mut doc_terms: FxMap<u32, (u32, i16, bool)> = FxMap::default();
     for (d, (p, e)) in docs.iter().enumerate() {
         let content = language(&site.locales[site.pages[*p].content_locale(site)].code);
         let slot = match langs.iter().position(|l| *l == content) {

@@ -25,3 +25,26 @@ pub fn is_search_file(path: &str) -> bool {
     let mut parts = path.split('/');
     parts.next().is_some() && parts.next() == Some("_search") && parts.next().is_some()
 }
+
+/// rustc's FxHash: fast on short keys such as words (the index hashes every word of every
+/// page). Not made to withstand chosen collisions, which a site's own words are not.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`Fx`].
+pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;

@@ -34,13 +34,60 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 }
 
 /// The words of already [`normalize`]d text, in order.
-pub fn words(normalized: &str) -> impl Iterator<Item = &str> {
-    TOKEN.find_iter(normalized).map(|m| m.as_str())
+pub fn words(normalized: &str) -> Vec<&str> {
+    if normalized.is_ascii() {
+        return ascii_words(normalized);
+    }
+    TOKEN.find_iter(normalized).map(|m| m.as_str()).collect()
+}
+
+/// [`TOKEN`]'s matches in ASCII text, found by a scan of the bytes (most text of most sites;
+/// the regular expression costs a forward and a reverse search per word): letters and digits
+/// are the only letters, marks and digits there, and the dotted digit groups come first.
+fn ascii_words(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !alnum(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if digit(i) {
+            let mut j = i;
+            while digit(j) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'.') && digit(j + 1) {
+                // `\p{N}+(?:\.\p{N}+)+`
+                while b.get(j) == Some(&b'.') && digit(j + 1) {
+                    j += 1;
+                    while digit(j) {
+                        j += 1;
+                    }
+                }
+                out.push(&text[start..j]);
+                i = j;
+                continue;
+            }
+        }
+        while alnum(i) {
+            i += 1;
+        }
+        out.push(&text[start..i]);
+    }
+    out
 }
 
 /// The words of `text`, normalized.
 pub fn tokenize(text: &str) -> Vec<String> {
-    words(&normalize(text)).map(str::to_string).collect()
+    words(&normalize(text))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// The language subtag of a locale code (`sv-SE` -> `sv`), lower case.
@@ -149,6 +196,20 @@ mod tests {
             ]
         );
         assert_eq!(tokenize("a5.7 v2.0."), ["a5", "7", "v2", "0"]);
+    }
+
+    #[test]
+    fn the_ascii_scan_finds_what_the_pattern_finds() {
+        for t in [
+            "550 5.7.1 abc 12.34.x 12a.5 12.5a a12.5 1.. .5 x.1.2 -3.4- ___ a_b ..1.2.3..4 9",
+            "",
+            "....",
+            "end with 7.",
+            "mixed123 456.789abc 0.0.0.0/24 v1.2.3-beta.4",
+        ] {
+            let by_regex: Vec<&str> = TOKEN.find_iter(t).map(|m| m.as_str()).collect();
+            assert_eq!(ascii_words(t), by_regex, "{t:?}");
+        }
     }
 
     #[test]
