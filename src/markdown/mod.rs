@@ -362,11 +362,15 @@ impl<'b> Pass<'_, 'b> {
                             id
                         }
                     };
-                    // Links inside headings are rewritten like any other.
+                    // Links inside headings are rewritten like any other. The heading's text
+                    // goes into the plain text once, as its own line (below), not also glued
+                    // to the text before it by the rewrite.
                     let mut rewritten = Vec::with_capacity(inner.len());
+                    let text_before = self.out.text.len();
                     for (e, r) in inner {
                         self.rewrite_inline(e, r, &mut rewritten, &mut link_stack);
                     }
+                    self.out.text.truncate(text_before);
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(
                         &mut inner_html,

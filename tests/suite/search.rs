@@ -124,6 +124,13 @@ fn dkim_ranks_the_dkim_article_first_on_the_sample_site() {
     let sv = find(&b.out, "sv-se", "dkim");
     assert_eq!(sv[0].url, "/sv-se/authentication/dkim/");
     limits_hold(&b.out);
+    // The snippets are the page's text: a heading is not glued to the text before it (the
+    // title once read "Set up DKIM for mail to Contoso MailSet up DKIM ...").
+    for h in &hits {
+        let plain = h.snippet.replace("<mark>", "").replace("</mark>", "");
+        assert!(!plain.contains(&h.title), "{}: {plain:?}", h.url);
+        assert!(!plain.contains("MailSet"), "{}: {plain:?}", h.url);
+    }
 }
 
 /// No search file over 128 KB, at most max(3, pages / 20) files per locale.
