@@ -7,17 +7,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { serveSite, launchBrowser, openPage, repoRoot } from "./lib.mjs";
+import { openSite, closeSite, openPage, repoRoot } from "./lib.mjs";
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 /** The text of the first ```powershell fence of the SPF article's source, without its last newline. */
 async function powershellFence(locale) {

@@ -3,17 +3,11 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveSite, launchBrowser, openPage } from "./lib.mjs";
+import { openSite, closeSite, openPage } from "./lib.mjs";
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 test("skip link: first Tab stop, visible, moves focus to the main content", async () => {
   const page = await openPage(chromium.browser, server.origin + "/en-us/authentication/spf/");

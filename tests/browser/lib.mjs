@@ -185,3 +185,16 @@ export async function pool(items, n, fn) {
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   return results;
 }
+
+/** The site served and one Chromium launched, for a test file's `before` hook. */
+export async function openSite(dir = siteDir) {
+  const server = await serveSite(dir);
+  const chromium = await launchBrowser();
+  return { server, chromium };
+}
+
+/** Closes what `openSite` opened (either may be missing when `before` failed). */
+export async function closeSite({ server, chromium }) {
+  await chromium?.close();
+  await server?.close();
+}

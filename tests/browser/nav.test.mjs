@@ -8,17 +8,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { repoRoot, serveSite, launchBrowser, openPage } from "./lib.mjs";
+import { openSite, closeSite, repoRoot, openPage } from "./lib.mjs";
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 const SPF = "/en-us/authentication/spf/";
 const DEADLINE = { timeout: 60000 };

@@ -8,19 +8,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { serveSite, launchBrowser, openPage } from "./lib.mjs";
+import { openSite, closeSite, openPage } from "./lib.mjs";
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 const phone = { width: 390, scheme: "light" };
 const spf = (locale) => `${server.origin}/${locale}/authentication/spf/`;

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { serveSite, launchBrowser, openPage } from "./lib.mjs";
+import { openSite, closeSite, openPage } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -15,14 +15,8 @@ const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8")
 const WAIT = { timeout: 60_000 };
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 /** The popup's state: whether it is open, its options (title, href, selected) and the status. */
 function popup(page) {

@@ -4,17 +4,11 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serveSite, launchBrowser } from "./lib.mjs";
+import { openSite, closeSite } from "./lib.mjs";
 
 let server, chromium;
-before(async () => {
-  server = await serveSite();
-  chromium = await launchBrowser();
-});
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+before(async () => ({ server, chromium } = await openSite()));
+after(() => closeSite({ server, chromium }));
 
 const fragments = {
   "/en-us/other/toc.json":

@@ -7,33 +7,10 @@
 
 use std::path::Path;
 
-use crate::support::{copy_dir, fixtures_dir, read, run_in, write};
+use crate::support::{copy_dir, fixtures_dir, git, read, run_in, write};
 
 fn sha1_crlf(text: &str) -> String {
     helpsite::load::crlf_sha1(text)
-}
-
-/// `git` in `dir` with a fixed identity, so the test does not depend on the machine's config.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// The rows of the stale table (`<tbody>` of `table.stale`) of the locale section `id`.

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{run_in, write};
+use crate::support::{git, run_in, write};
 
 fn sha1_crlf(text: &str) -> String {
     helpsite::load::crlf_sha1(text)
@@ -493,29 +493,6 @@ fn status_summarises_per_top_folder_and_lists_only_the_asked_states() {
         "{table}"
     );
     assert!(!table.contains(" missing: "));
-}
-
-/// `git` in `dir` with a fixed identity, so the test does not depend on the machine's config.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[test]

@@ -64,6 +64,29 @@ pub struct Toc {
     pub carried_depth: usize,
 }
 
+impl Toc {
+    /// Adds a group entry named `name` (no link, no page) under `parent` (a root when
+    /// `None`); returns its node.
+    fn push_group(&mut self, name: String, parent: Option<usize>) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            name,
+            href: None,
+            page: None,
+            parent,
+            children: Vec::new(),
+            expanded: false,
+            display_name: None,
+            scope: None,
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(id),
+            None => self.roots.push(id),
+        }
+        id
+    }
+}
+
 /// Every TOC of the site, and which one each page shows.
 #[derive(Debug, Default)]
 pub struct Tocs {
@@ -372,27 +395,13 @@ fn folder_toc(site: &Site, locale: LocaleId, toc: &mut Toc) {
         }
         let (parent_dir, name) = dir.rsplit_once('/').unwrap_or(("", dir));
         let parent = folder_node(toc, folders, parent_dir);
-        let id = toc.nodes.len();
         let pretty = name.replace(['-', '_'], " ");
         let mut chars = pretty.chars();
         let title = chars
             .next()
             .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
             .unwrap_or_default();
-        toc.nodes.push(Node {
-            name: title,
-            href: None,
-            page: None,
-            parent,
-            children: Vec::new(),
-            expanded: false,
-            display_name: None,
-            scope: None,
-        });
-        match parent {
-            Some(p) => toc.nodes[p].children.push(id),
-            None => toc.roots.push(id),
-        }
+        let id = toc.push_group(title, parent);
         folders.insert(dir.to_string(), id);
         Some(id)
     }
@@ -513,14 +522,7 @@ mod tests {
                 out.push_str("<li><span class=\"nav-group\">…</span></li>\n");
                 continue;
             }
-            let class = match (i.current, i.ancestor, i.has_children) {
-                (true, _, false) => " class=\"current\"",
-                (true, _, true) => " class=\"current has-children\"",
-                (false, true, false) => " class=\"ancestor\"",
-                (false, true, true) => " class=\"ancestor has-children\"",
-                (false, false, false) => "",
-                (false, false, true) => " class=\"has-children\"",
-            };
+            let class = super::nav::li_class(i.current, i.ancestor, i.has_children);
             let load = i
                 .load
                 .as_ref()
@@ -650,22 +652,8 @@ mod tests {
         // 11 top entries, 10 groups of 10 subgroups of 100 pages (the scale corpus's shape).
         let mut toc = Toc::default();
         let push = |toc: &mut Toc, parent: Option<usize>| {
-            let id = toc.nodes.len();
-            toc.nodes.push(Node {
-                name: format!("e{id}"),
-                href: None,
-                page: None,
-                parent,
-                children: Vec::new(),
-                expanded: false,
-                display_name: None,
-                scope: None,
-            });
-            match parent {
-                Some(p) => toc.nodes[p].children.push(id),
-                None => toc.roots.push(id),
-            }
-            id
+            let name = format!("e{}", toc.nodes.len());
+            toc.push_group(name, parent)
         };
         push(&mut toc, None);
         for _ in 0..10 {

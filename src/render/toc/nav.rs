@@ -285,16 +285,8 @@ impl NavSink for HtmlSink {
         use crate::markdown::highlight::escape_html_into as esc;
         let out = &mut self.out;
         let group = !e.node.children.is_empty();
-        let class = match (e.current, e.ancestor, group) {
-            (true, _, false) => " class=\"current\"",
-            (true, _, true) => " class=\"current has-children\"",
-            (false, true, false) => " class=\"ancestor\"",
-            (false, true, true) => " class=\"ancestor has-children\"",
-            (false, false, false) => "",
-            (false, false, true) => " class=\"has-children\"",
-        };
         out.push_str("<li");
-        out.push_str(class);
+        out.push_str(li_class(e.current, e.ancestor, group));
         if let Some(d) = &e.deferred {
             out.push_str(" data-load=\"");
             out.push_str(&d.position);
@@ -422,4 +414,16 @@ pub(super) fn window(ids: &[usize], path: &[usize]) -> Vec<Option<usize>> {
         }
     }
     out
+}
+
+/// The class attribute of a sidebar entry's `<li>`: the current page, an ancestor of it, a group.
+pub(super) fn li_class(current: bool, ancestor: bool, group: bool) -> &'static str {
+    match (current, ancestor, group) {
+        (true, _, false) => " class=\"current\"",
+        (true, _, true) => " class=\"current has-children\"",
+        (false, true, false) => " class=\"ancestor\"",
+        (false, true, true) => " class=\"ancestor has-children\"",
+        (false, false, false) => "",
+        (false, false, true) => " class=\"has-children\"",
+    }
 }
