@@ -248,7 +248,9 @@
   // and for a page written in another language, which one. Mixed-direction text is isolated.
   function describe(into, r, result, strings, titleWrap) {
     var rec = r.rec;
-    var title = bdi(String(rec.t || rec.u));
+    // The title, isolated, with the matched words marked as in the snippet.
+    var title = el("bdi");
+    title.appendChild(snippet(String(rec.t || rec.u), result.marks, result.stems));
     var holder = titleWrap ? titleWrap(title) : el("span", "search-title");
     if (!titleWrap) holder.appendChild(title);
     into.appendChild(holder);
