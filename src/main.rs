@@ -676,17 +676,21 @@ fn finish(result: Result<BuildReport, Fatal>, how: &Reporting, check: bool) -> E
         if check {
             eprintln!(
                 "checked {} pages{}",
-                report.pages,
+                present::thousands(report.pages),
                 if failed { "" } else { ": no errors" }
             );
         } else if report.written && failed {
             eprintln!(
                 "built {} pages into {} despite the errors above (keep_going: true)",
-                report.pages,
+                present::thousands(report.pages),
                 report.out.display()
             );
         } else if report.written {
-            eprintln!("built {} pages into {}", report.pages, report.out.display());
+            eprintln!(
+                "built {} pages into {}",
+                present::thousands(report.pages),
+                report.out.display()
+            );
         }
     }
     if !check && !report.written {
