@@ -41,6 +41,9 @@ fn entry_key(body_key: &Key, body: &Rendered) -> Key {
     crate::cache::key_of(&h)
 }
 
+/// Entries encoded at a time when the search pack is written.
+const PACK_BATCH: usize = 512;
+
 /// Every indexed page's entry: from the build cache when it has one for the page's body,
 /// else made now; the pack is written again when any entry was made.
 pub(crate) fn entries(
@@ -87,11 +90,15 @@ pub(crate) fn entries(
         out[p] = Some(e);
     }
     if let (Some(c), Some(keys), true) = (cache, keys, any) {
-        let records: Vec<(Key, Vec<u8>)> = out
-            .par_iter()
-            .enumerate()
-            .filter_map(|(p, e)| Some((keys[p], postcard::to_stdvec(e.as_ref()?).ok()?)))
-            .collect();
+        // Encoded (in parallel) a batch at a time as the pack is written: the encoded
+        // entries of the whole site are never held at once.
+        let records = (0..out.len()).step_by(PACK_BATCH).flat_map(|start| {
+            let end = (start + PACK_BATCH).min(out.len());
+            (start..end)
+                .into_par_iter()
+                .filter_map(|p| Some((keys[p], postcard::to_stdvec(out[p].as_ref()?).ok()?)))
+                .collect::<Vec<_>>()
+        });
         let _ = c.write_search(records);
     }
     out

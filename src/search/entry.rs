@@ -100,39 +100,48 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         add(&text[head_end..end], s, BODY, &mut len);
         sections.push((hi as u32, head_end as u32, end as u32));
     }
-    // The best section of each term: counts summed over the forms of the term, by section.
+    // Each distinct form's term, as an id (a form is stemmed once per page, and a term's
+    // string is not copied per section).
     let alg = algorithm(lang);
-    let mut by_term: Vec<(String, i16, u32)> = Vec::new();
-    for (form, per) in &counts {
-        let t = with_stem(alg, form, str::to_string);
-        by_term.extend(per.iter().map(|&(s, c)| (t.clone(), s, c)));
-    }
-    by_term.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    let mut best: FxMap<&str, (i16, u32)> = FxMap::default();
+    let mut forms: Vec<(String, Vec<(i16, u32)>)> = counts.into_iter().collect();
+    forms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut term_ids: FxMap<String, u32> = FxMap::default();
+    let term_of: Vec<u32> = forms
+        .iter()
+        .map(|(f, _)| {
+            with_stem(alg, f, |t| match term_ids.get(t) {
+                Some(&id) => id,
+                None => {
+                    let id = term_ids.len() as u32;
+                    term_ids.insert(t.to_string(), id);
+                    id
+                }
+            })
+        })
+        .collect();
+    // The best section of each term: counts summed over the forms of the term, by section.
+    let mut by_term: Vec<(u32, i16, u32)> = forms
+        .iter()
+        .zip(&term_of)
+        .flat_map(|((_, per), &t)| per.iter().map(move |&(s, c)| (t, s, c)))
+        .collect();
+    by_term.sort_unstable_by_key(|x| (x.0, x.1));
+    // Per term: its best section and that section's weight, once one is seen.
+    let mut best: Vec<Option<(i16, u32)>> = vec![None; term_ids.len()];
     let mut i = 0;
     while i < by_term.len() {
-        let (t, s) = (&by_term[i].0, by_term[i].1);
+        let (t, s) = (by_term[i].0, by_term[i].1);
         let mut c = 0;
-        while i < by_term.len() && by_term[i].0 == *t && by_term[i].1 == s {
+        while i < by_term.len() && by_term[i].0 == t && by_term[i].1 == s {
             c += by_term[i].2;
             i += 1;
         }
         // The most weight; of equal ones, the first section (sections come in order).
-        let e = best.entry(t.as_str()).or_insert((s, c));
-        if c > e.1 {
-            *e = (s, c);
+        let e = &mut best[t as usize];
+        if e.is_none_or(|(_, w)| c > w) {
+            *e = Some((s, c));
         }
     }
-    let best: FxMap<&str, i16> = best.into_iter().map(|(t, (s, _))| (t, s)).collect();
-    let mut forms: Vec<(&String, u32, i16)> = counts
-        .iter()
-        .map(|(f, per)| {
-            let tf: u32 = per.iter().map(|x| x.1).sum();
-            let s = with_stem(alg, f, |t| best.get(t).copied().unwrap_or(-1));
-            (f, tf, s)
-        })
-        .collect();
-    forms.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut e = PageEntry {
         forms: String::with_capacity(forms.iter().map(|f| f.0.len() + 1).sum()),
         stats: Vec::with_capacity(forms.len()),
@@ -140,13 +149,15 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         top: (top_start as u32, first as u32),
         sections,
     };
-    for (f, tf, s) in forms {
+    for ((f, per), t) in forms.iter().zip(term_of) {
+        let tf: u32 = per.iter().map(|x| x.1).sum();
+        let s = best[t as usize].map_or(-1, |b| b.0);
         e.forms.push_str(f);
         e.forms.push('\n');
         e.stats.push((
             u16::try_from(tf).unwrap_or(u16::MAX),
             s,
-            in_title.contains(f),
+            in_title.contains(f.as_str()),
         ));
     }
     e

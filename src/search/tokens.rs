@@ -6,13 +6,16 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use icu_normalizer::ComposingNormalizerBorrowed;
 use regex::Regex;
 use rust_stemmers::{Algorithm, Stemmer};
 
+use super::FxMap;
+
+/// The spec's pattern; [`words`] finds the same matches by a scan (the tests compare them).
+#[cfg_attr(not(test), allow(dead_code))]
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\p{N}+(?:\.\p{N}+)+|[\p{Han}\p{Hiragana}\p{Katakana}]|[[\p{L}\p{M}\p{N}]--[\p{Han}\p{Hiragana}\p{Katakana}]]+",
@@ -38,7 +41,112 @@ pub fn words(normalized: &str) -> Vec<&str> {
     if normalized.is_ascii() {
         return ascii_words(normalized);
     }
-    TOKEN.find_iter(normalized).map(|m| m.as_str()).collect()
+    let mut out = Vec::new();
+    CLASSES.with(|c| scan(normalized, |ch| c.borrow_mut().of(ch), &mut out));
+    out
+}
+
+/// What [`TOKEN`] makes of a character: bit [`WORD`] for `[\p{L}\p{M}\p{N}]`, [`NUM`] for
+/// `\p{N}`, [`CJK`] for `[\p{Han}\p{Hiragana}\p{Katakana}]`.
+const WORD: u8 = 1;
+const NUM: u8 = 2;
+const CJK: u8 = 4;
+
+fn ascii_class(c: char) -> u8 {
+    if c.is_ascii_digit() {
+        WORD | NUM
+    } else if c.is_ascii_alphabetic() {
+        WORD
+    } else {
+        0
+    }
+}
+
+/// The classes of the characters met on this thread, found by the pattern's own classes
+/// (so the scan cannot drift from the spec's regular expression): text repeats few distinct
+/// characters, and the pattern costs a forward and a reverse search per word.
+struct Classes(FxMap<char, u8>);
+
+thread_local! {
+    static CLASSES: RefCell<Classes> = RefCell::new(Classes(FxMap::default()));
+}
+
+static CLASS_PATTERNS: LazyLock<[(Regex, u8); 3]> = LazyLock::new(|| {
+    let re = |p: &str| Regex::new(p).expect("a class pattern compiles");
+    [
+        (re(r"^[\p{L}\p{M}\p{N}]$"), WORD),
+        (re(r"^\p{N}$"), NUM),
+        (re(r"^[\p{Han}\p{Hiragana}\p{Katakana}]$"), CJK),
+    ]
+});
+
+impl Classes {
+    fn of(&mut self, c: char) -> u8 {
+        if c.is_ascii() {
+            return ascii_class(c);
+        }
+        *self.0.entry(c).or_insert_with(|| {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            CLASS_PATTERNS
+                .iter()
+                .filter(|(re, _)| re.is_match(s))
+                .fold(0, |acc, (_, bit)| acc | bit)
+        })
+    }
+}
+
+/// [`TOKEN`]'s matches, found by one scan of the characters with their classes: at each
+/// place the pattern's first alternative that matches (a dotted group of digits, else one
+/// Han, Hiragana or Katakana character, else a run of other letters, marks and digits).
+fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, out: &mut Vec<&'a str>) {
+    let chars: Vec<(usize, u8)> = text
+        .char_indices()
+        .map(|(i, c)| (i, class(c)))
+        .chain(std::iter::once((text.len(), 0)))
+        .collect();
+    let has = |i: usize, bit: u8| chars.get(i).is_some_and(|x| x.1 & bit != 0);
+    let dot = |i: usize| {
+        chars
+            .get(i)
+            .is_some_and(|x| text.as_bytes().get(x.0) == Some(&b'.'))
+    };
+    let n = chars.len() - 1;
+    let mut i = 0;
+    while i < n {
+        let start = i;
+        if has(i, NUM) {
+            // `\p{N}+(?:\.\p{N}+)+`
+            let mut j = i;
+            while has(j, NUM) {
+                j += 1;
+            }
+            if dot(j) && has(j + 1, NUM) {
+                while dot(j) && has(j + 1, NUM) {
+                    j += 1;
+                    while has(j, NUM) {
+                        j += 1;
+                    }
+                }
+                out.push(&text[chars[start].0..chars[j].0]);
+                i = j;
+                continue;
+            }
+        }
+        if has(i, CJK) {
+            out.push(&text[chars[i].0..chars[i + 1].0]);
+            i += 1;
+            continue;
+        }
+        if !has(i, WORD) {
+            i += 1;
+            continue;
+        }
+        while has(i, WORD) && !has(i, CJK) {
+            i += 1;
+        }
+        out.push(&text[chars[start].0..chars[i].0]);
+    }
 }
 
 /// [`TOKEN`]'s matches in ASCII text, found by a scan of the bytes (most text of most sites;
@@ -125,10 +233,10 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
 
 /// Stems computed on this thread, per algorithm, by word: a site repeats the same few
 /// thousand words on every page, and a Snowball stemmer costs about a microsecond a word.
-type Memo = HashMap<u8, HashMap<Box<str>, Box<str>>>;
+type Memo = FxMap<u8, FxMap<Box<str>, Box<str>>>;
 
 thread_local! {
-    static MEMO: RefCell<Memo> = RefCell::new(HashMap::new());
+    static MEMO: RefCell<Memo> = RefCell::default();
 }
 
 /// Bounds the memo of a thread (a site of many distinct words starts it again).
@@ -209,6 +317,43 @@ mod tests {
         ] {
             let by_regex: Vec<&str> = TOKEN.find_iter(t).map(|m| m.as_str()).collect();
             assert_eq!(ascii_words(t), by_regex, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn the_scan_finds_what_the_pattern_finds_in_any_script() {
+        let fixed = [
+            "Fel 550 5.7.1: PostLÅDA full! file Dkim 漢字かな",
+            "٣.١٤ و ١٢٣ المستخدمين، مستخدم. ٤.٥.",
+            "〇.5 5.〇 〇〇 々x x々 ⺀⺁ カタカナー ｶﾀ ab٣.٤cd",
+            "é́ e\u{301}x ñ. 1.2.3ü ü1.2 ß.ẞ Ⅻ.1 ½.2 ²³.4 Ω.Ωmega",
+            "tab\tnew\nline—dash…dots 0.",
+        ];
+        // Pseudo-random strings over letters, marks, digits of several scripts, dots and
+        // separators (a SplitMix64, fixed seed).
+        let alphabet: Vec<char> =
+            "aZ09.. -_,\u{301}\u{64b}åÅßüéñ漢字かなカナ〇々٣١مستخدΩωЖж½²Ⅻ⺀\u{3000}—"
+                .chars()
+                .collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let random: Vec<String> = (0..2000)
+            .map(|_| {
+                let len = (next() % 24) as usize;
+                (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        for t in fixed.iter().map(|s| s.to_string()).chain(random) {
+            let by_regex: Vec<&str> = TOKEN.find_iter(&t).map(|m| m.as_str()).collect();
+            assert_eq!(words(&t), by_regex, "{t:?}");
         }
     }
 
