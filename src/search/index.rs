@@ -142,8 +142,8 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    // Postings as JSON arrays of [docDelta, weight, section, ...].
-    let lists: Vec<String> = postings.iter().map(postings_json).collect();
+    // Postings as JSON strings of varints (docDelta, weight, section + 1, ...).
+    let lists: Vec<String> = postings.iter().map(|p| postings_string(p)).collect();
     drop(postings);
 
     // Forms in UTF-16 order, each as its JSON member, with its terms.
@@ -286,10 +286,10 @@ pub fn records_per_file(docs: usize, limit: usize) -> usize {
 /// very large locale would otherwise make a chunk larger than [`MAX_FILE`].
 pub const MAX_POSTINGS: usize = 9_000;
 
-fn postings_json(p: &Postings) -> String {
+pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
     let capped;
     let p = if p.len() > MAX_POSTINGS {
-        let mut top = p.clone();
+        let mut top = p.to_vec();
         top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         top.truncate(MAX_POSTINGS);
         top.sort_unstable_by_key(|x| x.0);
@@ -298,18 +298,34 @@ fn postings_json(p: &Postings) -> String {
     } else {
         p
     };
-    let mut s = String::with_capacity(p.len() * 9 + 2);
-    s.push('[');
+    let mut s = String::with_capacity(p.len() * 5 + 2);
+    s.push('"');
     let mut prev = 0;
-    for (i, &(d, w, h)) in p.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        let _ = write!(s, "{},{w},{h}", d - prev);
+    for &(d, w, h) in p {
+        varint(&mut s, d - prev);
+        varint(&mut s, u32::from(w));
+        varint(&mut s, (i32::from(h) + 1).max(0) as u32);
         prev = d;
     }
-    s.push(']');
+    s.push('"');
     s
+}
+
+/// The 64 characters of a postings string (base64url's): a character is a digit of 6 bits.
+pub const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `v` as a varint of [`DIGITS`]: 5 bits a character, lowest first, the 6th bit set on every
+/// character but the last (a weight of 1..370 takes 2 characters, a small doc delta 1).
+fn varint(s: &mut String, mut v: u32) {
+    loop {
+        let low = (v & 31) as usize;
+        v >>= 5;
+        if v == 0 {
+            s.push(DIGITS[low] as char);
+            return;
+        }
+        s.push(DIGITS[low | 32] as char);
+    }
 }
 
 /// A well-mixed 64-bit hash of a word (FNV-1a, then SplitMix64's finalizer).

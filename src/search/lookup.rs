@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::index::DIGITS;
 use super::tokens::{normalize, tokenize, utf16_cmp};
 
 /// Results shown for a query (the records fetched).
@@ -269,10 +270,8 @@ fn forms_of(
                 _ => Vec::new(),
             };
             for t in &ts {
-                if let Some(p) = chunk["terms"][t].as_array() {
-                    lists
-                        .entry(t.clone())
-                        .or_insert_with(|| p.iter().filter_map(Value::as_i64).collect());
+                if let Some(p) = chunk["terms"][t].as_str() {
+                    lists.entry(t.clone()).or_insert_with(|| postings(p));
                 }
             }
             forms.insert(f.clone(), ts);
@@ -310,6 +309,31 @@ fn forms_of(
         .collect())
 }
 
+/// A postings string decoded: `[docDelta, weight, section, ...]` (the string holds varints
+/// of [`DIGITS`], 5 bits a character, lowest first, the 6th bit set when more follow; the
+/// section is stored plus 1). A character outside the alphabet ends the list.
+fn postings(s: &str) -> Vec<i64> {
+    let mut out = Vec::with_capacity(s.len() / 2);
+    let (mut v, mut shift) = (0i64, 0);
+    for b in s.bytes() {
+        let Some(c) = DIGITS.iter().position(|&d| d == b) else {
+            break;
+        };
+        v |= ((c & 31) as i64) << shift;
+        if c & 32 != 0 {
+            shift += 5;
+            if shift > 30 {
+                break;
+            }
+            continue;
+        }
+        out.push(if out.len() % 3 == 2 { v - 1 } else { v });
+        (v, shift) = (0, 0);
+    }
+    out.truncate(out.len() / 3 * 3);
+    out
+}
+
 /// `text` with every word whose form (normalized) is in `forms`, or starts with one of
 /// `stems`, wrapped in `<mark>`.
 fn mark(text: &str, forms: &HashSet<&str>, stems: &[String]) -> String {
@@ -331,4 +355,32 @@ fn mark(text: &str, forms: &HashSet<&str>, stems: &[String]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postings;
+    use crate::search::index::postings_string;
+
+    #[test]
+    fn postings_strings_decode_to_what_was_written() {
+        let written = [
+            (0, 370, -1),
+            (1, 1, 0),
+            (100_000, 120, 40),
+            (100_031, 31, 30),
+        ];
+        let s = postings_string(&written);
+        assert!(s.starts_with('"') && s.ends_with('"'), "{s}");
+        let decoded = postings(s.trim_matches('"'));
+        assert_eq!(
+            decoded,
+            vec![0, 370, -1, 1, 1, 0, 99_999, 120, 40, 31, 31, 30]
+        );
+        // Small values take one character each: a doc delta of 1, weight 1, the page top.
+        assert_eq!(postings_string(&[(1, 1, -1)]), "\"BBA\"");
+        // Damaged input ends the list instead of panicking.
+        assert_eq!(postings("BB!A"), Vec::<i64>::new());
+        assert_eq!(postings("________"), Vec::<i64>::new());
+    }
 }

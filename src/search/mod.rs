@@ -17,7 +17,7 @@ pub use index::{files, SearchInput};
 pub use lookup::{lookup, Hit};
 
 /// The version of the file format (`"v"` in meta.json) and of the cached entries.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Whether `path` (under the output folder, `/`-separated) is a search file:
 /// `<locale>/_search/<name>`.

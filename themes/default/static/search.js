@@ -21,6 +21,28 @@
   function own(o, k) {
     return Object.prototype.hasOwnProperty.call(o, k);
   }
+  // A postings string decoded to [docDelta, weight, section, ...]: varints of base64url
+  // digits, 5 bits a character, lowest first, the 6th bit set when more follow; the section is
+  // stored plus 1. A character outside the alphabet ends the list (as in the Rust lookup).
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  function postings(s) {
+    var out = [], v = 0, shift = 0;
+    if (typeof s !== "string") return out;
+    for (var i = 0; i < s.length; i++) {
+      var c = DIGITS.indexOf(s.charAt(i));
+      if (c < 0) break;
+      v += (c & 31) * Math.pow(2, shift);
+      if (c & 32) {
+        shift += 5;
+        if (shift > 30) break;
+        continue;
+      }
+      out.push(out.length % 3 === 2 ? v - 1 : v);
+      v = 0; shift = 0;
+    }
+    out.length -= out.length % 3;
+    return out;
+  }
   function starts(s, prefix) {
     return s.lastIndexOf(prefix, 0) === 0;
   }
@@ -116,7 +138,7 @@
         seen[f] = true;
         var t = chunk.forms[f];
         var terms = typeof t === "string" ? [t] : t;
-        var lists = terms.filter(function (k) { return own(chunk.terms, k); }).map(function (k) { return chunk.terms[k]; });
+        var lists = terms.filter(function (k) { return own(chunk.terms, k); }).map(function (k) { return postings(chunk.terms[k]); });
         var count = lists.reduce(function (a, l) { return a + Math.floor(l.length / 3); }, 0);
         out.push({ form: f, terms: terms, lists: lists, count: count });
       }
