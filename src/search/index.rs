@@ -33,6 +33,8 @@ pub const TITLE_BONUS: f64 = 1.5;
 /// page has several sections, and every result fetches the records of `k` pages).
 const EXCERPT: usize = 160;
 const SECTION_EXCERPT: usize = 100;
+/// A heading's text in a record trimmed to fit its file (see [`record`]).
+const HEADING_EXCERPT: usize = 40;
 
 /// What the index of a site is made from.
 pub struct SearchInput<'a> {
@@ -214,20 +216,34 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         chunk_meta.push(json!([forms[r.start].0, forms[r.end - 1].0, name]));
         out.push((format!("{base}/{name}"), s.into_bytes()));
     }
-    let mut record_names = Vec::new();
-    for (i, group) in docs.chunks(k).enumerate() {
-        // Shorter records while the file is too large (pages with many long sections).
-        let mut bytes = Vec::new();
-        for trim in 0..=3 {
-            let records: Vec<Value> = group
-                .iter()
-                .map(|(p, e)| record(input, *p, e, trim))
-                .collect();
-            bytes = html_safe(serde_json::to_vec(&records).unwrap_or_default());
-            if bytes.len() <= MAX_FILE {
-                break;
+    // Record files of k pages each; shorter records while a file is too large (pages with many
+    // long sections), and when even the shortest do not fit, fewer pages a file: no search
+    // file is over MAX_FILE, which matters more than the file count.
+    let (k, records) = loop {
+        let mut files = Vec::new();
+        let mut fits = true;
+        for group in docs.chunks(k) {
+            let mut bytes = Vec::new();
+            for trim in 0..=TRIMS {
+                let records: Vec<Value> = group
+                    .iter()
+                    .map(|(p, e)| record(input, *p, e, trim))
+                    .collect();
+                bytes = html_safe(serde_json::to_vec(&records).unwrap_or_default());
+                if bytes.len() <= MAX_FILE {
+                    break;
+                }
             }
+            fits &= bytes.len() <= MAX_FILE;
+            files.push(bytes);
         }
+        if fits || k == 1 {
+            break (k, files);
+        }
+        k = k.div_ceil(2);
+    };
+    let mut record_names = Vec::new();
+    for (i, bytes) in records.into_iter().enumerate() {
         let name = hashed("r", Some(i), &bytes);
         record_names.push(name.clone());
         out.push((format!("{base}/{name}"), bytes));
@@ -390,13 +406,22 @@ fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
     }
 }
 
-/// The result record of a page; `trim` 1 to 3 makes it shorter (fewer and shorter excerpts).
+/// How many ways [`record`] has to make a record shorter.
+const TRIMS: usize = 5;
+
+/// The result record of a page; `trim` 1 to [`TRIMS`] makes it shorter (fewer and shorter
+/// excerpts, then shorter heading texts, then none).
 fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
     let (sections, section_text, text_len) = match trim {
         0 => (usize::MAX, SECTION_EXCERPT, EXCERPT),
         1 => (32, SECTION_EXCERPT / 2, EXCERPT),
         2 => (16, 0, EXCERPT / 2),
         _ => (0, 0, EXCERPT / 4),
+    };
+    let heading_text = match trim {
+        0..=3 => usize::MAX,
+        4 => HEADING_EXCERPT,
+        _ => 0,
     };
     let site = input.site;
     let page = &site.pages[p];
@@ -431,7 +456,12 @@ fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
             } else {
                 String::new()
             };
-            Some(json!([head.id, head.text, text]))
+            let head_text = match heading_text {
+                usize::MAX => head.text.clone(),
+                0 => String::new(),
+                max => excerpt(&head.text, max),
+            };
+            Some(json!([head.id, head_text, text]))
         })
         .collect();
     r.insert("h".into(), Value::Array(h));

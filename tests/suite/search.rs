@@ -345,3 +345,40 @@ fn search_false_writes_no_index() {
         assert!(!b.out.join(l).join("_search").exists(), "{l}");
     }
 }
+
+/// Pages with hundreds of long headings (reference pages): the records, even trimmed to
+/// their shortest, do not fit one file of `k` pages, so fewer pages go in a file. No search
+/// file is over 128 KB (the size limit wins over the file count here), and a heading's word
+/// still links to its section (of the first 64: `search::entry::MAX_SECTIONS`).
+#[test]
+fn records_of_pages_with_many_long_headings_stay_under_the_file_size_limit() {
+    let site = crate::support::Site::empty().file(
+        "helpsite.yml",
+        "title: T\nbase_url: https://h.example/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+    );
+    let mut toc = String::new();
+    for i in 0..20 {
+        let mut body = format!("---\ntitle: Reference {i}\n---\n# Reference {i}\n\n");
+        for j in 0..120 {
+            body.push_str(&format!(
+                "## Parameter h{i}x{j} of the reference cmdlet that sets the mailbox quota and the retention of deleted items\n\nText {j}.\n\n"
+            ));
+        }
+        crate::support::write(site.path(), &format!("content/en-us/r{i}.md"), &body);
+        toc.push_str(&format!("- name: R{i}\n  href: r{i}.md\n"));
+    }
+    crate::support::write(site.path(), "content/en-us/toc.yml", &toc);
+    let b = built(site.path());
+    let dir = b.out.join("en-us/_search");
+    for f in fs::read_dir(&dir).unwrap().flatten() {
+        let len = f.metadata().unwrap().len();
+        assert!(len <= 128 * 1024, "{}: {len} bytes", f.path().display());
+    }
+    let hits = find(&b.out, "en-us", "h7x40");
+    assert_eq!(urls(&hits), ["/en-us/r7/"]);
+    assert!(
+        hits[0].href.starts_with("/en-us/r7/#parameter-h7x40-"),
+        "{}",
+        hits[0].href
+    );
+}
