@@ -214,7 +214,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         s.push_str("}}");
         let name = hashed("c", None, s.as_bytes());
         chunk_meta.push(json!([forms[r.start].0, forms[r.end - 1].0, name]));
-        out.push((format!("{base}/{name}"), s.into_bytes()));
+        out.push((format!("{base}/{name}"), html_safe(s.into_bytes())));
     }
     // Record files of k pages each; shorter records while a file is too large (pages with many
     // long sections), and when even the shortest do not fit, fewer pages a file: no search
@@ -257,10 +257,10 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         "chunks": chunk_meta,
         "records": record_names,
     });
-    out.push((format!("{base}/meta.json"), meta.to_string().into_bytes()));
-    for (_, bytes) in &mut out {
-        *bytes = html_safe(std::mem::take(bytes));
-    }
+    out.push((
+        format!("{base}/meta.json"),
+        html_safe(meta.to_string().into_bytes()),
+    ));
     out
 }
 
