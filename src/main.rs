@@ -311,15 +311,7 @@ fn main() -> ExitCode {
                     }
                     code
                 }
-                Some((path, Err(e), _)) => {
-                    let d = Diagnostic::new(
-                        diagnostics::Kind::Io,
-                        format!("cannot write the report: {e}"),
-                    )
-                    .in_file(path.display().to_string());
-                    eprintln!("{}", d.render(color));
-                    ExitCode::from(2)
-                }
+                Some((path, Err(e), _)) => not_written("the report", path, &e, color),
                 None => code,
             }
         }
@@ -907,17 +899,20 @@ fn bar_style() -> indicatif::ProgressStyle {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
 }
 
+/// A file the run was asked to write (`what`, at `path`) could not be: an `io` finding on
+/// that file, exit code 2.
+fn not_written(what: &str, path: &std::path::Path, e: &std::io::Error, color: bool) -> ExitCode {
+    let d = Diagnostic::new(diagnostics::Kind::Io, format!("cannot write {what}: {e}"))
+        .in_file(path.display().to_string());
+    eprintln!("{}", d.render(color));
+    ExitCode::from(2)
+}
+
 /// `check --write-baseline`: the findings of `report` recorded in `path`.
 fn record_baseline(report: &BuildReport, path: &std::path::Path, color: bool) -> ExitCode {
     let b = Baseline::of(&report.diagnostics);
     if let Err(e) = b.write(path) {
-        let d = Diagnostic::new(
-            diagnostics::Kind::Io,
-            format!("cannot write the baseline: {e}"),
-        )
-        .in_file(path.display().to_string());
-        eprintln!("{}", d.render(color));
-        return ExitCode::from(2);
+        return not_written("the baseline", path, &e, color);
     }
     let summary = diagnostics::summary(&report.diagnostics);
     eprintln!(
