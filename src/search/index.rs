@@ -11,29 +11,31 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::entry::PageEntry;
 use super::tokens::{algorithm, language, utf16_cmp, with_stem};
-use super::{FxMap, FORMAT};
+use super::{FxMap, FxSet, FORMAT};
 use crate::markdown::Rendered;
 use crate::site::{PageId, PageState, Site};
 
 /// No search file is larger than this (bytes); the issue's limit is 128 KB.
 pub const MAX_FILE: usize = 120 * 1024;
-/// The size a chunk aims at when the file count allows it.
-const CHUNK_TARGET: usize = 24 * 1024;
+/// The size a chunk aims at when the file count allows it (raw bytes; about half gzipped); the
+/// writer raises it a quarter at a time while the chunks are too many for the file budget.
+const CHUNK_TARGET: usize = 12 * 1024;
 /// BM25's parameters.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// What a word in the title adds to its weight (BM25's part of the weight is at most
 /// `K1 + 1`): a page about the word ranks above pages that only mention it often.
 pub const TITLE_BONUS: f64 = 1.5;
-/// Excerpts are about this many characters: the top of a page's, and each section's (a
-/// page has several sections, and every result fetches the records of `k` pages).
-const EXCERPT: usize = 160;
-const SECTION_EXCERPT: usize = 100;
-/// A heading's text in a record trimmed to fit its file (see [`record`]).
+/// A result's summary (the description, else the start of the page's text) is about this
+/// many characters; a heading's text at most this many, or [`HEADING_EXCERPT`] when a record
+/// file would be too large. Records hold no section text: every result fetches the record
+/// file of its page, which holds `k` pages (docs/search-format.md, "Record file").
+const SUMMARY: usize = 120;
+const HEADING_TEXT: usize = 80;
 const HEADING_EXCERPT: usize = 40;
 
 /// What the index of a site is made from.
@@ -177,19 +179,17 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     }
     let record_files = n.div_ceil(k).max(1);
     let chunk_budget = limit.saturating_sub(1 + record_files).max(1);
-    // Chunks of about CHUNK_TARGET bytes, larger while they are too many; at the end, as
+    // Chunks of about CHUNK_TARGET bytes, larger while they are too many (a reader fetches
+    // the chunk of each query word: the smallest chunks the budget allows); at the end, as
     // large as a file may be.
     let mut target = CHUNK_TARGET;
     let ranges = loop {
-        let m = (target < MAX_FILE).then(|| {
-            let per_form = (total_cost / forms.len().max(1)).max(1);
-            (target / per_form).max(1).next_power_of_two() as u64
-        });
-        let ranges = chunk_ranges(&forms, m, &form_cost, &term_cost);
-        if ranges.len() <= chunk_budget || m.is_none() {
+        let t = (target < MAX_FILE).then_some(target);
+        let ranges = chunk_ranges(&forms, t, &form_cost, &term_cost);
+        if ranges.len() <= chunk_budget || t.is_none() {
             break ranges;
         }
-        target *= 2;
+        target += target / 4;
     };
 
     let base = format!("{}/_search", locale.slug);
@@ -225,7 +225,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         for group in docs.chunks(k) {
             let mut bytes = Vec::new();
             for trim in 0..=TRIMS {
-                let records: Vec<Value> = group
+                let records: Vec<Record> = group
                     .iter()
                     .map(|(p, e)| record(input, *p, e, trim))
                     .collect();
@@ -291,40 +291,89 @@ fn quarter_octave(x: f64) -> f64 {
     (2f64).powf((x.log2() * 4.0).round() / 4.0)
 }
 
-/// Pages per record file: a power of two, so that the record files take at most half of the
-/// locale's file budget.
+/// Pages per record file: a power of two, so that the record files take at most two thirds
+/// of the locale's file budget. Results fall on pages all over the site, so each fetches a
+/// record file of its own: small files matter more for the bytes of a query than small
+/// chunks, of which a query fetches one or two.
 pub fn records_per_file(docs: usize, limit: usize) -> usize {
-    let share = (limit / 2).max(1);
+    let share = (limit * 2 / 3).max(1);
     docs.div_ceil(share).max(1).next_power_of_two().max(8)
 }
 
-/// The most postings a term keeps (its highest weights): a word on nearly every page of a
-/// very large locale would otherwise make a chunk larger than [`MAX_FILE`].
-pub const MAX_POSTINGS: usize = 9_000;
+/// A term on more pages than this keeps exact postings (doc, weight, section) for this many
+/// of its pages, those where it weighs most; its other pages are listed without weight or
+/// section (a bitmap or doc deltas, whichever is shorter) and share one weight, their
+/// median. Ranking is exact for a word's best pages, a word on nearly every page costs about
+/// one character per six pages instead of four per page, and every page that has a word is
+/// found (docs/search-format.md, "Chunk file").
+pub const TOP_POSTINGS: usize = 64;
 
+/// One term's postings as a JSON string (quotes included): see [`TOP_POSTINGS`].
 pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
-    let capped;
-    let p = if p.len() > MAX_POSTINGS {
-        let mut top = p.to_vec();
-        top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.truncate(MAX_POSTINGS);
-        top.sort_unstable_by_key(|x| x.0);
-        capped = top;
-        &capped
-    } else {
-        p
-    };
-    let mut s = String::with_capacity(p.len() * 5 + 2);
+    let mut s = String::with_capacity(p.len().min(TOP_POSTINGS) * 5 + p.len() / 4 + 8);
     s.push('"');
+    if p.len() <= TOP_POSTINGS {
+        triples(&mut s, p.iter().copied());
+        s.push('"');
+        return s;
+    }
+    // The best TOP_POSTINGS (weight, then the lower doc), in doc order; the rest in doc order.
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.select_nth_unstable_by(TOP_POSTINGS - 1, |&a, &b| {
+        p[b].1.cmp(&p[a].1).then(p[a].0.cmp(&p[b].0))
+    });
+    let mut top = vec![false; p.len()];
+    for &i in &order[..TOP_POSTINGS] {
+        top[i] = true;
+    }
+    triples(
+        &mut s,
+        p.iter().zip(&top).filter(|(_, &t)| t).map(|(x, _)| *x),
+    );
+    let rest: Vec<(u32, u16)> = p
+        .iter()
+        .zip(&top)
+        .filter(|(_, &t)| !t)
+        .map(|(x, _)| (x.0, x.1))
+        .collect();
+    let mut weights: Vec<u16> = rest.iter().map(|r| r.1).collect();
+    let mid = weights.len() / 2;
+    let median = *weights.select_nth_unstable(mid).1;
+    s.push('.');
+    varint(&mut s, u32::from(median));
+    // Doc deltas, or a bitmap of 6 docs a character: whichever is shorter.
+    let mut deltas = String::new();
     let mut prev = 0;
-    for &(d, w, h) in p {
-        varint(&mut s, d - prev);
-        varint(&mut s, u32::from(w));
-        varint(&mut s, (i32::from(h) + 1).max(0) as u32);
+    for &(d, _) in &rest {
+        varint(&mut deltas, d - prev);
         prev = d;
+    }
+    let last = rest.last().map_or(0, |r| r.0 as usize);
+    let bitmap_len = last / 6 + 1;
+    if bitmap_len < deltas.len() {
+        let mut bits = vec![0u8; bitmap_len];
+        for &(d, _) in &rest {
+            bits[d as usize / 6] |= 1 << (d % 6);
+        }
+        s.push('~');
+        s.extend(bits.iter().map(|&b| DIGITS[b as usize] as char));
+    } else {
+        s.push('!');
+        s.push_str(&deltas);
     }
     s.push('"');
     s
+}
+
+/// Postings as varint triples: doc delta, weight, section + 1.
+fn triples(s: &mut String, p: impl Iterator<Item = (u32, u16, i16)>) {
+    let mut prev = 0;
+    for (d, w, h) in p {
+        varint(s, d - prev);
+        varint(s, u32::from(w));
+        varint(s, (i32::from(h) + 1).max(0) as u32);
+        prev = d;
+    }
 }
 
 /// The 64 characters of a postings string (base64url's): a character is a digit of 6 bits.
@@ -358,38 +407,53 @@ fn word_hash(w: &str) -> u64 {
     h ^ (h >> 31)
 }
 
-/// Chunks as ranges of `forms`: a chunk starts at a form whose hash is 0 modulo `m` (a power
-/// of two: one form in `m` starts a chunk), or where the chunk would pass [`MAX_FILE`].
+/// Chunks as ranges of `forms`. A chunk ends after a form with a chance of the form's bytes
+/// over `target` (decided by the form's hash, so the same forms always cut in the same
+/// places): chunks are about `target` bytes whether a range holds a few words on every page or
+/// many rare ones, a form larger than `target` ends its chunk, and an edit moves no cut but
+/// where a form's own size changed (or in the chunk after a cut by size). A chunk also ends
+/// before it would pass one and a half `target`, so that none is much larger than the others
+/// (a reader fetches the one holding a word), and before it would pass [`MAX_FILE`]; `None`:
+/// only then.
 fn chunk_ranges(
     forms: &[(&str, Vec<u32>)],
-    m: Option<u64>,
+    target: Option<usize>,
     form_cost: &dyn Fn(usize) -> usize,
     term_cost: &dyn Fn(u32) -> usize,
 ) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0);
+    let max = target.map_or(MAX_FILE, |t| (t + t / 2).min(MAX_FILE));
     // The terms the current chunk holds already (a term's postings are in it once).
-    let mut held: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    let mut held: FxSet<u32> = FxSet::default();
     for (i, (f, ts)) in forms.iter().enumerate() {
-        let cost = |held: &std::collections::HashSet<u32>| {
+        let cost = |held: &FxSet<u32>| {
             form_cost(i)
                 + ts.iter()
                     .filter(|t| !held.contains(t))
                     .map(|&t| term_cost(t))
                     .sum::<usize>()
         };
-        let c = cost(&held);
-        let cut =
-            i > start && (m.is_some_and(|m| word_hash(f).is_multiple_of(m)) || size + c > MAX_FILE);
-        if cut {
+        let mut c = cost(&held);
+        if i > start && size + c > max {
             out.push(start..i);
             start = i;
             held.clear();
-            size = cost(&held);
-        } else {
-            size += c;
+            size = 0;
+            c = cost(&held);
         }
+        size += c;
         held.extend(ts.iter().copied());
+        // The form's hash as a fraction of 2^64 against its share of a chunk.
+        let ends = target.is_some_and(|t| {
+            (word_hash(f) >> 11) as f64 / (1u64 << 53) as f64 * (t as f64) < c as f64
+        });
+        if ends {
+            out.push(start..i + 1);
+            start = i + 1;
+            held.clear();
+            size = 0;
+        }
     }
     if start < forms.len() {
         out.push(start..forms.len());
@@ -407,20 +471,56 @@ fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
 }
 
 /// How many ways [`record`] has to make a record shorter.
-const TRIMS: usize = 5;
+const TRIMS: usize = 2;
 
-/// The result record of a page; `trim` 1 to [`TRIMS`] makes it shorter (fewer and shorter
-/// excerpts, then shorter heading texts, then none).
-fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
-    let (sections, section_text, text_len) = match trim {
-        0 => (usize::MAX, SECTION_EXCERPT, EXCERPT),
-        1 => (32, SECTION_EXCERPT / 2, EXCERPT),
-        2 => (16, 0, EXCERPT / 2),
-        _ => (0, 0, EXCERPT / 4),
-    };
+/// A page's result record (docs/search-format.md, "Record file").
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    t: &'a str,
+    u: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    b: Vec<String>,
+    h: Vec<Section<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    l: Option<&'a str>,
+}
+
+/// A section of a record: its heading's text when the heading's id is [`short_id`] of it,
+/// else `[id, text]`.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Section<'a> {
+    Text(String),
+    Pair(&'a str, String),
+}
+
+/// The id the client makes of a heading's text when a record gives only the text: for ASCII
+/// text, the text trimmed and lower-cased, letters, digits, `_` and `-` kept, each white
+/// space a `-`, anything else dropped (what [`crate::markdown::slug::slugify`] does with ASCII
+/// text). `None` for other text: its id is always written out.
+pub fn short_id(text: &str) -> Option<String> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_whitespace() {
+            out.push('-');
+        }
+    }
+    Some(out)
+}
+
+/// The result record of a page, as JSON; `trim` 1 to [`TRIMS`] makes it shorter (shorter
+/// heading texts, then none: the ids stay, postings point to sections by index).
+fn record<'a>(input: &'a SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Record<'a> {
     let heading_text = match trim {
-        0..=3 => usize::MAX,
-        4 => HEADING_EXCERPT,
+        0 => HEADING_TEXT,
+        1 => HEADING_EXCERPT,
         _ => 0,
     };
     let site = input.site;
@@ -428,50 +528,34 @@ fn record(input: &SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Value {
     let body = &input.bodies[p];
     let text = body.text.as_str();
     let slice = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or_default();
-    let mut r = serde_json::Map::new();
-    r.insert("t".into(), json!(page.title));
-    r.insert("u".into(), json!(site.href(p)));
+    // What the result shows under its title: the description, else the page's first text.
     let d = page.meta_str("description").unwrap_or_default();
-    if !d.trim().is_empty() {
-        r.insert("d".into(), json!(excerpt(&d, text_len * 2)));
-    }
-    let b = (input.crumbs)(p);
-    if !b.is_empty() {
-        r.insert("b".into(), json!(b));
-    }
-    r.insert(
-        "x".into(),
-        json!(excerpt(slice(e.top.0, e.top.1), text_len)),
-    );
-    // A section a result may link to keeps its place (postings point to it by index), even
-    // when the record is trimmed: then without text.
-    let h: Vec<Value> = e
+    let summary = if d.trim().is_empty() {
+        excerpt(slice(e.top.0, e.top.1), SUMMARY)
+    } else {
+        excerpt(&d, SUMMARY)
+    };
+    let h = e
         .sections
         .iter()
-        .enumerate()
-        .filter_map(|(n, &(hi, a, b))| {
+        .filter_map(|&(hi, _, _)| {
             let head = body.headings.get(hi as usize)?;
-            let text = if n < sections {
-                excerpt(slice(a, b), section_text)
-            } else {
-                String::new()
-            };
-            let head_text = match heading_text {
-                usize::MAX => head.text.clone(),
-                0 => String::new(),
-                max => excerpt(&head.text, max),
-            };
-            Some(json!([head.id, head_text, text]))
+            let shown = excerpt(&head.text, heading_text);
+            Some(match short_id(&head.text) {
+                Some(id) if id == head.id && shown == head.text.trim() => Section::Text(shown),
+                _ => Section::Pair(&head.id, shown),
+            })
         })
         .collect();
-    r.insert("h".into(), Value::Array(h));
-    if page.state == PageState::Fallback {
-        r.insert(
-            "l".into(),
-            json!(site.locales[page.content_locale(site)].code),
-        );
+    Record {
+        t: &page.title,
+        u: site.href(p),
+        d: (!summary.is_empty()).then_some(summary),
+        b: (input.crumbs)(p),
+        h,
+        l: (page.state == PageState::Fallback)
+            .then(|| site.locales[page.content_locale(site)].code.as_str()),
     }
-    Value::Object(r)
 }
 
 /// The start of `text` with its white space collapsed: about `max` characters, cut at a
@@ -527,12 +611,12 @@ mod tests {
     }
 
     #[test]
-    fn record_files_use_at_most_half_the_budget() {
+    fn record_files_use_at_most_two_thirds_of_the_budget() {
         for docs in [1, 20, 59, 60, 61, 500, 10_000, 50_000] {
             let limit = file_limit(docs);
             let k = records_per_file(docs, limit);
             assert!(k.is_power_of_two());
-            assert!(docs.div_ceil(k) <= (limit / 2).max(1), "{docs}");
+            assert!(docs.div_ceil(k) <= (limit * 2 / 3).max(1), "{docs}");
         }
     }
 }

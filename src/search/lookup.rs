@@ -8,11 +8,13 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::index::DIGITS;
+use super::index::{short_id, DIGITS};
 use super::tokens::{normalize, tokenize, utf16_cmp};
 
-/// Results shown for a query (the records fetched).
+/// Results the results page shows at a time (the records fetched for them).
 pub const TOP: usize = 10;
+/// Results the search box's popup shows while the reader types.
+pub const POPUP: usize = 6;
 /// The most forms a prefix (the last query word) matches.
 pub const PREFIX_FORMS: usize = 32;
 /// The most chunks a prefix is looked up in.
@@ -31,7 +33,9 @@ pub struct Hit {
     pub url: String,
     /// Where the result links: `url`, or `url#anchor` of the best section.
     pub href: String,
-    /// The excerpt, with each matched word in `<mark>`..`</mark>` (not HTML-escaped).
+    /// The text of the section linked to, marked like the snippet.
+    pub heading: Option<String>,
+    /// The page's summary, with each matched word in `<mark>`..`</mark>` (not HTML-escaped).
     pub snippet: String,
     /// The language the page is written in, when it is a fallback page (`l`).
     pub lang: Option<String>,
@@ -73,14 +77,23 @@ impl Reader<'_> {
     }
 }
 
-/// A matched form: the form, its terms, and each term's postings as the chunk has them.
-type FormMatch = (String, Vec<String>, Vec<Vec<i64>>);
+/// A matched form: the form, its terms, and each term's postings, decoded.
+type FormMatch = (String, Vec<String>, Vec<Vec<Posting>>);
+
+/// A posting: doc, weight, section (-1: the top of the page).
+type Posting = (usize, i64, i64);
 
 /// A word's matched forms, each with its terms' postings decoded: (doc, idf x weight, section).
 type Matched = Vec<(String, Vec<(usize, f64, i64)>)>;
 
 /// [`lookup`], also naming the files read.
 pub fn search(out: &Path, locale: &str, query: &str) -> io::Result<Found> {
+    search_shown(out, locale, query, TOP)
+}
+
+/// [`search`] with the first `shown` results (and their record files): [`POPUP`] for what the
+/// search box shows while the reader types.
+pub fn search_shown(out: &Path, locale: &str, query: &str, shown: usize) -> io::Result<Found> {
     let mut found = Found::default();
     let words = tokenize(query);
     if words.is_empty() {
@@ -142,14 +155,12 @@ pub fn search(out: &Path, locale: &str, query: &str) -> io::Result<Found> {
             .into_iter()
             .map(|(f, _, lists)| {
                 // The form's idf: of all its terms' pages together (a word of two languages).
-                let df = lists.iter().map(|l| l.len() / 3).sum::<usize>() as f64;
+                let df = lists.iter().map(Vec::len).sum::<usize>() as f64;
                 let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln();
                 let mut ps = Vec::new();
                 for l in lists {
-                    let mut doc = 0i64;
-                    for p in l.chunks_exact(3) {
-                        doc += p[0];
-                        ps.push((doc as usize, idf * p[1] as f64, p[2]));
+                    for &(doc, w, h) in &l {
+                        ps.push((doc, idf * w as f64, h));
                     }
                 }
                 (f, ps)
@@ -189,7 +200,7 @@ pub fn search(out: &Path, locale: &str, query: &str) -> io::Result<Found> {
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    ranked.truncate(TOP);
+    ranked.truncate(shown);
 
     let mut marked: HashSet<&str> = per_word.iter().flatten().map(|(f, _)| f.as_str()).collect();
     for s in &stems {
@@ -204,20 +215,25 @@ pub fn search(out: &Path, locale: &str, query: &str) -> io::Result<Found> {
         let url = rec["u"].as_str().unwrap_or_default().to_string();
         let section = (h >= 0)
             .then(|| &rec["h"][h as usize])
-            .filter(|s| s.is_array());
-        let (href, text) = match section {
-            Some(s) => (
-                format!("{url}#{}", s[0].as_str().unwrap_or_default()),
-                s[2].as_str().unwrap_or_default(),
-            ),
-            None => (url.clone(), rec["x"].as_str().unwrap_or_default()),
+            .and_then(|s| match s {
+                Value::String(text) => Some((short_id(text)?, text.clone())),
+                Value::Array(pair) => Some((
+                    pair.first()?.as_str()?.to_string(),
+                    pair.get(1)?.as_str()?.to_string(),
+                )),
+                _ => None,
+            });
+        let href = match &section {
+            Some((id, _)) => format!("{url}#{id}"),
+            None => url.clone(),
         };
         hits.push(Hit {
             doc: d,
             score,
             title: rec["t"].as_str().unwrap_or_default().to_string(),
             href,
-            snippet: mark(text, &marked, &stems),
+            heading: section.map(|(_, text)| mark(&text, &marked, &stems)),
+            snippet: mark(rec["d"].as_str().unwrap_or_default(), &marked, &stems),
             url,
             lang: rec["l"].as_str().map(str::to_string),
         });
@@ -250,7 +266,7 @@ fn forms_of(
         .take(if prefix { PREFIX_CHUNKS } else { 1 })
         .collect();
     let mut forms: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut lists: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut lists: HashMap<String, Vec<Posting>> = HashMap::new();
     for name in names {
         let chunk = r.get(&name)?;
         let Some(fs) = chunk["forms"].as_object() else {
@@ -280,10 +296,7 @@ fn forms_of(
     let mut matched: Vec<(String, Vec<String>, usize)> = forms
         .into_iter()
         .map(|(f, ts)| {
-            let n = ts
-                .iter()
-                .map(|t| lists.get(t).map_or(0, |l| l.len() / 3))
-                .sum();
+            let n = ts.iter().map(|t| lists.get(t).map_or(0, Vec::len)).sum();
             (f, ts, n)
         })
         .collect();
@@ -309,28 +322,70 @@ fn forms_of(
         .collect())
 }
 
-/// A postings string decoded: `[docDelta, weight, section, ...]` (the string holds varints
-/// of [`DIGITS`], 5 bits a character, lowest first, the 6th bit set when more follow; the
-/// section is stored plus 1). A character outside the alphabet ends the list.
-fn postings(s: &str) -> Vec<i64> {
-    let mut out = Vec::with_capacity(s.len() / 2);
-    let (mut v, mut shift) = (0i64, 0);
-    for b in s.bytes() {
-        let Some(c) = DIGITS.iter().position(|&d| d == b) else {
-            break;
-        };
-        v |= ((c & 31) as i64) << shift;
-        if c & 32 != 0 {
+/// A postings string decoded (docs/search-format.md, "Chunk file"): varint triples (doc
+/// delta, weight, section + 1) of the best pages; then, for a word on more pages, `.`, the
+/// weight of the others, and the others as `~` and a bitmap (6 docs a character) or `!` and
+/// doc deltas. Varints are of [`DIGITS`], 5 bits a character, lowest first, the 6th bit set
+/// when more follow. Damaged input ends the list where it is damaged.
+fn postings(s: &str) -> Vec<Posting> {
+    let digit = |b: u8| DIGITS.iter().position(|&d| d == b);
+    let mut out = Vec::with_capacity(s.len() / 4);
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    // The next varint, if there is a whole one at `at`.
+    let next = |at: &mut usize| -> Option<i64> {
+        let (mut v, mut shift) = (0i64, 0);
+        while let Some(c) = bytes.get(*at).and_then(|&b| digit(b)) {
+            *at += 1;
+            v |= ((c & 31) as i64) << shift;
+            if c & 32 == 0 {
+                return Some(v);
+            }
             shift += 5;
             if shift > 30 {
-                break;
+                return None;
             }
-            continue;
         }
-        out.push(if out.len() % 3 == 2 { v - 1 } else { v });
-        (v, shift) = (0, 0);
+        None
+    };
+    let mut doc = 0i64;
+    loop {
+        let start = at;
+        let (Some(d), Some(w), Some(h)) = (next(&mut at), next(&mut at), next(&mut at)) else {
+            at = start;
+            break;
+        };
+        doc += d;
+        out.push((doc as usize, w, h - 1));
     }
-    out.truncate(out.len() / 3 * 3);
+    if bytes.get(at) != Some(&b'.') {
+        return out;
+    }
+    at += 1;
+    let Some(w) = next(&mut at) else {
+        return out;
+    };
+    match bytes.get(at) {
+        Some(b'~') => {
+            for (j, &b) in bytes[at + 1..].iter().enumerate() {
+                let Some(c) = digit(b) else { break };
+                for i in 0..6 {
+                    if c & (1 << i) != 0 {
+                        out.push((j * 6 + i, w, -1));
+                    }
+                }
+            }
+        }
+        Some(b'!') => {
+            at += 1;
+            let mut doc = 0i64;
+            while let Some(d) = next(&mut at) {
+                doc += d;
+                out.push((doc as usize, w, -1));
+            }
+        }
+        _ => {}
+    }
     out
 }
 
@@ -360,7 +415,7 @@ fn mark(text: &str, forms: &HashSet<&str>, stems: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::postings;
-    use crate::search::index::postings_string;
+    use crate::search::index::{postings_string, TOP_POSTINGS};
 
     #[test]
     fn postings_strings_decode_to_what_was_written() {
@@ -375,12 +430,55 @@ mod tests {
         let decoded = postings(s.trim_matches('"'));
         assert_eq!(
             decoded,
-            vec![0, 370, -1, 1, 1, 0, 99_999, 120, 40, 31, 31, 30]
+            vec![
+                (0, 370, -1),
+                (1, 1, 0),
+                (100_000, 120, 40),
+                (100_031, 31, 30)
+            ]
         );
         // Small values take one character each: a doc delta of 1, weight 1, the page top.
         assert_eq!(postings_string(&[(1, 1, -1)]), "\"BBA\"");
         // Damaged input ends the list instead of panicking.
-        assert_eq!(postings("BB!A"), Vec::<i64>::new());
-        assert_eq!(postings("________"), Vec::<i64>::new());
+        assert_eq!(postings("BB!A"), vec![]);
+        assert_eq!(postings("________"), vec![]);
+        assert_eq!(postings("BBA.~"), vec![(1, 1, -1)]);
+    }
+
+    /// Doc `d` of a word on many pages: weight `d % 300 + 1`, section `d % 7`.
+    fn many(docs: impl Iterator<Item = u32>) -> Vec<(u32, u16, i16)> {
+        docs.map(|d| (d, (d % 300 + 1) as u16, (d % 7) as i16))
+            .collect()
+    }
+
+    #[test]
+    fn a_word_on_many_pages_keeps_its_best_and_lists_the_others() {
+        for (docs, mode) in [(many(0..1000), '~'), (many((0..1000).map(|d| d * 37)), '!')] {
+            let s = postings_string(&docs);
+            assert!(s.contains(mode), "{s}");
+            let mut got = postings(s.trim_matches('"'));
+            assert_eq!(got.len(), docs.len());
+            got.sort();
+            // Every page is there; the TOP_POSTINGS heaviest exactly, the others with one
+            // weight (no more than the lightest of the best) and no section.
+            let mut by_weight = docs.clone();
+            by_weight.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let best: std::collections::HashSet<u32> =
+                by_weight[..TOP_POSTINGS].iter().map(|x| x.0).collect();
+            let floor = by_weight[TOP_POSTINGS - 1].1 as i64;
+            let mut rest_weight = None;
+            for (g, d) in got.iter().zip(&docs) {
+                assert_eq!(g.0, d.0 as usize);
+                if best.contains(&d.0) {
+                    assert_eq!((g.1, g.2), (d.1 as i64, d.2 as i64));
+                } else {
+                    assert_eq!(g.2, -1);
+                    assert!(g.1 <= floor);
+                    assert_eq!(*rest_weight.get_or_insert(g.1), g.1);
+                }
+            }
+            // Far shorter than a triple a page.
+            assert!(s.len() < docs.len() * 3, "{}", s.len());
+        }
     }
 }

@@ -17,7 +17,7 @@ pub use index::{files, SearchInput};
 pub use lookup::{lookup, Hit};
 
 /// The version of the file format (`"v"` in meta.json) and of the cached entries.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Whether `path` (under the output folder, `/`-separated) is a search file:
 /// `<locale>/_search/<name>`.
@@ -48,3 +48,5 @@ impl std::hash::Hasher for Fx {
 
 /// A hash map with [`Fx`].
 pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// A hash set with [`Fx`].
+pub(crate) type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fx>>;

@@ -35,6 +35,7 @@ function popup(page) {
         href: o.getAttribute("data-href"),
         selected: o.getAttribute("aria-selected"),
         marks: [...o.querySelectorAll("mark")].map((m) => m.textContent),
+        crumbs: o.querySelector(".search-crumbs")?.textContent ?? "",
         bdi: o.querySelector(".search-title > bdi") !== null,
       })),
       status: document.querySelector(".search-slot [role=status]")?.textContent,
@@ -94,6 +95,13 @@ test("header box: Up and Down move the active option and wrap; Esc closes, then 
     const s = await type(page, "mail");
     assert.ok(s.options.length >= 2, JSON.stringify(s));
     assert.match(s.status, /^Results: \d+$/);
+    // The popup shows the best 6 (the results page has them all).
+    const count = Number(s.status.match(/\d+/)[0]);
+    assert.equal(s.options.length, Math.min(count, 6), JSON.stringify(s));
+    // A result that links to a section names it (the heading's text ends its trail).
+    const deep = s.options.filter((o) => o.href.includes("#"));
+    assert.ok(deep.length > 0, JSON.stringify(s.options));
+    for (const o of deep) assert.ok(o.crumbs.length > 0, JSON.stringify(o));
     await page.keyboard.press("ArrowUp");
     assert.equal((await popup(page)).active, s.options.at(-1).id);
     await page.keyboard.press("ArrowDown");

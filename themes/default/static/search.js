@@ -10,6 +10,9 @@
   var CJK = "\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}";
   var TOKEN = "\\p{N}+(?:\\.\\p{N}+)+|[" + CJK + "]|(?:(?![" + CJK + "])[\\p{L}\\p{M}\\p{N}])+";
   var PREFIX_FORMS = 32;
+  // Results shown at a time: while typing (each fetches its record file), and a page of the
+  // results page.
+  var POPUP = 6;
   var SHOWN = 10;
 
   function norm(s) {
@@ -21,26 +24,54 @@
   function own(o, k) {
     return Object.prototype.hasOwnProperty.call(o, k);
   }
-  // A postings string decoded to [docDelta, weight, section, ...]: varints of base64url
-  // digits, 5 bits a character, lowest first, the 6th bit set when more follow; the section is
-  // stored plus 1. A character outside the alphabet ends the list (as in the Rust lookup).
+  // A postings string decoded to [doc, weight, section, ...] (docs/search-format.md, "Chunk
+  // file"): varint triples (doc delta, weight, section + 1) of a word's best pages; for a word
+  // on more pages then ".", the weight of the others, and the others as "~" and a bitmap (6
+  // docs a character) or "!" and doc deltas. Varints are base64url digits, 5 bits a character,
+  // lowest first, the 6th bit set when more follow. Damaged input ends the list where it is
+  // damaged (as in the Rust lookup).
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   function postings(s) {
-    var out = [], v = 0, shift = 0;
+    var out = [];
     if (typeof s !== "string") return out;
-    for (var i = 0; i < s.length; i++) {
-      var c = DIGITS.indexOf(s.charAt(i));
-      if (c < 0) break;
-      v += (c & 31) * Math.pow(2, shift);
-      if (c & 32) {
+    var at = 0;
+    function next() {
+      var v = 0, shift = 0;
+      while (at < s.length) {
+        var c = DIGITS.indexOf(s.charAt(at));
+        if (c < 0) return -1;
+        at++;
+        v += (c & 31) * Math.pow(2, shift);
+        if (!(c & 32)) return v;
         shift += 5;
-        if (shift > 30) break;
-        continue;
+        if (shift > 30) return -1;
       }
-      out.push(out.length % 3 === 2 ? v - 1 : v);
-      v = 0; shift = 0;
+      return -1;
     }
-    out.length -= out.length % 3;
+    var doc = 0;
+    for (;;) {
+      var start = at, d = next(), w = d < 0 ? -1 : next(), h = w < 0 ? -1 : next();
+      if (h < 0) { at = start; break; }
+      doc += d;
+      out.push(doc, w, h - 1);
+    }
+    if (s.charAt(at) !== ".") return out;
+    at++;
+    var rest = next();
+    if (rest < 0) return out;
+    var mode = s.charAt(at++);
+    if (mode === "~") {
+      for (var j = 0; at < s.length; j++, at++) {
+        var c = DIGITS.indexOf(s.charAt(at));
+        if (c < 0) break;
+        for (var i = 0; i < 6; i++) if (c & (1 << i)) out.push(j * 6 + i, rest, -1);
+      }
+    } else if (mode === "!") {
+      for (var dd = 0, x; (x = next()) >= 0;) {
+        dd += x;
+        out.push(dd, rest, -1);
+      }
+    }
     return out;
   }
   function starts(s, prefix) {
@@ -160,8 +191,8 @@
         var df = f.count;
         var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5));
         f.lists.forEach(function (p) {
-          for (var j = 0, doc = 0; j + 2 < p.length; j += 3) {
-            doc += p[j];
+          for (var j = 0; j + 2 < p.length; j += 3) {
+            var doc = p[j];
             var s = idf * p[j + 1];
             var had = best.get(doc);
             if (!had || s > had[0]) best.set(doc, [s, p[j + 2]]);
@@ -199,6 +230,22 @@
     return get(base + meta.records[Math.floor(doc / meta.k)]).then(function (r) { return r[doc % meta.k]; });
   }
 
+  // A record's section: its text alone when its id is the text's short id, else [id, text].
+  function section(s) {
+    if (typeof s === "string") {
+      var id = shortId(s);
+      return id === null ? null : { id: id, text: s };
+    }
+    if (Array.isArray(s) && typeof s[0] === "string") return { id: s[0], text: String(s[1] || "") };
+    return null;
+  }
+  // What helpsite's heading ids are for ASCII text: trimmed, lower-cased, letters, digits, "_"
+  // and "-" kept, white space to "-", the rest dropped; null for other text.
+  function shortId(text) {
+    if (!/^[\x00-\x7f]*$/.test(text)) return null;
+    return text.trim().toLowerCase().replace(/[\t\n\f\r ]/g, "-").replace(/[^a-z0-9_-]/g, "");
+  }
+
   // The records of `hits` (in order), each with where its link goes.
   function records(base, result, hits) {
     return Promise.all(hits.map(function (h) {
@@ -206,8 +253,8 @@
         var u = rec && typeof rec.u === "string" ? rec.u : "";
         // The index's URLs are site-absolute paths; anything else is not followed.
         if (u.charAt(0) !== "/" || u.charAt(1) === "/" || u.charAt(1) === "\\") return null;
-        var head = h.heading >= 0 && rec.h && rec.h[h.heading];
-        return { rec: rec, head: head || null, href: head ? u + "#" + head[0] : u };
+        var head = section(h.heading >= 0 && Array.isArray(rec.h) ? rec.h[h.heading] : null);
+        return { rec: rec, head: head, href: head ? u + "#" + head.id : u };
       });
     })).then(function (rs) { return rs.filter(Boolean); });
   }
@@ -276,17 +323,22 @@
     var holder = titleWrap ? titleWrap(title) : el("span", "search-title");
     if (!titleWrap) holder.appendChild(title);
     into.appendChild(holder);
-    var trail = (Array.isArray(rec.b) ? rec.b : []).map(String);
-    if (r.head) trail.push(String(r.head[1]));
+    var trail = (Array.isArray(rec.b) ? rec.b : []).map(function (c) { return bdi(String(c)); });
+    if (r.head && r.head.text) {
+      // The section linked to, with the matched words marked.
+      var head = el("bdi");
+      head.appendChild(snippet(r.head.text, result.marks, result.stems));
+      trail.push(head);
+    }
     if (trail.length) {
       var crumbs = el("span", "search-crumbs");
       trail.forEach(function (c, i) {
         if (i) crumbs.appendChild(document.createTextNode(" › "));
-        crumbs.appendChild(bdi(c));
+        crumbs.appendChild(c);
       });
       into.appendChild(crumbs);
     }
-    var text = String((r.head && r.head[2]) || rec.x || rec.d || "");
+    var text = String(rec.d || "");
     if (text) {
       var s = el("span", "search-snippet");
       s.setAttribute("dir", "auto");
@@ -423,7 +475,7 @@
       search(base, text)
         .then(function (result) {
           ready = true;
-          return records(base, result, result.hits.slice(0, SHOWN)).then(function (rs) {
+          return records(base, result, result.hits.slice(0, POPUP)).then(function (rs) {
             if (mine === asked) show(text, result, rs);
           });
         })
