@@ -14,6 +14,8 @@
 //! be written) and a rebuild after one article is edited (which search files changed).
 //! `--corpus DIR` uses an existing corpus (read only; the edit step is skipped), `--client
 //! FILE` the search client to count (default: the theme's `static/search.js`, else 8 KB).
+//! `--queries SITE --locale L --query Q [--query Q ...]` only counts the bytes of those
+//! queries on a site built before (a real docset: `helpsite build --site REPO --out SITE`).
 //!
 //! Options: `--articles N` (10000), `--locales L` (2, at most 12), `--out DIR`
 //! (`target/bench-scale`), `--keep` (keep corpora and outputs), `--no-hugo`, `--scaling`.
@@ -54,10 +56,15 @@ struct Args {
     runs: usize,
     corpus: Option<PathBuf>,
     client: Option<PathBuf>,
+    /// `--queries SITE --locale L --query Q...`: only the bytes of queries on a built site.
+    queries: Option<PathBuf>,
+    locale: String,
+    query: Vec<String>,
 }
 
 const USAGE: &str = "usage: cargo bench --bench scale -- [--articles N] [--locales L] [--out DIR] \
-[--keep] [--no-hugo] [--scaling] [--search [--runs N] [--corpus DIR] [--client FILE]]";
+[--keep] [--no-hugo] [--scaling] [--search [--runs N] [--corpus DIR] [--client FILE]] \
+[--queries BUILT_SITE [--locale L] --query Q [--query Q ...]]";
 
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
@@ -71,6 +78,9 @@ fn parse_args() -> Result<Args, String> {
         runs: 3,
         corpus: None,
         client: None,
+        queries: None,
+        locale: "en-us".into(),
+        query: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -98,6 +108,9 @@ fn parse_args() -> Result<Args, String> {
             }
             "--corpus" => a.corpus = Some(PathBuf::from(value("--corpus")?)),
             "--client" => a.client = Some(PathBuf::from(value("--client")?)),
+            "--queries" => a.queries = Some(PathBuf::from(value("--queries")?)),
+            "--locale" => a.locale = value("--locale")?,
+            "--query" => a.query.push(value("--query")?),
             // `cargo bench` adds `--bench`; ignore it.
             "--bench" => {}
             "-h" | "--help" => {
@@ -131,7 +144,9 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = if args.search {
+    let result = if args.queries.is_some() {
+        run_queries(&args)
+    } else if args.search {
         run_search(&args)
     } else if args.scaling {
         run_scaling(&args)
@@ -816,6 +831,55 @@ const QUERIES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
 ];
+
+/// The bytes (gzip) of the search files each query needs on a site already built (a real
+/// docset, say), in the order given: the first with the client, each later one only the files
+/// no earlier query fetched; for the search box's popup and for the results page.
+fn run_queries(a: &Args) -> Result<(), String> {
+    use helpsite::search::lookup::{search_shown, POPUP, TOP};
+    let out = a.queries.as_deref().expect("--queries");
+    if a.query.is_empty() {
+        return Err("--queries needs at least one --query".into());
+    }
+    let dir = out.join(&a.locale).join("_search");
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let client = gzip_len(&std::fs::read(&client).map_err(|e| e.to_string())?)?;
+    let meta: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("meta.json")).map_err(|e| format!("{}: {e}", dir.display()))?,
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} pages, {} chunks, {} record files of {} pages; client {:.1} KB gzip\n",
+        dir.display(),
+        meta["docs"],
+        meta["chunks"].as_array().map_or(0, Vec::len),
+        meta["records"].as_array().map_or(0, Vec::len),
+        meta["k"],
+        client as f64 / 1024.0
+    );
+    println!("| query | popup ({POPUP}): KB gzip (new files) | results page ({TOP}): KB gzip (new files) | first result |\n|---|---:|---:|---|");
+    let mut seen: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for q in &a.query {
+        let mut cells = Vec::new();
+        let mut first = String::new();
+        for (i, shown) in [POPUP, TOP].into_iter().enumerate() {
+            let f = search_shown(out, &a.locale, q, shown).map_err(|e| e.to_string())?;
+            let mut bytes = if seen[i].is_empty() { client } else { 0 };
+            let mut new = 0;
+            for name in &f.files {
+                if !seen[i].contains(name) {
+                    bytes += gzip_len(&std::fs::read(dir.join(name)).map_err(|e| e.to_string())?)?;
+                    new += 1;
+                    seen[i].push(name.clone());
+                }
+            }
+            cells.push(format!("{:.1} ({new})", bytes as f64 / 1024.0));
+            first = f.hits.first().map_or("-".into(), |h| h.href.clone());
+        }
+        println!("| `{q}` | {} | {} | {first} |", cells[0], cells[1]);
+    }
+    Ok(())
+}
 
 fn run_search(a: &Args) -> Result<(), String> {
     if !(1..=9).contains(&a.runs) {

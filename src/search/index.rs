@@ -157,7 +157,10 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         .iter_mut()
         .map(|(f, ts)| {
             ts.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+            // A form that is its own term (most of a site's words: unstemmed, or a stem) is
+            // written as 0, not as itself again.
             let value = match ts.as_slice() {
+                [one] if terms[*one as usize] == *f => json!(0),
                 [one] => json!(terms[*one as usize]),
                 many => json!(many.iter().map(|t| &terms[*t as usize]).collect::<Vec<_>>()),
             };

@@ -279,6 +279,7 @@ fn forms_of(
             }
             let ts: Vec<String> = match ts {
                 Value::String(s) => vec![s.clone()],
+                Value::Number(n) if n.as_u64() == Some(0) => vec![f.clone()],
                 Value::Array(a) => a
                     .iter()
                     .filter_map(|t| t.as_str().map(str::to_string))

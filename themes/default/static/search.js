@@ -168,7 +168,8 @@
         if (!own(chunk.forms, f) || seen[f] || !(prefix ? starts(f, w) : f === w)) continue;
         seen[f] = true;
         var t = chunk.forms[f];
-        var terms = typeof t === "string" ? [t] : t;
+        // A term key, several, or 0: the form is its own term.
+        var terms = t === 0 ? [f] : typeof t === "string" ? [t] : Array.isArray(t) ? t : [];
         var lists = terms.filter(function (k) { return own(chunk.terms, k); }).map(function (k) { return postings(chunk.terms[k]); });
         var count = lists.reduce(function (a, l) { return a + Math.floor(l.length / 3); }, 0);
         out.push({ form: f, terms: terms, lists: lists, count: count });
