@@ -17,6 +17,8 @@ pub const TOP: usize = 10;
 pub const POPUP: usize = 6;
 /// The most forms a prefix (the last query word) matches.
 pub const PREFIX_FORMS: usize = 32;
+/// What a completion of the last word weighs when that word is itself a word of the site.
+pub const PREFIX_WEIGHT: f64 = 0.1;
 /// The most chunks a prefix is looked up in.
 pub const PREFIX_CHUNKS: usize = 2;
 /// The shortest stem a word on no page falls back to (characters; also at least half the word).
@@ -151,12 +153,24 @@ pub fn search_shown(out: &Path, locale: &str, query: &str, shown: usize) -> io::
                 }
             }
         }
+        // A word typed in full is what the reader means: its completions (`teamsite` for
+        // `teams`) weigh PREFIX_WEIGHT, unless they share a term with it (`team`).
+        let whole: Vec<String> = matched
+            .iter()
+            .find(|(f, _, _)| f == w)
+            .map(|(_, ts, _)| ts.clone())
+            .unwrap_or_default();
         let decoded: Matched = matched
             .into_iter()
-            .map(|(f, _, lists)| {
+            .map(|(f, ts, lists)| {
+                let factor = if whole.is_empty() || ts.iter().any(|t| whole.contains(t)) {
+                    1.0
+                } else {
+                    PREFIX_WEIGHT
+                };
                 // The form's idf: of all its terms' pages together (a word of two languages).
                 let df = lists.iter().map(Vec::len).sum::<usize>() as f64;
-                let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln();
+                let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln() * factor;
                 let mut ps = Vec::new();
                 for l in lists {
                     for &(doc, w, h) in &l {

@@ -116,6 +116,41 @@ fn the_last_word_matches_as_a_prefix_and_links_its_section() {
 }
 
 #[test]
+fn a_word_typed_in_full_ranks_above_its_completions() {
+    let site = crate::support::Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: https://h.example/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+        )
+        .file(
+            "content/en-us/index.md",
+            "---\ntitle: Home\n---\n\n# Home\n\nStart here.\n",
+        )
+        .file(
+            "content/en-us/teamsite.md",
+            "---\ntitle: Customize your teamsite\n---\n\n# Customize your teamsite\n\nA teamsite holds files.\n\n## Teamsite owners\n\nOwners of a teamsite.\n",
+        )
+        .file(
+            "content/en-us/meetings.md",
+            "---\ntitle: Meetings\n---\n\n# Meetings\n\nMeet in teams and share notes.\n",
+        );
+    let b = built(site.path());
+    // `teams` is a word of the site: the page that has it comes first, its completion
+    // `teamsite` (title and heading, so heavier) after it.
+    assert_eq!(
+        urls(&find(&b.out, "en-us", "teams")),
+        ["/en-us/meetings/", "/en-us/teamsite/"]
+    );
+    // So is `team` (the stem of `teams`).
+    assert_eq!(urls(&find(&b.out, "en-us", "team"))[0], "/en-us/meetings/");
+    // `tea` is no word of the site: every completion weighs alike, the heavier first.
+    assert_eq!(
+        urls(&find(&b.out, "en-us", "tea")),
+        ["/en-us/teamsite/", "/en-us/meetings/"]
+    );
+}
+
+#[test]
 fn dkim_ranks_the_dkim_article_first_on_the_sample_site() {
     let b = built(&fixtures_dir().join("../.."));
     let hits = find(&b.out, "en-us", "dkim");

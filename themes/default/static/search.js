@@ -10,6 +10,7 @@
   var CJK = "\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}";
   var TOKEN = "\\p{N}+(?:\\.\\p{N}+)+|[" + CJK + "]|(?:(?![" + CJK + "])[\\p{L}\\p{M}\\p{N}])+";
   var PREFIX_FORMS = 32;
+  var PREFIX_WEIGHT = 0.1;
   // Results shown at a time: while typing (each fetches its record file), and a page of the
   // results page.
   var POPUP = 6;
@@ -131,7 +132,7 @@
               }
             }
           });
-          return rank(meta, matched, stems);
+          return rank(meta, ws, matched, stems);
         });
       });
     });
@@ -183,14 +184,19 @@
     return out;
   }
 
-  function rank(meta, matched, stems) {
+  function rank(meta, ws, matched, stems) {
     // Per word: doc -> [idf x weight, heading] of its best posting (the first of equals).
-    var perWord = matched.map(function (forms) {
+    var perWord = matched.map(function (forms, i) {
       var best = new Map();
+      // A word typed in full is what the reader means: its completions weigh PREFIX_WEIGHT,
+      // unless they share a term with it.
+      var whole = [];
+      forms.forEach(function (f) { if (f.form === ws[i]) whole = f.terms; });
       forms.forEach(function (f) {
+        var factor = !whole.length || f.terms.some(function (t) { return whole.indexOf(t) >= 0; }) ? 1 : PREFIX_WEIGHT;
         // A form's idf counts the pages of all its terms (a word of two languages is one word).
         var df = f.count;
-        var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5));
+        var idf = Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5)) * factor;
         f.lists.forEach(function (p) {
           for (var j = 0; j + 2 < p.length; j += 3) {
             var doc = p[j];
