@@ -48,6 +48,8 @@ pub struct Hit {
 pub struct Found {
     pub hits: Vec<Hit>,
     pub files: Vec<String>,
+    /// How many pages matched (the results page's count; `hits` are the first of them).
+    pub total: usize,
 }
 
 /// The hits for `query` in locale `locale` (its folder name, such as `sv-se`) of the site
@@ -214,6 +216,7 @@ pub fn search_shown(out: &Path, locale: &str, query: &str, shown: usize) -> io::
         })
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    found.total = ranked.len();
     ranked.truncate(shown);
 
     let mut marked: HashSet<&str> = per_word.iter().flatten().map(|(f, _)| f.as_str()).collect();

@@ -115,6 +115,67 @@ fn the_last_word_matches_as_a_prefix_and_links_its_section() {
     );
 }
 
+/// 150 pages: `common` on every page (1 to 5 times), `middle` on the even ones, `rare` on every
+/// 30th; page 77 is titled "Common questions". The browser test search-many.test.mjs builds
+/// the same site and expects the same of the client.
+pub fn many_pages() -> crate::support::Site {
+    let mut site = crate::support::Site::empty().file(
+        "helpsite.yml",
+        "title: T\nbase_url: https://h.example/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+    );
+    for i in 0..150 {
+        let title = if i == 77 {
+            "Common questions".to_string()
+        } else {
+            format!("Page {i}")
+        };
+        let mut text = "common ".repeat(1 + i % 5);
+        if i % 2 == 0 {
+            text.push_str("middle ");
+        }
+        if i % 30 == 0 {
+            text.push_str("rare ");
+        }
+        site = site.file(
+            &format!("content/en-us/p{i}.md"),
+            &format!("---\ntitle: {title}\n---\n\n# {title}\n\nWords: {text}end.\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn a_word_on_more_pages_than_its_best_postings_finds_every_page() {
+    let site = many_pages();
+    let b = built(site.path());
+    let total = |q: &str| {
+        lookup::search(&b.out, "en-us", q)
+            .unwrap_or_else(|e| panic!("{q}: {e}"))
+            .total
+    };
+    // `common` (150 pages: 64 with weights, the others in a bitmap) and `middle` (75 pages:
+    // 64 and doc deltas) find every page that has them, also combined with other words.
+    assert_eq!(total("common"), 150);
+    assert_eq!(total("middle"), 75);
+    assert_eq!(total("rare"), 5);
+    assert_eq!(total("common middle rare"), 5);
+    assert_eq!(total("middle common"), 75);
+    assert_eq!(find(&b.out, "en-us", "common")[0].url, "/en-us/p77/");
+    // The lists are of both kinds (a check that the fixture does what it says).
+    let mut terms = serde_json::Map::new();
+    for e in fs::read_dir(b.out.join("en-us/_search")).unwrap().flatten() {
+        if e.file_name().to_string_lossy().starts_with("c-") {
+            let c: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(e.path()).unwrap()).unwrap();
+            terms.extend(c["terms"].as_object().unwrap().clone());
+        }
+    }
+    let list = |t: &str| terms[t].as_str().unwrap().to_string();
+    assert!(list("common").contains(".") && list("common").contains('~'));
+    assert!(list("middl").contains(".") && list("middl").contains('!'));
+    assert!(!list("rare").contains("."));
+}
+
 #[test]
 fn a_word_typed_in_full_ranks_above_its_completions() {
     let site = crate::support::Site::empty()
