@@ -500,22 +500,12 @@ enum Section<'a> {
 }
 
 /// The id the client makes of a heading's text when a record gives only the text: for ASCII
-/// text, the text trimmed and lower-cased, letters, digits, `_` and `-` kept, each white
-/// space a `-`, anything else dropped (what [`crate::markdown::slug::slugify`] does with ASCII
-/// text). `None` for other text: its id is always written out.
+/// text, what heading ids are made of ([`crate::markdown::slug::slugify`]: trimmed, lower-cased,
+/// letters, digits, `_` and `-` kept, each white space a `-`, anything else dropped). `None`
+/// for other text: its id is always written out.
 pub fn short_id(text: &str) -> Option<String> {
-    if !text.is_ascii() {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_whitespace() {
-            out.push('-');
-        }
-    }
-    Some(out)
+    text.is_ascii()
+        .then(|| crate::markdown::slug::slugify(text))
 }
 
 /// The result record of a page, as JSON; `trim` 1 to [`TRIMS`] makes it shorter (shorter

@@ -250,7 +250,7 @@
   // and "-" kept, white space to "-", the rest dropped; null for other text.
   function shortId(text) {
     if (!/^[\x00-\x7f]*$/.test(text)) return null;
-    return text.trim().toLowerCase().replace(/[\t\n\f\r ]/g, "-").replace(/[^a-z0-9_-]/g, "");
+    return text.trim().toLowerCase().replace(/[\t\n\v\f\r ]/g, "-").replace(/[^a-z0-9_-]/g, "");
   }
 
   // The records of `hits` (in order), each with where its link goes.
