@@ -38,12 +38,18 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 
 /// The words of already [`normalize`]d text, in order.
 pub fn words(normalized: &str) -> Vec<&str> {
-    if normalized.is_ascii() {
-        return ascii_words(normalized);
-    }
     let mut out = Vec::new();
-    CLASSES.with(|c| scan(normalized, |ch| c.borrow_mut().of(ch), &mut out));
+    each_word(normalized, |w| out.push(w));
     out
+}
+
+/// Calls `f` with each word of already [`normalize`]d text, in order ([`words`] without
+/// collecting them).
+pub fn each_word<'a>(normalized: &'a str, f: impl FnMut(&'a str)) {
+    if normalized.is_ascii() {
+        return ascii_words(normalized, f);
+    }
+    CLASSES.with(|c| scan(normalized, |ch| c.borrow_mut().of(ch), f));
 }
 
 /// What [`TOKEN`] makes of a character: bit [`WORD`] for `[\p{L}\p{M}\p{N}]`, [`NUM`] for
@@ -65,10 +71,15 @@ fn ascii_class(c: char) -> u8 {
 /// The classes of the characters met on this thread, found by the pattern's own classes
 /// (so the scan cannot drift from the spec's regular expression): text repeats few distinct
 /// characters, and the pattern costs a forward and a reverse search per word.
-struct Classes(FxMap<char, u8>);
+struct Classes(FxMap<char, u8>, Vec<u8>);
+
+/// Characters below this have their class in an array (the letters of most scripts).
+const CLASS_TABLE: usize = 0x3000;
+/// Not looked up yet.
+const UNKNOWN: u8 = 0xff;
 
 thread_local! {
-    static CLASSES: RefCell<Classes> = RefCell::new(Classes(FxMap::default()));
+    static CLASSES: RefCell<Classes> = RefCell::new(Classes(FxMap::default(), vec![UNKNOWN; CLASS_TABLE]));
 }
 
 static CLASS_PATTERNS: LazyLock<[(Regex, u8); 3]> = LazyLock::new(|| {
@@ -85,78 +96,94 @@ impl Classes {
         if c.is_ascii() {
             return ascii_class(c);
         }
-        *self.0.entry(c).or_insert_with(|| {
+        if let Some(&k) = self.1.get(c as usize).filter(|&&k| k != UNKNOWN) {
+            return k;
+        }
+        let k = *self.0.entry(c).or_insert_with(|| {
             let mut buf = [0u8; 4];
             let s = c.encode_utf8(&mut buf);
             CLASS_PATTERNS
                 .iter()
                 .filter(|(re, _)| re.is_match(s))
                 .fold(0, |acc, (_, bit)| acc | bit)
-        })
+        });
+        if let Some(slot) = self.1.get_mut(c as usize) {
+            *slot = k;
+        }
+        k
     }
 }
 
 /// [`TOKEN`]'s matches, found by one scan of the characters with their classes: at each
 /// place the pattern's first alternative that matches (a dotted group of digits, else one
 /// Han, Hiragana or Katakana character, else a run of other letters, marks and digits).
-fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, out: &mut Vec<&'a str>) {
-    let chars: Vec<(usize, u8)> = text
-        .char_indices()
-        .map(|(i, c)| (i, class(c)))
-        .chain(std::iter::once((text.len(), 0)))
-        .collect();
-    let has = |i: usize, bit: u8| chars.get(i).is_some_and(|x| x.1 & bit != 0);
-    let dot = |i: usize| {
-        chars
-            .get(i)
-            .is_some_and(|x| text.as_bytes().get(x.0) == Some(&b'.'))
+fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, mut out: impl FnMut(&'a str)) {
+    // The class and length of the character at byte `i` (none at the end).
+    let mut at = |i: usize| {
+        text[i..]
+            .chars()
+            .next()
+            .map_or((0, 0), |c| (class(c), c.len_utf8()))
     };
-    let n = chars.len() - 1;
+    let dot = |i: usize| text.as_bytes().get(i) == Some(&b'.');
+    let n = text.len();
     let mut i = 0;
     while i < n {
         let start = i;
-        if has(i, NUM) {
+        let (c, len) = at(i);
+        if c & NUM != 0 {
             // `\p{N}+(?:\.\p{N}+)+`
             let mut j = i;
-            while has(j, NUM) {
-                j += 1;
-            }
-            if dot(j) && has(j + 1, NUM) {
-                while dot(j) && has(j + 1, NUM) {
+            j += digits(&mut at, j);
+            if dot(j) && at(j + 1).0 & NUM != 0 {
+                while dot(j) && at(j + 1).0 & NUM != 0 {
                     j += 1;
-                    while has(j, NUM) {
-                        j += 1;
-                    }
+                    j += digits(&mut at, j);
                 }
-                out.push(&text[chars[start].0..chars[j].0]);
+                out(&text[start..j]);
                 i = j;
                 continue;
             }
         }
-        if has(i, CJK) {
-            out.push(&text[chars[i].0..chars[i + 1].0]);
-            i += 1;
+        if c & CJK != 0 {
+            out(&text[i..i + len]);
+            i += len;
             continue;
         }
-        if !has(i, WORD) {
-            i += 1;
+        if c & WORD == 0 {
+            i += len;
             continue;
         }
-        while has(i, WORD) && !has(i, CJK) {
-            i += 1;
+        loop {
+            let (x, l) = at(i);
+            if x & WORD == 0 || x & CJK != 0 {
+                break;
+            }
+            i += l;
         }
-        out.push(&text[chars[start].0..chars[i].0]);
+        out(&text[start..i]);
+    }
+}
+
+/// The length in bytes of the run of digits at byte `i` (`at`: see [`scan`]).
+fn digits(at: &mut impl FnMut(usize) -> (u8, usize), mut i: usize) -> usize {
+    let start = i;
+    loop {
+        let (x, l) = at(i);
+        if x & NUM == 0 {
+            return i - start;
+        }
+        i += l;
     }
 }
 
 /// [`TOKEN`]'s matches in ASCII text, found by a scan of the bytes (most text of most sites;
 /// the regular expression costs a forward and a reverse search per word): letters and digits
 /// are the only letters, marks and digits there, and the dotted digit groups come first.
-fn ascii_words(text: &str) -> Vec<&str> {
+fn ascii_words<'a>(text: &'a str, mut out: impl FnMut(&'a str)) {
     let b = text.as_bytes();
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if !alnum(i) {
@@ -177,7 +204,7 @@ fn ascii_words(text: &str) -> Vec<&str> {
                         j += 1;
                     }
                 }
-                out.push(&text[start..j]);
+                out(&text[start..j]);
                 i = j;
                 continue;
             }
@@ -185,9 +212,8 @@ fn ascii_words(text: &str) -> Vec<&str> {
         while alnum(i) {
             i += 1;
         }
-        out.push(&text[start..i]);
+        out(&text[start..i]);
     }
-    out
 }
 
 /// The words of `text`, normalized.
@@ -316,7 +342,9 @@ mod tests {
             "mixed123 456.789abc 0.0.0.0/24 v1.2.3-beta.4",
         ] {
             let by_regex: Vec<&str> = TOKEN.find_iter(t).map(|m| m.as_str()).collect();
-            assert_eq!(ascii_words(t), by_regex, "{t:?}");
+            let mut found = Vec::new();
+            ascii_words(t, |w| found.push(w));
+            assert_eq!(found, by_regex, "{t:?}");
         }
     }
 
