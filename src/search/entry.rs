@@ -194,7 +194,7 @@ fn prefix_key(w: &str) -> u128 {
 
 /// A word of up to 16 bytes as two integers, zero-padded: unambiguous, as a word (letters,
 /// marks and digits) holds no zero byte.
-fn pack(w: &str) -> Option<(u64, u64)> {
+pub(super) fn pack(w: &str) -> Option<(u64, u64)> {
     let b = w.as_bytes();
     if b.len() > 16 {
         return None;
