@@ -100,8 +100,13 @@ struct Lexicon {
     /// and compared without a call to `memcmp`), longer ones by themselves.
     short: FxMap<(u64, u64), u32>,
     long: FxMap<Box<str>, u32>,
-    /// Per word id: the word.
-    words: Vec<Box<str>>,
+    /// The words, one after the other (a page's forms are copied from here: close together,
+    /// the common ones first, rather than each in an allocation of its own).
+    text: String,
+    /// Per word id: where it ends in `text` (it starts where the one before ends), and its
+    /// [`prefix_key`] (the page's forms are sorted by it).
+    ends: Vec<u32>,
+    keys: Vec<u128>,
     /// Per word id: its term's id, and its slot in the current page's forms (0: not on the
     /// page yet, else the index + 1). Apart from the words: looked up for every word of
     /// every page, they stay in the processor's cache.
@@ -140,7 +145,7 @@ impl Lexicons {
             }
         };
         let lex = &mut self.0[i].1;
-        if lex.words.len() >= LEXICON_MAX {
+        if lex.ends.len() >= LEXICON_MAX {
             // Between pages: no slot is in use.
             *lex = Lexicon {
                 alg,
@@ -152,6 +157,13 @@ impl Lexicons {
 }
 
 impl Lexicon {
+    /// The word of an id.
+    fn word(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
     /// The id of a normalized word.
     fn id(&mut self, w: &str) -> u32 {
         let packed = pack(w);
@@ -171,8 +183,10 @@ impl Lexicon {
                 id
             }
         });
-        let id = self.words.len() as u32;
-        self.words.push(Box::from(w));
+        let id = self.ends.len() as u32;
+        self.text.push_str(w);
+        self.ends.push(self.text.len() as u32);
+        self.keys.push(prefix_key(w));
         self.word_terms.push((term, 0));
         match packed {
             Some(k) => self.short.insert(k, id),
@@ -186,8 +200,8 @@ impl Lexicon {
 /// differ are in the same order by bytes.
 fn prefix_key(w: &str) -> u128 {
     let b = w.as_bytes();
-    let n = b.len().min(16);
     let mut buf = [0u8; 16];
+    let n = b.len().min(16);
     buf[..n].copy_from_slice(&b[..n]);
     u128::from_be_bytes(buf)
 }
@@ -199,13 +213,14 @@ pub(super) fn pack(w: &str) -> Option<(u64, u64)> {
     if b.len() > 16 {
         return None;
     }
-    let mut buf = [0u8; 16];
-    buf[..b.len()].copy_from_slice(b);
-    let (lo, hi) = buf.split_at(8);
-    Some((
-        u64::from_le_bytes(lo.try_into().ok()?),
-        u64::from_le_bytes(hi.try_into().ok()?),
-    ))
+    // Shifts rather than a copy into a buffer: a copy of a variable length is a call.
+    let int = |s: &[u8]| {
+        s.iter()
+            .enumerate()
+            .fold(0u64, |v, (i, &x)| v | u64::from(x) << (8 * i))
+    };
+    let (lo, hi) = b.split_at(b.len().min(8));
+    Some((int(lo), int(hi)))
 }
 
 /// A term's counts on a page: the section being counted and its weight so far, and the best
@@ -264,32 +279,24 @@ impl Page {
             best_of(term);
         }
         // By bytes: by the first 16 bytes as a number, then (for longer words) by the rest.
-        let words = &lex.words;
+        let word = |id: u32| lex.word(id);
         let mut keyed: Vec<(u128, (u32, u32, bool))> = self
             .forms
             .iter()
-            .map(|&f| (prefix_key(&words[f.0 as usize]), f))
+            .map(|&f| (lex.keys[f.0 as usize], f))
             .collect();
-        keyed.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| words[a.1 .0 as usize].cmp(&words[b.1 .0 as usize]))
-        });
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| word(a.1 .0).cmp(word(b.1 .0))));
         self.forms.clear();
         self.forms.extend(keyed.into_iter().map(|k| k.1));
         let mut e = PageEntry {
-            forms: String::with_capacity(
-                self.forms
-                    .iter()
-                    .map(|f| lex.words[f.0 as usize].len() + 1)
-                    .sum(),
-            ),
+            forms: String::with_capacity(self.forms.iter().map(|f| lex.word(f.0).len() + 1).sum()),
             stats: Vec::with_capacity(self.forms.len()),
             len: self.len,
             top,
             sections,
         };
         for &(id, tf, title) in &self.forms {
-            let w = &lex.words[id as usize];
+            let w = lex.word(id);
             // Every form's term has its slot on the page.
             let slot = lex.term_slots[lex.word_terms[id as usize].0 as usize] as usize;
             let s = self.terms[slot - 1].2.map_or(-1, |b| b.0);

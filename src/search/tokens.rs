@@ -44,12 +44,16 @@ pub fn words(normalized: &str) -> Vec<&str> {
 }
 
 /// Calls `f` with each word of already [`normalize`]d text, in order ([`words`] without
-/// collecting them).
+/// collecting them). `f` must not tokenize text itself (the thread's character classes are
+/// in use).
 pub fn each_word<'a>(normalized: &'a str, f: impl FnMut(&'a str)) {
     if normalized.is_ascii() {
         return ascii_words(normalized, f);
     }
-    CLASSES.with(|c| scan(normalized, |ch| c.borrow_mut().of(ch), f));
+    CLASSES.with(|c| {
+        let mut c = c.borrow_mut();
+        scan(normalized, |ch| c.of(ch), f)
+    });
 }
 
 /// What [`TOKEN`] makes of a character: bit [`WORD`] for `[\p{L}\p{M}\p{N}]`, [`NUM`] for
@@ -119,11 +123,12 @@ impl Classes {
 /// Han, Hiragana or Katakana character, else a run of other letters, marks and digits).
 fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, mut out: impl FnMut(&'a str)) {
     // The class and length of the character at byte `i` (none at the end).
-    let mut at = |i: usize| {
-        text[i..]
+    let mut at = |i: usize| match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => (ascii_class(char::from(b)), 1),
+        _ => text[i..]
             .chars()
             .next()
-            .map_or((0, 0), |c| (class(c), c.len_utf8()))
+            .map_or((0, 0), |c| (class(c), c.len_utf8())),
     };
     let dot = |i: usize| text.as_bytes().get(i) == Some(&b'.');
     let n = text.len();
