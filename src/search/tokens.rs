@@ -32,8 +32,41 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
         }
         return Cow::Borrowed(text);
     }
+    if let Some(lower) = latin1_lowercase(text) {
+        return Cow::Owned(lower);
+    }
     let nfkc = ComposingNormalizerBorrowed::new_nfkc().normalize(text);
     Cow::Owned(nfkc.to_lowercase())
+}
+
+/// `text` lower-cased when it is ASCII and the letters of Latin-1 (À..ÿ, U+00C0..U+00FF: in
+/// UTF-8 `C3` and one byte) only, most text of Western European languages: those are their
+/// own NFKC, and so is text of them (no combining mark to compose). Byte by byte: À..Þ
+/// (but ×) lower-cased are à..þ, 0x20 further.
+fn latin1_lowercase(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            x if x.is_ascii() => {
+                out.push(x.to_ascii_lowercase());
+                i += 1;
+            }
+            0xc3 => {
+                let y = *b.get(i + 1)?;
+                out.push(0xc3);
+                out.push(if (0x80..=0x9e).contains(&y) && y != 0x97 {
+                    y + 0x20
+                } else {
+                    y
+                });
+                i += 2;
+            }
+            _ => return None,
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// The words of already [`normalize`]d text, in order.
@@ -335,6 +368,21 @@ mod tests {
             ]
         );
         assert_eq!(tokenize("a5.7 v2.0."), ["a5", "7", "v2", "0"]);
+    }
+
+    #[test]
+    fn latin1_text_is_normalized_as_by_nfkc() {
+        let nfkc = |t: &str| {
+            ComposingNormalizerBorrowed::new_nfkc()
+                .normalize(t)
+                .to_lowercase()
+        };
+        let latin1: String = ('\u{c0}'..='\u{ff}').collect();
+        for t in [latin1.as_str(), "PostLÅDA Größe ÆØÅ ÿ ×÷ Ünïcödé 550"] {
+            assert_eq!(normalize(t), nfkc(t), "{t:?}");
+        }
+        // Outside the fast path: compatibility forms and combining marks.
+        assert_eq!(normalize("ﬁle Å e\u{301}"), "file å é");
     }
 
     #[test]
