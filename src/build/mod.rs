@@ -124,14 +124,14 @@ pub enum Fatal {
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
-    run(opts).map(|(report, _)| report)
+    run_with(opts, false).map(|(report, _)| report)
 }
 
 /// [`build`] for a process that exits right after: the site's data (every page's source and
 /// rendered body) is left for the operating system to reclaim instead of being freed piece by
 /// piece, which takes a noticeable part of a big no-change rebuild.
 pub fn build_then_exit(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
-    run(opts).map(|(report, built)| {
+    run_with(opts, false).map(|(report, built)| {
         std::mem::forget(built);
         report
     })
@@ -165,7 +165,7 @@ pub(crate) struct Built {
     pub policy: Policy,
     pub out: PathBuf,
     pub cache: Option<crate::cache::Cache>,
-    /// Each page's search entry (empty when the build wrote no index).
+    /// Each page's search entry (empty when the build wrote no index, or did not keep them).
     pub search: Vec<Option<crate::search::PageEntry>>,
 }
 
@@ -177,8 +177,16 @@ fn timed<T>(t: &mut Duration, f: impl FnOnce() -> T) -> T {
     r
 }
 
-/// The build: the steps in order (see the module docs).
+/// The build: the steps in order (see the module docs), keeping the pages' search entries
+/// in [`Built`] (for `serve`, which updates the index after each edit).
 pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
+    run_with(opts, true)
+}
+
+/// The build; `keep_search`: whether [`Built`] keeps the pages' search entries (else they are
+/// freed once the search files are made, before step `commit`: a big site's entries weigh
+/// tens of MB).
+fn run_with(opts: &BuildOptions, keep_search: bool) -> Result<(BuildReport, Built), Fatal> {
     let mut t = Timings::default();
     let loaded = timed(&mut t.load, || load(opts))?;
     let locales = pages_per_locale(&loaded.site);
@@ -223,7 +231,14 @@ pub(crate) fn run(opts: &BuildOptions) -> Result<(BuildReport, Built), Fatal> {
             let entries =
                 search::entries(&loaded.site, &result.bodies, loaded.cache.as_ref(), keys);
             let files = search::files(&loaded.site, &result, &entries);
-            (entries, files)
+            if keep_search {
+                return (entries, files);
+            }
+            drop(entries);
+            // What the index was made with was freed on the worker threads: given back
+            // before `commit`, which reaches the build's peak memory.
+            release_freed_memory();
+            (Vec::new(), files)
         })
     } else {
         (Vec::new(), Vec::new())

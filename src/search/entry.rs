@@ -5,9 +5,12 @@
 //! never from a second parse of the HTML; kept in the build cache by the body's key, so a page
 //! whose body is reused is not tokenized again.
 
+use std::cell::RefCell;
+
+use rust_stemmers::Algorithm;
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{algorithm, normalize, with_stem, words};
+use super::tokens::{algorithm, each_word, normalize, with_stem};
 use super::FxMap;
 use crate::markdown::Rendered;
 
@@ -61,28 +64,6 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         .map(|(i, h)| (i, h.at))
         .take(MAX_SECTIONS)
         .collect();
-    let mut counts: FxMap<String, Vec<(i16, u32)>> = FxMap::default();
-    let mut len = 0u32;
-    let mut add = |piece: &str, section: i16, weight: u32, len: &mut u32| {
-        for w in words(&normalize(piece)) {
-            *len += 1;
-            // Pieces come in section order: a word's current section is its last.
-            let per = match counts.get_mut(w) {
-                Some(per) => per,
-                None => counts.entry(w.to_string()).or_default(),
-            };
-            match per.last_mut() {
-                Some((s, c)) if *s == section => *c += weight,
-                _ => per.push((section, weight)),
-            }
-        }
-    };
-    let in_title: std::collections::HashSet<String> = words(&normalize(title))
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    add(title, -1, 0, &mut len);
-    add(description, -1, DESCRIPTION, &mut len);
     let first = starts.first().map_or(text.len(), |s| s.1);
     // The top of the page, without its leading title line (counted as the title).
     let top_start = match body.headings.first() {
@@ -90,77 +71,255 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
         _ => 0,
     }
     .min(first);
-    add(&text[top_start..first], -1, BODY, &mut len);
     let mut sections = Vec::with_capacity(starts.len());
-    for (n, &(hi, at)) in starts.iter().enumerate() {
-        let end = starts.get(n + 1).map_or(text.len(), |s| s.1).max(at);
-        let head_end = line_end(text, at).min(end);
-        let s = i16::try_from(n).unwrap_or(i16::MAX);
-        add(&text[at..head_end], s, HEADING, &mut len);
-        add(&text[head_end..end], s, BODY, &mut len);
-        sections.push((hi as u32, head_end as u32, end as u32));
-    }
-    // Each distinct form's term, as an id (a form is stemmed once per page, and a term's
-    // string is not copied per section).
-    let alg = algorithm(lang);
-    let mut forms: Vec<(String, Vec<(i16, u32)>)> = counts.into_iter().collect();
-    forms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut term_ids: FxMap<String, u32> = FxMap::default();
-    let term_of: Vec<u32> = forms
-        .iter()
-        .map(|(f, _)| {
-            with_stem(alg, f, |t| match term_ids.get(t) {
-                Some(&id) => id,
-                None => {
-                    let id = term_ids.len() as u32;
-                    term_ids.insert(t.to_string(), id);
-                    id
-                }
-            })
-        })
-        .collect();
-    // The best section of each term: counts summed over the forms of the term, by section.
-    let mut by_term: Vec<(u32, i16, u32)> = forms
-        .iter()
-        .zip(&term_of)
-        .flat_map(|((_, per), &t)| per.iter().map(move |&(s, c)| (t, s, c)))
-        .collect();
-    by_term.sort_unstable_by_key(|x| (x.0, x.1));
-    // Per term: its best section and that section's weight, once one is seen.
-    let mut best: Vec<Option<(i16, u32)>> = vec![None; term_ids.len()];
-    let mut i = 0;
-    while i < by_term.len() {
-        let (t, s) = (by_term[i].0, by_term[i].1);
-        let mut c = 0;
-        while i < by_term.len() && by_term[i].0 == t && by_term[i].1 == s {
-            c += by_term[i].2;
-            i += 1;
+    LEXICONS.with(|l| {
+        let mut l = l.borrow_mut();
+        let lex = l.of(algorithm(lang));
+        let mut page = Page::default();
+        page.add(lex, title, -1, 0, true);
+        page.add(lex, description, -1, DESCRIPTION, false);
+        page.add(lex, &text[top_start..first], -1, BODY, false);
+        for (n, &(hi, at)) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).map_or(text.len(), |s| s.1).max(at);
+            let head_end = line_end(text, at).min(end);
+            let s = i16::try_from(n).unwrap_or(i16::MAX);
+            page.add(lex, &text[at..head_end], s, HEADING, false);
+            page.add(lex, &text[head_end..end], s, BODY, false);
+            sections.push((hi as u32, head_end as u32, end as u32));
         }
-        // The most weight; of equal ones, the first section (sections come in order).
-        let e = &mut best[t as usize];
-        if e.is_none_or(|(_, w)| c > w) {
-            *e = Some((s, c));
+        page.finish(lex, (top_start as u32, first as u32), sections)
+    })
+}
+
+/// The words met on one thread in one language, each with an id and its term's id (so each
+/// distinct word is stemmed once per thread, and a page counts its words by id in arrays
+/// instead of hashing strings it copies), and per id, where the page being made keeps it.
+#[derive(Default)]
+struct Lexicon {
+    /// Words of up to 16 bytes by their bytes packed into two integers (most words: hashed
+    /// and compared without a call to `memcmp`), longer ones by themselves.
+    short: FxMap<(u64, u64), u32>,
+    long: FxMap<Box<str>, u32>,
+    /// The words, one after the other (a page's forms are copied from here: close together,
+    /// the common ones first, rather than each in an allocation of its own).
+    text: String,
+    /// Per word id: where it ends in `text` (it starts where the one before ends), and its
+    /// [`prefix_key`] (the page's forms are sorted by it).
+    ends: Vec<u32>,
+    keys: Vec<u128>,
+    /// Per word id: its term's id, and its slot in the current page's forms (0: not on the
+    /// page yet, else the index + 1). Apart from the words: looked up for every word of
+    /// every page, they stay in the processor's cache.
+    word_terms: Vec<(u32, u32)>,
+    terms: FxMap<Box<str>, u32>,
+    /// Per term id: its slot in the current page's terms, as for words.
+    term_slots: Vec<u32>,
+    alg: Option<Algorithm>,
+}
+
+/// A lexicon is started again once it holds this many words (a site of very many distinct
+/// words, such as codes and numbers, would otherwise grow it without end).
+const LEXICON_MAX: usize = 1 << 18;
+
+/// The lexicons of a thread, by stemming algorithm.
+#[derive(Default)]
+struct Lexicons(Vec<(Option<Algorithm>, Lexicon)>);
+
+thread_local! {
+    static LEXICONS: RefCell<Lexicons> = RefCell::default();
+}
+
+impl Lexicons {
+    fn of(&mut self, alg: Option<Algorithm>) -> &mut Lexicon {
+        let i = match self.0.iter().position(|(a, _)| *a == alg) {
+            Some(i) => i,
+            None => {
+                self.0.push((
+                    alg,
+                    Lexicon {
+                        alg,
+                        ..Default::default()
+                    },
+                ));
+                self.0.len() - 1
+            }
+        };
+        let lex = &mut self.0[i].1;
+        if lex.ends.len() >= LEXICON_MAX {
+            // Between pages: no slot is in use.
+            *lex = Lexicon {
+                alg,
+                ..Default::default()
+            };
         }
+        lex
     }
-    let mut e = PageEntry {
-        forms: String::with_capacity(forms.iter().map(|f| f.0.len() + 1).sum()),
-        stats: Vec::with_capacity(forms.len()),
-        len,
-        top: (top_start as u32, first as u32),
-        sections,
+}
+
+impl Lexicon {
+    /// The word of an id.
+    fn word(&self, id: u32) -> &str {
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// The id of a normalized word.
+    fn id(&mut self, w: &str) -> u32 {
+        let packed = pack(w);
+        let found = match packed {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(w),
+        };
+        if let Some(&id) = found {
+            return id;
+        }
+        let term = with_stem(self.alg, w, |t| match self.terms.get(t) {
+            Some(&id) => id,
+            None => {
+                let id = self.term_slots.len() as u32;
+                self.terms.insert(Box::from(t), id);
+                self.term_slots.push(0);
+                id
+            }
+        });
+        let id = self.ends.len() as u32;
+        self.text.push_str(w);
+        self.ends.push(self.text.len() as u32);
+        self.keys.push(prefix_key(w));
+        self.word_terms.push((term, 0));
+        match packed {
+            Some(k) => self.short.insert(k, id),
+            None => self.long.insert(Box::from(w), id),
+        };
+        id
+    }
+}
+
+/// The first 16 bytes of a word as a big-endian number, zero-padded: words whose numbers
+/// differ are in the same order by bytes.
+fn prefix_key(w: &str) -> u128 {
+    let b = w.as_bytes();
+    let mut buf = [0u8; 16];
+    let n = b.len().min(16);
+    buf[..n].copy_from_slice(&b[..n]);
+    u128::from_be_bytes(buf)
+}
+
+/// A word of up to 16 bytes as two integers, zero-padded: unambiguous, as a word (letters,
+/// marks and digits) holds no zero byte.
+pub(super) fn pack(w: &str) -> Option<(u64, u64)> {
+    let b = w.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    // Shifts rather than a copy into a buffer: a copy of a variable length is a call.
+    let int = |s: &[u8]| {
+        s.iter()
+            .enumerate()
+            .fold(0u64, |v, (i, &x)| v | u64::from(x) << (8 * i))
     };
-    for ((f, per), t) in forms.iter().zip(term_of) {
-        let tf: u32 = per.iter().map(|x| x.1).sum();
-        let s = best[t as usize].map_or(-1, |b| b.0);
-        e.forms.push_str(f);
-        e.forms.push('\n');
-        e.stats.push((
-            u16::try_from(tf).unwrap_or(u16::MAX),
-            s,
-            in_title.contains(f.as_str()),
-        ));
+    let (lo, hi) = b.split_at(b.len().min(8));
+    Some((int(lo), int(hi)))
+}
+
+/// A term's counts on a page: the section being counted and its weight so far, and the best
+/// section before it and its weight, once there is one.
+type TermCount = (i16, u32, Option<(i16, u32)>);
+
+/// A page's counts while its entry is made.
+#[derive(Default)]
+struct Page {
+    /// Its distinct words: id, weighted count, whether in the title.
+    forms: Vec<(u32, u32, bool)>,
+    /// Its terms.
+    terms: Vec<TermCount>,
+    /// Words on the page.
+    len: u32,
+}
+
+impl Page {
+    /// Counts the words of `piece`, of section `section` (pieces come in section order).
+    fn add(&mut self, lex: &mut Lexicon, piece: &str, section: i16, weight: u32, title: bool) {
+        each_word(&normalize(piece), |w| {
+            self.len += 1;
+            let id = lex.id(w);
+            let (t, slot) = &mut lex.word_terms[id as usize];
+            let t = *t;
+            if *slot == 0 {
+                self.forms.push((id, 0, false));
+                *slot = self.forms.len() as u32;
+            }
+            let f = &mut self.forms[*slot as usize - 1];
+            f.1 += weight;
+            f.2 |= title;
+            let ts = &mut lex.term_slots[t as usize];
+            if *ts == 0 {
+                self.terms.push((section, 0, None));
+                *ts = self.terms.len() as u32;
+            }
+            let term = &mut self.terms[*ts as usize - 1];
+            if term.0 != section {
+                best_of(term);
+                term.0 = section;
+                term.1 = 0;
+            }
+            term.1 += weight;
+        });
     }
-    e
+
+    /// The entry, sorted by form; the lexicon's slots freed for the next page.
+    fn finish(
+        mut self,
+        lex: &mut Lexicon,
+        top: (u32, u32),
+        sections: Vec<(u32, u32, u32)>,
+    ) -> PageEntry {
+        for term in &mut self.terms {
+            best_of(term);
+        }
+        // By bytes: by the first 16 bytes as a number, then (for longer words) by the rest.
+        let word = |id: u32| lex.word(id);
+        let mut keyed: Vec<(u128, (u32, u32, bool))> = self
+            .forms
+            .iter()
+            .map(|&f| (lex.keys[f.0 as usize], f))
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| word(a.1 .0).cmp(word(b.1 .0))));
+        self.forms.clear();
+        self.forms.extend(keyed.into_iter().map(|k| k.1));
+        let mut e = PageEntry {
+            forms: String::with_capacity(self.forms.iter().map(|f| lex.word(f.0).len() + 1).sum()),
+            stats: Vec::with_capacity(self.forms.len()),
+            len: self.len,
+            top,
+            sections,
+        };
+        for &(id, tf, title) in &self.forms {
+            let w = lex.word(id);
+            // Every form's term has its slot on the page.
+            let slot = lex.term_slots[lex.word_terms[id as usize].0 as usize] as usize;
+            let s = self.terms[slot - 1].2.map_or(-1, |b| b.0);
+            e.forms.push_str(w);
+            e.forms.push('\n');
+            e.stats
+                .push((u16::try_from(tf).unwrap_or(u16::MAX), s, title));
+        }
+        for &(id, _, _) in &self.forms {
+            let (t, slot) = &mut lex.word_terms[id as usize];
+            *slot = 0;
+            lex.term_slots[*t as usize] = 0;
+        }
+        e
+    }
+}
+
+/// Ends the section a term is counting: its best section is the one of most weight, of equal
+/// ones the first (sections come in order).
+fn best_of(term: &mut TermCount) {
+    if term.2.is_none_or(|(_, w)| term.1 > w) {
+        term.2 = Some((term.0, term.1));
+    }
 }
 
 /// The end of the line that starts at `at` (after its `\n`).
@@ -204,5 +363,35 @@ mod tests {
         assert_eq!(hi, 1);
         assert_eq!(&text[a as usize..b as usize], "Sign mail with dkim keys.\n");
         assert_eq!(e.len, 1 + 2 + 3 + 2 + 5 + 1 + 4);
+    }
+
+    #[test]
+    fn an_entry_does_not_depend_on_the_pages_made_before_it() {
+        let body = |text: &str| Rendered {
+            text: text.into(),
+            ..Default::default()
+        };
+        // Forms longer than 16 bytes that share their first 16, numbers, and the forms of
+        // one stem (their term's best section is shared).
+        let a =
+            body("Mailboxes mailbox 5.7.1 configurationalisms configurationalism configuration\n");
+        let b = body("Other mailbox words, configurationalisms first\n");
+        let first = entry("Mail", "", &a, "en");
+        let forms: Vec<&str> = first.iter().map(|f| f.0).collect();
+        assert_eq!(
+            forms,
+            [
+                "5.7.1",
+                "configuration",
+                "configurationalism",
+                "configurationalisms",
+                "mail",
+                "mailbox",
+                "mailboxes"
+            ]
+        );
+        let _ = entry("Other", "Words", &b, "en");
+        let _ = entry("Other", "", &b, "sv");
+        assert_eq!(entry("Mail", "", &a, "en"), first);
     }
 }

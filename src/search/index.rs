@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::entry::PageEntry;
+use super::entry::{pack, PageEntry};
 use super::tokens::{algorithm, language, utf16_cmp, with_stem};
 use super::{FxMap, FxSet, FORMAT};
 use crate::markdown::Rendered;
@@ -87,9 +87,15 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     let mut term_ids: FxMap<String, u32> = FxMap::default();
     let mut terms: Vec<String> = Vec::new();
     let mut postings: Vec<Postings> = Vec::new();
+    // Forms by content language and form: those of up to 16 bytes packed (hashed and
+    // compared as integers), longer ones by themselves.
+    let mut short_form_of: FxMap<(u8, (u64, u64)), u32> = FxMap::default();
     let mut form_of: FxMap<(u8, &str), u32> = FxMap::default();
     let mut form_terms: FxMap<&str, Vec<u32>> = FxMap::default();
-    let mut doc_terms: FxMap<u32, (u32, i16, bool)> = FxMap::default();
+    // The page's terms, and per term id its sum on the page: the page (+ 1) it was last
+    // counted for, tf, section, title.
+    let mut doc_terms: Vec<u32> = Vec::new();
+    let mut doc_acc: Vec<(u32, u32, i16, bool)> = Vec::new();
     for (d, (p, e)) in docs.iter().enumerate() {
         let content = language(&site.locales[site.pages[*p].content_locale(site)].code);
         let slot = match langs.iter().position(|l| *l == content) {
@@ -101,33 +107,52 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         } as u8;
         let alg = algorithm(&content);
         let suffix = (content != lang).then(|| format!("#{content}"));
-        doc_terms.clear();
         for (form, (tf, sec, title)) in e.iter() {
-            let t = *form_of.entry((slot, form)).or_insert_with(|| {
-                let key = with_stem(alg, form, |s| match &suffix {
-                    Some(x) => format!("{s}{x}"),
-                    None => s.to_string(),
-                });
-                let id = *term_ids.entry(key.clone()).or_insert_with(|| {
-                    terms.push(key);
-                    postings.push(Vec::new());
-                    (terms.len() - 1) as u32
-                });
-                let ft = form_terms.entry(form).or_default();
-                if !ft.contains(&id) {
-                    ft.push(id);
+            let packed = pack(form);
+            let found = match packed {
+                Some(k) => short_form_of.get(&(slot, k)),
+                None => form_of.get(&(slot, form)),
+            };
+            let t = match found.copied() {
+                Some(t) => t,
+                None => {
+                    let key = with_stem(alg, form, |s| match &suffix {
+                        Some(x) => format!("{s}{x}"),
+                        None => s.to_string(),
+                    });
+                    let id = *term_ids.entry(key.clone()).or_insert_with(|| {
+                        terms.push(key);
+                        postings.push(Vec::new());
+                        (terms.len() - 1) as u32
+                    });
+                    let ft = form_terms.entry(form).or_default();
+                    if !ft.contains(&id) {
+                        ft.push(id);
+                    }
+                    match packed {
+                        Some(k) => short_form_of.insert((slot, k), id),
+                        None => form_of.insert((slot, form), id),
+                    };
+                    id
                 }
-                id
-            });
-            let acc = doc_terms.entry(t).or_insert((0, sec, false));
-            acc.0 += u32::from(tf);
-            acc.2 |= title;
+            };
+            if doc_acc.len() <= t as usize {
+                doc_acc.resize(terms.len(), (0, 0, -1, false));
+            }
+            let acc = &mut doc_acc[t as usize];
+            if acc.0 != d as u32 + 1 {
+                *acc = (d as u32 + 1, 0, sec, false);
+                doc_terms.push(t);
+            }
+            acc.1 += u32::from(tf);
+            acc.3 |= title;
         }
         // The page's length rounded like the average: a small edit changes the weights of
         // the words it changed, not of every word on the page.
         let dl = quarter_octave(f64::from(e.len));
         let norm = K1 * (1.0 - B + B * dl / avgdl);
-        for (&t, &(tf, sec, title)) in &doc_terms {
+        for t in doc_terms.drain(..) {
+            let (_, tf, sec, title) = doc_acc[t as usize];
             let tf = f64::from(tf);
             let bonus = if title { TITLE_BONUS } else { 0.0 };
             let w = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + bonus))

@@ -32,18 +32,61 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
         }
         return Cow::Borrowed(text);
     }
+    if let Some(lower) = latin1_lowercase(text) {
+        return Cow::Owned(lower);
+    }
     let nfkc = ComposingNormalizerBorrowed::new_nfkc().normalize(text);
     Cow::Owned(nfkc.to_lowercase())
 }
 
+/// `text` lower-cased when it is ASCII and the letters of Latin-1 (À..ÿ, U+00C0..U+00FF: in
+/// UTF-8 `C3` and one byte) only, most text of Western European languages: those are their
+/// own NFKC, and so is text of them (no combining mark to compose). Byte by byte: À..Þ
+/// (but ×) lower-cased are à..þ, 0x20 further.
+fn latin1_lowercase(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            x if x.is_ascii() => {
+                out.push(x.to_ascii_lowercase());
+                i += 1;
+            }
+            0xc3 => {
+                let y = *b.get(i + 1)?;
+                out.push(0xc3);
+                out.push(if (0x80..=0x9e).contains(&y) && y != 0x97 {
+                    y + 0x20
+                } else {
+                    y
+                });
+                i += 2;
+            }
+            _ => return None,
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// The words of already [`normalize`]d text, in order.
 pub fn words(normalized: &str) -> Vec<&str> {
-    if normalized.is_ascii() {
-        return ascii_words(normalized);
-    }
     let mut out = Vec::new();
-    CLASSES.with(|c| scan(normalized, |ch| c.borrow_mut().of(ch), &mut out));
+    each_word(normalized, |w| out.push(w));
     out
+}
+
+/// Calls `f` with each word of already [`normalize`]d text, in order ([`words`] without
+/// collecting them). `f` must not tokenize text itself (the thread's character classes are
+/// in use).
+pub fn each_word<'a>(normalized: &'a str, f: impl FnMut(&'a str)) {
+    if normalized.is_ascii() {
+        return ascii_words(normalized, f);
+    }
+    CLASSES.with(|c| {
+        let mut c = c.borrow_mut();
+        scan(normalized, |ch| c.of(ch), f)
+    });
 }
 
 /// What [`TOKEN`] makes of a character: bit [`WORD`] for `[\p{L}\p{M}\p{N}]`, [`NUM`] for
@@ -65,10 +108,15 @@ fn ascii_class(c: char) -> u8 {
 /// The classes of the characters met on this thread, found by the pattern's own classes
 /// (so the scan cannot drift from the spec's regular expression): text repeats few distinct
 /// characters, and the pattern costs a forward and a reverse search per word.
-struct Classes(FxMap<char, u8>);
+struct Classes(FxMap<char, u8>, Vec<u8>);
+
+/// Characters below this have their class in an array (the letters of most scripts).
+const CLASS_TABLE: usize = 0x3000;
+/// Not looked up yet.
+const UNKNOWN: u8 = 0xff;
 
 thread_local! {
-    static CLASSES: RefCell<Classes> = RefCell::new(Classes(FxMap::default()));
+    static CLASSES: RefCell<Classes> = RefCell::new(Classes(FxMap::default(), vec![UNKNOWN; CLASS_TABLE]));
 }
 
 static CLASS_PATTERNS: LazyLock<[(Regex, u8); 3]> = LazyLock::new(|| {
@@ -85,78 +133,95 @@ impl Classes {
         if c.is_ascii() {
             return ascii_class(c);
         }
-        *self.0.entry(c).or_insert_with(|| {
+        if let Some(&k) = self.1.get(c as usize).filter(|&&k| k != UNKNOWN) {
+            return k;
+        }
+        let k = *self.0.entry(c).or_insert_with(|| {
             let mut buf = [0u8; 4];
             let s = c.encode_utf8(&mut buf);
             CLASS_PATTERNS
                 .iter()
                 .filter(|(re, _)| re.is_match(s))
                 .fold(0, |acc, (_, bit)| acc | bit)
-        })
+        });
+        if let Some(slot) = self.1.get_mut(c as usize) {
+            *slot = k;
+        }
+        k
     }
 }
 
 /// [`TOKEN`]'s matches, found by one scan of the characters with their classes: at each
 /// place the pattern's first alternative that matches (a dotted group of digits, else one
 /// Han, Hiragana or Katakana character, else a run of other letters, marks and digits).
-fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, out: &mut Vec<&'a str>) {
-    let chars: Vec<(usize, u8)> = text
-        .char_indices()
-        .map(|(i, c)| (i, class(c)))
-        .chain(std::iter::once((text.len(), 0)))
-        .collect();
-    let has = |i: usize, bit: u8| chars.get(i).is_some_and(|x| x.1 & bit != 0);
-    let dot = |i: usize| {
-        chars
-            .get(i)
-            .is_some_and(|x| text.as_bytes().get(x.0) == Some(&b'.'))
+fn scan<'a>(text: &'a str, mut class: impl FnMut(char) -> u8, mut out: impl FnMut(&'a str)) {
+    // The class and length of the character at byte `i` (none at the end).
+    let mut at = |i: usize| match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => (ascii_class(char::from(b)), 1),
+        _ => text[i..]
+            .chars()
+            .next()
+            .map_or((0, 0), |c| (class(c), c.len_utf8())),
     };
-    let n = chars.len() - 1;
+    let dot = |i: usize| text.as_bytes().get(i) == Some(&b'.');
+    let n = text.len();
     let mut i = 0;
     while i < n {
         let start = i;
-        if has(i, NUM) {
+        let (c, len) = at(i);
+        if c & NUM != 0 {
             // `\p{N}+(?:\.\p{N}+)+`
             let mut j = i;
-            while has(j, NUM) {
-                j += 1;
-            }
-            if dot(j) && has(j + 1, NUM) {
-                while dot(j) && has(j + 1, NUM) {
+            j += digits(&mut at, j);
+            if dot(j) && at(j + 1).0 & NUM != 0 {
+                while dot(j) && at(j + 1).0 & NUM != 0 {
                     j += 1;
-                    while has(j, NUM) {
-                        j += 1;
-                    }
+                    j += digits(&mut at, j);
                 }
-                out.push(&text[chars[start].0..chars[j].0]);
+                out(&text[start..j]);
                 i = j;
                 continue;
             }
         }
-        if has(i, CJK) {
-            out.push(&text[chars[i].0..chars[i + 1].0]);
-            i += 1;
+        if c & CJK != 0 {
+            out(&text[i..i + len]);
+            i += len;
             continue;
         }
-        if !has(i, WORD) {
-            i += 1;
+        if c & WORD == 0 {
+            i += len;
             continue;
         }
-        while has(i, WORD) && !has(i, CJK) {
-            i += 1;
+        loop {
+            let (x, l) = at(i);
+            if x & WORD == 0 || x & CJK != 0 {
+                break;
+            }
+            i += l;
         }
-        out.push(&text[chars[start].0..chars[i].0]);
+        out(&text[start..i]);
+    }
+}
+
+/// The length in bytes of the run of digits at byte `i` (`at`: see [`scan`]).
+fn digits(at: &mut impl FnMut(usize) -> (u8, usize), mut i: usize) -> usize {
+    let start = i;
+    loop {
+        let (x, l) = at(i);
+        if x & NUM == 0 {
+            return i - start;
+        }
+        i += l;
     }
 }
 
 /// [`TOKEN`]'s matches in ASCII text, found by a scan of the bytes (most text of most sites;
 /// the regular expression costs a forward and a reverse search per word): letters and digits
 /// are the only letters, marks and digits there, and the dotted digit groups come first.
-fn ascii_words(text: &str) -> Vec<&str> {
+fn ascii_words<'a>(text: &'a str, mut out: impl FnMut(&'a str)) {
     let b = text.as_bytes();
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if !alnum(i) {
@@ -177,7 +242,7 @@ fn ascii_words(text: &str) -> Vec<&str> {
                         j += 1;
                     }
                 }
-                out.push(&text[start..j]);
+                out(&text[start..j]);
                 i = j;
                 continue;
             }
@@ -185,9 +250,8 @@ fn ascii_words(text: &str) -> Vec<&str> {
         while alnum(i) {
             i += 1;
         }
-        out.push(&text[start..i]);
+        out(&text[start..i]);
     }
-    out
 }
 
 /// The words of `text`, normalized.
@@ -307,6 +371,21 @@ mod tests {
     }
 
     #[test]
+    fn latin1_text_is_normalized_as_by_nfkc() {
+        let nfkc = |t: &str| {
+            ComposingNormalizerBorrowed::new_nfkc()
+                .normalize(t)
+                .to_lowercase()
+        };
+        let latin1: String = ('\u{c0}'..='\u{ff}').collect();
+        for t in [latin1.as_str(), "PostLÅDA Größe ÆØÅ ÿ ×÷ Ünïcödé 550"] {
+            assert_eq!(normalize(t), nfkc(t), "{t:?}");
+        }
+        // Outside the fast path: compatibility forms and combining marks.
+        assert_eq!(normalize("ﬁle Å e\u{301}"), "file å é");
+    }
+
+    #[test]
     fn the_ascii_scan_finds_what_the_pattern_finds() {
         for t in [
             "550 5.7.1 abc 12.34.x 12a.5 12.5a a12.5 1.. .5 x.1.2 -3.4- ___ a_b ..1.2.3..4 9",
@@ -316,7 +395,9 @@ mod tests {
             "mixed123 456.789abc 0.0.0.0/24 v1.2.3-beta.4",
         ] {
             let by_regex: Vec<&str> = TOKEN.find_iter(t).map(|m| m.as_str()).collect();
-            assert_eq!(ascii_words(t), by_regex, "{t:?}");
+            let mut found = Vec::new();
+            ascii_words(t, |w| found.push(w));
+            assert_eq!(found, by_regex, "{t:?}");
         }
     }
 
