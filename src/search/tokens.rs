@@ -336,13 +336,70 @@ pub fn stem(alg: Option<Algorithm>, word: &str) -> String {
 /// UTF-16 code unit order: JavaScript's `<` on strings, the order of every word list in the
 /// search files.
 pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    // Equal to byte order unless a character above U+FFFF meets one in U+E000..U+FFFF.
-    a.encode_utf16().cmp(b.encode_utf16())
+    // UTF-8's byte order is code point order, and so is UTF-16's but where a character above
+    // U+FFFF (lead byte F0..F4; a surrogate pair in UTF-16, D800..DFFF) meets one in
+    // U+E000..U+FFFF (lead byte EE or EF): the bytes before the first that differs are the
+    // same, so only that byte's pair of characters decides.
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => {
+            let (p, q) = (x[i], y[i]);
+            let (ps, qs) = (p >= 0xF0, q >= 0xF0);
+            if ps != qs && p >= 0xEE && q >= 0xEE {
+                // One is above U+FFFF and sorts first in UTF-16.
+                if ps {
+                    std::cmp::Ordering::Less
+                } else {
+                    std::cmp::Ordering::Greater
+                }
+            } else {
+                p.cmp(&q)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_order_is_what_javascript_compares() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "z",
+            "é",
+            "ä",
+            "ö",
+            "å",
+            "中",
+            "\u{E000}",
+            "\u{FFFD}",
+            "\u{FFFF}",
+            "\u{10000}",
+            "\u{1F600}",
+            "a\u{1F600}",
+            "a\u{FFFD}",
+            "a\u{E000}b",
+            "ab\u{10FFFF}",
+            "\u{7FF}",
+            "\u{800}",
+            "x\u{D7FF}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    utf16_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     fn stems(lang: &str, words: &[&str]) -> Vec<String> {
         let alg = algorithm(lang);
