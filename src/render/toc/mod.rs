@@ -65,8 +65,8 @@ pub struct Toc {
 }
 
 impl Toc {
-    /// Adds a group entry named `name` (no link, no page) under `parent` (a root when
-    /// `None`); returns its node.
+    /// Adds an entry named `name` under `parent` (a root when `None`), closed, with no link
+    /// and no page (a group; callers that add a page set them); returns its node.
     fn push_group(&mut self, name: String, parent: Option<usize>) -> usize {
         let id = self.nodes.len();
         self.nodes.push(Node {
@@ -420,26 +420,13 @@ fn folder_toc(site: &Site, locale: LocaleId, toc: &mut Toc) {
             continue;
         }
         let parent = folder_node(toc, &mut folders, dir);
-        let id = toc.nodes.len();
-        toc.nodes.push(Node {
-            name: p.title.clone(),
-            href: Some(site.href(pid)),
-            page: Some(pid),
-            parent,
-            children: Vec::new(),
-            expanded: false,
-            display_name: None,
-            scope: None,
-        });
-        match parent {
-            Some(par) => toc.nodes[par].children.push(id),
-            None => {
-                if is_index {
-                    toc.roots.insert(0, id);
-                } else {
-                    toc.roots.push(id)
-                }
-            }
+        let id = toc.push_group(p.title.clone(), parent);
+        toc.nodes[id].href = Some(site.href(pid));
+        toc.nodes[id].page = Some(pid);
+        if is_index && parent.is_none() {
+            // The site's own index page heads the top level.
+            toc.roots.pop();
+            toc.roots.insert(0, id);
         }
     }
 }
