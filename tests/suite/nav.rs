@@ -115,16 +115,19 @@ fn big_site(groups: usize) -> Site {
     site.file("content/en-us/toc.yml", &toc)
 }
 
+/// [`big_site`] built, and the sidebar of its page `page` (a path under the output).
+fn big_site_sidebar(groups: usize, page: &str) -> (crate::support::Built, String) {
+    let site = big_site(groups);
+    let built = build_elsewhere(site.path());
+    assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
+    let nav = region(&read(built.out.join(page)), "<nav class=\"sidebar\"");
+    (built, nav)
+}
+
 #[test]
 fn a_page_of_a_big_toc_carries_the_top_levels_its_branch_and_deferred_groups() {
     // 1 + 3 + 30 entries in the top two levels fit the budget; the 300 pages do not.
-    let site = big_site(3);
-    let built = build_elsewhere(site.path());
-    assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
-    let nav = region(
-        &read(built.out.join("en-us/g1/s2/p3/index.html")),
-        "<nav class=\"sidebar\"",
-    );
+    let (built, nav) = big_site_sidebar(3, "en-us/g1/s2/p3/index.html");
     // Every top-level entry and every part; the page's own part in full, open.
     assert_eq!(nav.matches("<li").count(), 1 + 3 + 30 + 10, "{nav}");
     for g in 0..3 {
@@ -161,13 +164,7 @@ fn a_page_of_a_big_toc_carries_the_top_levels_its_branch_and_deferred_groups() {
 #[test]
 fn a_small_toc_is_carried_whole() {
     // 1 + 1 + 10 + 100 entries: within the budget, every page carries every entry.
-    let site = big_site(1);
-    let built = build_elsewhere(site.path());
-    assert_eq!(built.run.code, Some(0), "{}", built.run.stderr);
-    let nav = region(
-        &read(built.out.join("en-us/index.html")),
-        "<nav class=\"sidebar\"",
-    );
+    let (_, nav) = big_site_sidebar(1, "en-us/index.html");
     assert_eq!(hrefs(&nav).len(), 101, "{nav}");
     assert!(!nav.contains("data-load"), "{nav}");
 }
