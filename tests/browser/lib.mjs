@@ -17,6 +17,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "..", "..");
 export const siteDir = path.resolve(process.env.SITE_DIR || path.join(repoRoot, "public"));
 export const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+/** The helpsite binary for tests that build a site of their own: HELPSITE_BIN, else the one CI
+ * built (target/release), else a debug build; undefined when there is none. */
+export const helpsiteBin =
+  process.env.HELPSITE_BIN ||
+  ["release", "debug"].map((p) => path.join(repoRoot, "target", p, "helpsite")).find((p) => existsSync(p));
 
 const types = {
   ".html": "text/html; charset=utf-8",

@@ -6,19 +6,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { repoRoot, serveSite, launchBrowser, openPage } from "./lib.mjs";
+import { repoRoot, serveSite, launchBrowser, openPage, helpsiteBin } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 
-const bin =
-  process.env.HELPSITE_BIN ||
-  ["release", "debug"].map((p) => path.join(repoRoot, "target", p, "helpsite")).find((p) => existsSync(p));
+const bin = helpsiteBin;
 
 let out, server, chromium;
 before(async () => {

@@ -8,24 +8,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openSite, closeSite, openPage, repoRoot } from "./lib.mjs";
+import { openSite, closeSite, openPage, helpsiteBin } from "./lib.mjs";
 
 const WAIT = { timeout: 60_000 };
 let server, chromium, dir;
 
-/** The binary CI built (release), else a debug build. */
-function helpsite() {
-  for (const kind of ["release", "debug"]) {
-    const bin = path.join(repoRoot, "target", kind, "helpsite");
-    if (existsSync(bin)) return bin;
-  }
-  throw new Error("no helpsite binary: run `cargo build --release` first");
-}
-
 before(async () => {
+  assert.ok(helpsiteBin, "no helpsite binary: run `cargo build --release` first (or set HELPSITE_BIN)");
   dir = mkdtempSync(path.join(tmpdir(), "helpsite-many-"));
   const content = path.join(dir, "content", "en-us");
   mkdirSync(content, { recursive: true });
@@ -40,7 +32,7 @@ before(async () => {
     if (i % 30 === 0) text += "rare ";
     writeFileSync(path.join(content, `p${i}.md`), `---\ntitle: ${title}\n---\n\n# ${title}\n\nWords: ${text}end.\n`);
   }
-  execFileSync(helpsite(), ["build", "--site", dir, "--out", path.join(dir, "public"), "-q"], { stdio: "inherit" });
+  execFileSync(helpsiteBin, ["build", "--site", dir, "--out", path.join(dir, "public"), "-q"], { stdio: "inherit" });
   ({ server, chromium } = await openSite(path.join(dir, "public")));
 });
 after(async () => {
