@@ -247,20 +247,27 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     // Record files of k pages each; shorter records while a file is too large (pages with many
     // long sections), and when even the shortest do not fit, fewer pages a file: no search
     // file is over MAX_FILE, which matters more than the file count.
+    // Every page's record once; a group too large for its file gets shorter heading texts,
+    // and when even the shortest do not fit, the files get fewer pages.
+    let full: Vec<Record> = docs.iter().map(|(p, e)| record(input, *p, e)).collect();
     let (k, records) = loop {
         let mut files = Vec::new();
         let mut fits = true;
-        for group in docs.chunks(k) {
-            let mut bytes = Vec::new();
-            for trim in 0..=TRIMS {
-                let records: Vec<Record> = group
-                    .iter()
-                    .map(|(p, e)| record(input, *p, e, trim))
-                    .collect();
-                bytes = html_safe(serde_json::to_vec(&records).unwrap_or_default());
+        for (group, recs) in docs.chunks(k).zip(full.chunks(k)) {
+            let mut bytes = html_safe(serde_json::to_vec(recs).unwrap_or_default());
+            for trim in 1..=TRIMS {
                 if bytes.len() <= MAX_FILE {
                     break;
                 }
+                let trimmed: Vec<Record> = group
+                    .iter()
+                    .zip(recs)
+                    .map(|((p, e), r)| Record {
+                        h: sections(&input.bodies[*p], e, trim),
+                        ..r.clone()
+                    })
+                    .collect();
+                bytes = html_safe(serde_json::to_vec(&trimmed).unwrap_or_default());
             }
             fits &= bytes.len() <= MAX_FILE;
             files.push(bytes);
@@ -498,11 +505,11 @@ fn hashed(prefix: &str, i: Option<usize>, bytes: &[u8]) -> String {
     }
 }
 
-/// How many ways [`record`] has to make a record shorter.
+/// How many ways [`sections`] has to make a record shorter.
 const TRIMS: usize = 2;
 
 /// A page's result record (docs/search-format.md, "Record file").
-#[derive(serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 struct Record<'a> {
     t: &'a str,
     u: String,
@@ -517,7 +524,7 @@ struct Record<'a> {
 
 /// A section of a record: its heading's text when the heading's id is [`short_id`] of it,
 /// else `[id, text]`.
-#[derive(serde::Serialize)]
+#[derive(Clone, serde::Serialize)]
 #[serde(untagged)]
 enum Section<'a> {
     Text(String),
@@ -533,28 +540,39 @@ pub fn short_id(text: &str) -> Option<String> {
         .then(|| crate::markdown::slug::slugify(text))
 }
 
-/// The result record of a page, as JSON; `trim` 1 to [`TRIMS`] makes it shorter (shorter
-/// heading texts, then none: the ids stay, postings point to sections by index).
-fn record<'a>(input: &'a SearchInput, p: PageId, e: &PageEntry, trim: usize) -> Record<'a> {
+/// The result record of a page.
+fn record<'a>(input: &'a SearchInput, p: PageId, e: &PageEntry) -> Record<'a> {
+    let site = input.site;
+    let page = &site.pages[p];
+    let body = &input.bodies[p];
+    // What the result shows under its title: the description, else the page's first text.
+    let d = page.meta_str("description").unwrap_or_default();
+    let summary = if d.trim().is_empty() {
+        let top = body.text.get(e.top.0 as usize..e.top.1 as usize);
+        excerpt(top.unwrap_or_default(), SUMMARY)
+    } else {
+        excerpt(&d, SUMMARY)
+    };
+    Record {
+        t: &page.title,
+        u: site.href(p),
+        d: (!summary.is_empty()).then_some(summary),
+        b: (input.crumbs)(p),
+        h: sections(body, e, 0),
+        l: (page.state == PageState::Fallback)
+            .then(|| site.locales[page.content_locale(site)].code.as_str()),
+    }
+}
+
+/// A record's sections; `trim` 1 to [`TRIMS`] makes them shorter (shorter heading texts,
+/// then none: the ids stay, postings point to sections by index).
+fn sections<'a>(body: &'a Rendered, e: &PageEntry, trim: usize) -> Vec<Section<'a>> {
     let heading_text = match trim {
         0 => HEADING_TEXT,
         1 => HEADING_EXCERPT,
         _ => 0,
     };
-    let site = input.site;
-    let page = &site.pages[p];
-    let body = &input.bodies[p];
-    let text = body.text.as_str();
-    let slice = |a: u32, b: u32| text.get(a as usize..b as usize).unwrap_or_default();
-    // What the result shows under its title: the description, else the page's first text.
-    let d = page.meta_str("description").unwrap_or_default();
-    let summary = if d.trim().is_empty() {
-        excerpt(slice(e.top.0, e.top.1), SUMMARY)
-    } else {
-        excerpt(&d, SUMMARY)
-    };
-    let h = e
-        .sections
+    e.sections
         .iter()
         .filter_map(|&(hi, _, _)| {
             let head = body.headings.get(hi as usize)?;
@@ -564,16 +582,7 @@ fn record<'a>(input: &'a SearchInput, p: PageId, e: &PageEntry, trim: usize) -> 
                 _ => Section::Pair(&head.id, shown),
             })
         })
-        .collect();
-    Record {
-        t: &page.title,
-        u: site.href(p),
-        d: (!summary.is_empty()).then_some(summary),
-        b: (input.crumbs)(p),
-        h,
-        l: (page.state == PageState::Fallback)
-            .then(|| site.locales[page.content_locale(site)].code.as_str()),
-    }
+        .collect()
 }
 
 /// The start of `text` with its white space collapsed: about `max` characters, cut at a
