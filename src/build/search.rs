@@ -25,18 +25,17 @@ pub(crate) fn entry(site: &Site, p: PageId, body: &Rendered) -> PageEntry {
     search::entry::entry(&page.title, &description, body, &lang)
 }
 
-/// The key of a page's entry in the search pack: its body's key (the page's text, title and
-/// language, the site's shape) and the body itself, which also depends on the files it
-/// includes.
-fn entry_key(body_key: &Key, body: &Rendered) -> Key {
+/// The key of a page's entry in the search pack: its body's key (the page's text, title,
+/// description and language, the site's shape) and the content of the files its body
+/// included, which is what says a cached body is still good ([`render::cached`]). Not the
+/// body's text itself: hashing every page's text again would cost a good part of what
+/// making the entry costs.
+fn entry_key(site: &Site, body_key: &Key, body: &Rendered) -> Key {
     let mut h = blake3::Hasher::new();
     h.update(body_key);
-    crate::cache::feed(&mut h, &body.text);
-    for x in &body.headings {
-        h.update(&[x.level]);
-        h.update(&(x.at as u64).to_le_bytes());
-        crate::cache::feed(&mut h, &x.id);
-        crate::cache::feed(&mut h, &x.text);
+    h.update(&search::FORMAT.to_le_bytes());
+    if !body.deps.is_empty() {
+        h.update(&render::cached::deps_hash(site, &body.deps));
     }
     crate::cache::key_of(&h)
 }
@@ -56,7 +55,7 @@ pub(crate) fn entries(
     let keys: Option<Vec<Key>> = keys.map(|k| {
         (0..site.pages.len())
             .into_par_iter()
-            .map(|p| entry_key(&k[p], &bodies[p]))
+            .map(|p| entry_key(site, &k[p], &bodies[p]))
             .collect()
     });
     let keys = keys.as_deref();

@@ -170,7 +170,7 @@ pub fn keys(
 
 /// Hash of the current content of the files a body included (as `load` read them: Markdown
 /// files and code snippets).
-fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
+pub(crate) fn deps_hash(site: &Site, deps: &[(usize, String)]) -> Key {
     let mut h = blake3::Hasher::new();
     for (l, rel) in deps {
         feed(&mut h, rel);

@@ -10,7 +10,9 @@ use std::cell::RefCell;
 use rust_stemmers::Algorithm;
 use serde::{Deserialize, Serialize};
 
-use super::tokens::{algorithm, each_word, normalize, with_stem};
+use super::tokens::{
+    algorithm, each_word, is_simple, lowercase_simple, normalize, simple_words, with_stem,
+};
 use super::FxMap;
 use crate::markdown::Rendered;
 
@@ -27,7 +29,8 @@ pub const MAX_SECTIONS: usize = 64;
 /// A page's words, compact: a big site holds one per page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageEntry {
-    /// The word forms of the page, sorted by bytes, each followed by `\n`.
+    /// The word forms of the page, in the order the page first has them (title, description,
+    /// text), each followed by `\n`.
     pub forms: String,
     /// Per form: its weighted count (saturating), the section where its term (all the
     /// page's forms with the same stem) weighs most (-1 is the top of the page), and whether
@@ -97,16 +100,16 @@ pub fn entry(title: &str, description: &str, body: &Rendered, lang: &str) -> Pag
 #[derive(Default)]
 struct Lexicon {
     /// Words of up to 16 bytes by their bytes packed into two integers (most words: hashed
-    /// and compared without a call to `memcmp`), longer ones by themselves.
+    /// and compared without a call to `memcmp`), longer ones by themselves. Besides the
+    /// normalized words, the simple words ([`is_simple`]) met before they were normalized,
+    /// such as `The` for `the`: most words of a page are found without normalizing its text.
     short: FxMap<(u64, u64), u32>,
     long: FxMap<Box<str>, u32>,
-    /// The words, one after the other (a page's forms are copied from here: close together,
-    /// the common ones first, rather than each in an allocation of its own).
+    /// The normalized words, one after the other (a page's forms are copied from here: close
+    /// together, the common ones first, rather than each in an allocation of its own).
     text: String,
-    /// Per word id: where it ends in `text` (it starts where the one before ends), and its
-    /// [`prefix_key`] (the page's forms are sorted by it).
+    /// Per word id: where it ends in `text` (it starts where the one before ends).
     ends: Vec<u32>,
-    keys: Vec<u128>,
     /// Per word id: its term's id, and its slot in the current page's forms (0: not on the
     /// page yet, else the index + 1). Apart from the words: looked up for every word of
     /// every page, they stay in the processor's cache.
@@ -145,7 +148,7 @@ impl Lexicons {
             }
         };
         let lex = &mut self.0[i].1;
-        if lex.ends.len() >= LEXICON_MAX {
+        if lex.ends.len() >= LEXICON_MAX || lex.short.len() + lex.long.len() >= 2 * LEXICON_MAX {
             // Between pages: no slot is in use.
             *lex = Lexicon {
                 alg,
@@ -164,16 +167,53 @@ impl Lexicon {
         &self.text[start..self.ends[i] as usize]
     }
 
-    /// The id of a normalized word.
-    fn id(&mut self, w: &str) -> u32 {
-        let packed = pack(w);
-        let found = match packed {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(w),
-        };
-        if let Some(&id) = found {
+    /// The id of the word `text[start..end]` of simple text ([`is_simple`]), normalized or
+    /// not.
+    #[inline(always)]
+    fn simple_id(&mut self, text: &str, start: usize, end: usize) -> u32 {
+        let w = &text[start..end];
+        let packed = pack_at(text.as_bytes(), start, end);
+        if let Some(id) = self.find(packed, w) {
             return id;
         }
+        let Some(lower) = lowercase_simple(w) else {
+            return self.add(packed, w);
+        };
+        // The normalized word's id, found by this spelling too from now on.
+        let id = self.id(&lower);
+        self.alias(packed, w, id);
+        id
+    }
+
+    /// The id of a normalized word.
+    #[inline(always)]
+    fn id(&mut self, w: &str) -> u32 {
+        let packed = pack(w);
+        match self.find(packed, w) {
+            Some(id) => id,
+            None => self.add(packed, w),
+        }
+    }
+
+    /// The id of a word already met (`packed`: [`pack`] of it).
+    #[inline(always)]
+    fn find(&self, packed: Option<(u64, u64)>, w: &str) -> Option<u32> {
+        match packed {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(w).copied(),
+        }
+    }
+
+    /// Finds word `w` by id `id` from now on.
+    fn alias(&mut self, packed: Option<(u64, u64)>, w: &str, id: u32) {
+        match packed {
+            Some(k) => self.short.insert(k, id),
+            None => self.long.insert(Box::from(w), id),
+        };
+    }
+
+    /// A new normalized word's id.
+    fn add(&mut self, packed: Option<(u64, u64)>, w: &str) -> u32 {
         let term = with_stem(self.alg, w, |t| match self.terms.get(t) {
             Some(&id) => id,
             None => {
@@ -186,28 +226,39 @@ impl Lexicon {
         let id = self.ends.len() as u32;
         self.text.push_str(w);
         self.ends.push(self.text.len() as u32);
-        self.keys.push(prefix_key(w));
         self.word_terms.push((term, 0));
-        match packed {
-            Some(k) => self.short.insert(k, id),
-            None => self.long.insert(Box::from(w), id),
-        };
+        self.alias(packed, w, id);
         id
     }
 }
 
-/// The first 16 bytes of a word as a big-endian number, zero-padded: words whose numbers
-/// differ are in the same order by bytes.
-fn prefix_key(w: &str) -> u128 {
-    let b = w.as_bytes();
-    let mut buf = [0u8; 16];
-    let n = b.len().min(16);
-    buf[..n].copy_from_slice(&b[..n]);
-    u128::from_be_bytes(buf)
+/// [`pack`] of `b[start..end]`, read as two integers when 16 bytes from `start` are in `b`
+/// (most words of a text: no loop over the bytes).
+#[inline(always)]
+pub(super) fn pack_at(b: &[u8], start: usize, end: usize) -> Option<(u64, u64)> {
+    let n = end - start;
+    if n > 16 {
+        return None;
+    }
+    let Some(bytes) = b.get(start..start + 16) else {
+        return pack(std::str::from_utf8(&b[start..end]).ok()?);
+    };
+    let int = |s: &[u8]| u64::from_le_bytes(s.try_into().expect("8 bytes"));
+    // The bytes past the word zeroed, as `pack` pads it.
+    let keep = |v: u64, k: usize| match k {
+        0 => 0,
+        8.. => v,
+        _ => v & ((1u64 << (8 * k)) - 1),
+    };
+    Some((
+        keep(int(&bytes[..8]), n.min(8)),
+        keep(int(&bytes[8..]), n.saturating_sub(8)),
+    ))
 }
 
 /// A word of up to 16 bytes as two integers, zero-padded: unambiguous, as a word (letters,
 /// marks and digits) holds no zero byte.
+#[inline]
 pub(super) fn pack(w: &str) -> Option<(u64, u64)> {
     let b = w.as_bytes();
     if b.len() > 16 {
@@ -241,34 +292,47 @@ struct Page {
 impl Page {
     /// Counts the words of `piece`, of section `section` (pieces come in section order).
     fn add(&mut self, lex: &mut Lexicon, piece: &str, section: i16, weight: u32, title: bool) {
-        each_word(&normalize(piece), |w| {
-            self.len += 1;
-            let id = lex.id(w);
-            let (t, slot) = &mut lex.word_terms[id as usize];
-            let t = *t;
-            if *slot == 0 {
-                self.forms.push((id, 0, false));
-                *slot = self.forms.len() as u32;
-            }
-            let f = &mut self.forms[*slot as usize - 1];
-            f.1 += weight;
-            f.2 |= title;
-            let ts = &mut lex.term_slots[t as usize];
-            if *ts == 0 {
-                self.terms.push((section, 0, None));
-                *ts = self.terms.len() as u32;
-            }
-            let term = &mut self.terms[*ts as usize - 1];
-            if term.0 != section {
-                best_of(term);
-                term.0 = section;
-                term.1 = 0;
-            }
-            term.1 += weight;
-        });
+        if is_simple(piece) {
+            simple_words(piece, |start, end| {
+                let id = lex.simple_id(piece, start, end);
+                self.count(lex, id, section, weight, title);
+            });
+        } else {
+            each_word(&normalize(piece), |w| {
+                let id = lex.id(w);
+                self.count(lex, id, section, weight, title);
+            });
+        }
     }
 
-    /// The entry, sorted by form; the lexicon's slots freed for the next page.
+    /// Counts one word.
+    #[inline(always)]
+    fn count(&mut self, lex: &mut Lexicon, id: u32, section: i16, weight: u32, title: bool) {
+        self.len += 1;
+        let (t, slot) = &mut lex.word_terms[id as usize];
+        let t = *t;
+        if *slot == 0 {
+            self.forms.push((id, 0, false));
+            *slot = self.forms.len() as u32;
+        }
+        let f = &mut self.forms[*slot as usize - 1];
+        f.1 += weight;
+        f.2 |= title;
+        let ts = &mut lex.term_slots[t as usize];
+        if *ts == 0 {
+            self.terms.push((section, 0, None));
+            *ts = self.terms.len() as u32;
+        }
+        let term = &mut self.terms[*ts as usize - 1];
+        if term.0 != section {
+            best_of(term);
+            term.0 = section;
+            term.1 = 0;
+        }
+        term.1 += weight;
+    }
+
+    /// The entry; the lexicon's slots freed for the next page.
     fn finish(
         mut self,
         lex: &mut Lexicon,
@@ -278,16 +342,6 @@ impl Page {
         for term in &mut self.terms {
             best_of(term);
         }
-        // By bytes: by the first 16 bytes as a number, then (for longer words) by the rest.
-        let word = |id: u32| lex.word(id);
-        let mut keyed: Vec<(u128, (u32, u32, bool))> = self
-            .forms
-            .iter()
-            .map(|&f| (lex.keys[f.0 as usize], f))
-            .collect();
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| word(a.1 .0).cmp(word(b.1 .0))));
-        self.forms.clear();
-        self.forms.extend(keyed.into_iter().map(|k| k.1));
         let mut e = PageEntry {
             forms: String::with_capacity(self.forms.iter().map(|f| lex.word(f.0).len() + 1).sum()),
             stats: Vec::with_capacity(self.forms.len()),
@@ -381,17 +435,45 @@ mod tests {
         assert_eq!(
             forms,
             [
-                "5.7.1",
-                "configuration",
-                "configurationalism",
-                "configurationalisms",
                 "mail",
+                "mailboxes",
                 "mailbox",
-                "mailboxes"
+                "5.7.1",
+                "configurationalisms",
+                "configurationalism",
+                "configuration"
             ]
         );
         let _ = entry("Other", "Words", &b, "en");
         let _ = entry("Other", "", &b, "sv");
         assert_eq!(entry("Mail", "", &a, "en"), first);
+        // The same words met first in other spellings (found by them from then on).
+        let upper =
+            body("MAILBOXES Mailbox 5.7.1 CONFIGURATIONALISMS Configurationalism configuration\n");
+        let _ = entry("MAIL", "", &upper, "en");
+        assert_eq!(entry("Mail", "", &a, "en"), first);
+        assert_eq!(entry("Mail", "", &upper, "en"), first);
+    }
+
+    #[test]
+    fn words_read_in_place_pack_as_copied() {
+        let text = "a ab abcdefgh abcdefghi abcdefghijklmnop abcdefghijklmnopq påse".repeat(2);
+        let b = text.as_bytes();
+        for (s, e) in [
+            (0, 0),
+            (0, 1),
+            (2, 4),
+            (5, 13),
+            (14, 23),
+            (24, 40),
+            (41, 58),
+            (59, 64),
+        ] {
+            let w = &text[s..e];
+            assert_eq!(pack_at(b, s, e), pack(w), "{w:?}");
+            // Near the end of the text, where 16 bytes are not there to read.
+            let tail = b.len() - w.len();
+            assert_eq!(pack_at(b, tail, b.len()), pack(&text[tail..]), "{w:?}");
+        }
     }
 }

@@ -41,6 +41,24 @@ impl std::hash::Hasher for Fx {
         }
     }
 
+    // One step per integer (most keys are integers: packed words, ids), not a copy of its
+    // bytes into a buffer.
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+
     fn finish(&self) -> u64 {
         // The product's high bits are its best mixed; a hash table indexes by the low ones
         // (rustc-hash 2 does the same).
@@ -50,5 +68,3 @@ impl std::hash::Hasher for Fx {
 
 /// A hash map with [`Fx`].
 pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
-/// A hash set with [`Fx`].
-pub(crate) type FxSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<Fx>>;

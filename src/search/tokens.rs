@@ -56,11 +56,7 @@ fn latin1_lowercase(text: &str) -> Option<String> {
             0xc3 => {
                 let y = *b.get(i + 1)?;
                 out.push(0xc3);
-                out.push(if (0x80..=0x9e).contains(&y) && y != 0x97 {
-                    y + 0x20
-                } else {
-                    y
-                });
+                out.push(if is_latin1_upper(y) { y + 0x20 } else { y });
                 i += 2;
             }
             _ => return None,
@@ -79,15 +75,139 @@ pub fn words(normalized: &str) -> Vec<&str> {
 /// Calls `f` with each word of already [`normalize`]d text, in order ([`words`] without
 /// collecting them). `f` must not tokenize text itself (the thread's character classes are
 /// in use).
-pub fn each_word<'a>(normalized: &'a str, f: impl FnMut(&'a str)) {
-    if normalized.is_ascii() {
-        return ascii_words(normalized, f);
+pub fn each_word<'a>(normalized: &'a str, mut f: impl FnMut(&'a str)) {
+    if is_simple(normalized) {
+        return simple_words(normalized, |s, e| f(&normalized[s..e]));
     }
     CLASSES.with(|c| {
         let mut c = c.borrow_mut();
         scan(normalized, |ch| c.of(ch), f)
     });
 }
+
+/// Whether `text` is ASCII and the Latin-1 letters and signs U+00C0..U+00FF only (in UTF-8,
+/// lead byte `C3`): most text of English and Western European languages. Its words are where
+/// they are in its normalized form ([`simple_words`]: the case of a letter does not change
+/// its class, and these characters are their own NFKC), so they can be found before it is
+/// normalized, and each normalized alone ([`lowercase_simple`]).
+pub fn is_simple(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            x if x.is_ascii() => i += 1,
+            // Valid UTF-8: a continuation byte follows.
+            0xc3 => i += 2,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// A simple word ([`is_simple`]) lower-cased, when it has an upper-case letter: its
+/// [`normalize`]d form.
+pub fn lowercase_simple(word: &str) -> Option<String> {
+    let b = word.as_bytes();
+    let upper = |i: usize| match b[i] {
+        x if x.is_ascii() => x.is_ascii_uppercase(),
+        0xc3 => is_latin1_upper(b[i + 1]),
+        _ => false,
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if upper(i) {
+            return latin1_lowercase(word);
+        }
+        i += if b[i] == 0xc3 { 2 } else { 1 };
+    }
+    None
+}
+
+/// Whether the second byte of `C3 y` is an upper-case letter: À..Þ but ×.
+fn is_latin1_upper(y: u8) -> bool {
+    (0x80..=0x9e).contains(&y) && y != 0x97
+}
+
+/// [`TOKEN`]'s matches in simple text ([`is_simple`], normalized or not) as byte ranges,
+/// found by a scan of the bytes (the regular expression costs a forward and a reverse
+/// search per word): the letters, marks and digits there are ASCII letters and digits and
+/// the Latin-1 letters (all of `C3 80..BF` but × and ÷), the digits are ASCII, and the dotted
+/// digit groups come first.
+pub fn simple_words(text: &str, mut out: impl FnMut(usize, usize)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let class = |i: usize| b.get(i).map_or(0, |&x| BYTE_CLASS[x as usize]);
+    // Whether the Latin-1 lead byte at `i` starts a letter (not × or ÷).
+    let latin1 = |i: usize| !matches!(b.get(i + 1), Some(0x97 | 0xb7));
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let mut i = 0;
+    while i < n {
+        let c = BYTE_CLASS[b[i] as usize];
+        if c == 0 || (c == LATIN1 && !latin1(i)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if c == DIGIT {
+            let mut j = i + 1;
+            while digit(j) {
+                j += 1;
+            }
+            if b.get(j) == Some(&b'.') && digit(j + 1) {
+                // `\p{N}+(?:\.\p{N}+)+`
+                while b.get(j) == Some(&b'.') && digit(j + 1) {
+                    j += 2;
+                    while digit(j) {
+                        j += 1;
+                    }
+                }
+                out(start, j);
+                i = j;
+                continue;
+            }
+        }
+        loop {
+            // The ASCII letters and digits in a row, then a Latin-1 letter if one follows.
+            while i < n && BYTE_CLASS[b[i] as usize] & (LETTER | DIGIT) != 0 {
+                i += 1;
+            }
+            if class(i) == LATIN1 && latin1(i) {
+                i += 2;
+                continue;
+            }
+            break;
+        }
+        out(start, i);
+    }
+}
+
+/// What [`simple_words`] makes of a byte: [`LETTER`] for an ASCII letter, [`DIGIT`] for an
+/// ASCII digit, [`LATIN1`] for the lead byte `C3` (a Latin-1 letter but where × or ÷
+/// follows), else 0.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const LATIN1: u8 = 4;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == 0xc3 {
+            LATIN1
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
 
 /// What [`TOKEN`] makes of a character: bit [`WORD`] for `[\p{L}\p{M}\p{N}]`, [`NUM`] for
 /// `\p{N}`, [`CJK`] for `[\p{Han}\p{Hiragana}\p{Katakana}]`.
@@ -212,45 +332,6 @@ fn digits(at: &mut impl FnMut(usize) -> (u8, usize), mut i: usize) -> usize {
             return i - start;
         }
         i += l;
-    }
-}
-
-/// [`TOKEN`]'s matches in ASCII text, found by a scan of the bytes (most text of most sites;
-/// the regular expression costs a forward and a reverse search per word): letters and digits
-/// are the only letters, marks and digits there, and the dotted digit groups come first.
-fn ascii_words<'a>(text: &'a str, mut out: impl FnMut(&'a str)) {
-    let b = text.as_bytes();
-    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
-    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut i = 0;
-    while i < b.len() {
-        if !alnum(i) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        if digit(i) {
-            let mut j = i;
-            while digit(j) {
-                j += 1;
-            }
-            if b.get(j) == Some(&b'.') && digit(j + 1) {
-                // `\p{N}+(?:\.\p{N}+)+`
-                while b.get(j) == Some(&b'.') && digit(j + 1) {
-                    j += 1;
-                    while digit(j) {
-                        j += 1;
-                    }
-                }
-                out(&text[start..j]);
-                i = j;
-                continue;
-            }
-        }
-        while alnum(i) {
-            i += 1;
-        }
-        out(&text[start..i]);
     }
 }
 
@@ -453,9 +534,34 @@ mod tests {
         ] {
             let by_regex: Vec<&str> = TOKEN.find_iter(t).map(|m| m.as_str()).collect();
             let mut found = Vec::new();
-            ascii_words(t, |w| found.push(w));
+            simple_words(t, |s, e| found.push(&t[s..e]));
             assert_eq!(found, by_regex, "{t:?}");
         }
+    }
+
+    #[test]
+    fn simple_text_has_its_words_where_its_normalized_form_has_them() {
+        let latin1: String = ('\u{c0}'..='\u{ff}').collect();
+        for t in [
+            "PostLÅDA full, Größe ÆØÅ ÿ 5.7.1 a×b c÷d ÉTÉ été 12.À",
+            latin1.as_str(),
+            "Ärende: ÖVERSKRIDEN kvot, 550 5.7.1",
+            "",
+        ] {
+            assert!(is_simple(t), "{t:?}");
+            let mut raw = Vec::new();
+            simple_words(t, |s, e| {
+                let w = &t[s..e];
+                raw.push(lowercase_simple(w).unwrap_or_else(|| w.to_string()));
+            });
+            assert_eq!(raw, tokenize(t), "{t:?}");
+        }
+        assert!(is_simple("naïve"));
+        assert!(!is_simple("ﬁle"));
+        assert!(!is_simple("e\u{301}"));
+        assert!(!is_simple("’"));
+        assert_eq!(lowercase_simple("été"), None);
+        assert_eq!(lowercase_simple("ÉtÉ").as_deref(), Some("été"));
     }
 
     #[test]
