@@ -9,13 +9,11 @@
 //! quarter octave, and `k` to a power of two, so one edited page changes the meta file, its
 //! record file and the chunks holding the words whose postings changed.
 
-use std::fmt::Write as _;
-
 use serde_json::json;
 
-use super::entry::{pack, PageEntry};
+use super::entry::{pack_at, PageEntry};
 use super::tokens::{algorithm, language, utf16_cmp, with_stem};
-use super::{FxMap, FxSet, FORMAT};
+use super::{FxMap, FORMAT};
 use crate::markdown::Rendered;
 use crate::site::{PageId, PageState, Site};
 
@@ -107,8 +105,15 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         } as u8;
         let alg = algorithm(&content);
         let suffix = (content != lang).then(|| format!("#{content}"));
-        for (form, (tf, sec, title)) in e.iter() {
-            let packed = pack(form);
+        let bytes = e.forms.as_bytes();
+        let mut at = 0;
+        for &(tf, sec, title) in &e.stats {
+            let Some(len) = bytes[at..].iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let form = &e.forms[at..at + len];
+            let packed = pack_at(bytes, at, at + len);
+            at += len + 1;
             let found = match packed {
                 Some(k) => short_form_of.get(&(slot, k)),
                 None => form_of.get(&(slot, form)),
@@ -175,21 +180,40 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     let lists: Vec<String> = postings.iter().map(|p| postings_string(p)).collect();
     drop(postings);
 
+    // Each term's place in UTF-16 order (a chunk lists its terms in that order).
+    let mut by_order: Vec<u32> = (0..terms.len() as u32).collect();
+    by_order.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+    let mut rank = vec![0u32; terms.len()];
+    for (r, &t) in by_order.iter().enumerate() {
+        rank[t as usize] = r as u32;
+    }
     // Forms in UTF-16 order, each as its JSON member, with its terms.
     let mut forms: Vec<(&str, Vec<u32>)> = form_terms.into_iter().collect();
     forms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
     let members: Vec<String> = forms
         .iter_mut()
         .map(|(f, ts)| {
-            ts.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+            ts.sort_unstable_by_key(|t| rank[*t as usize]);
             // A form that is its own term (most of a site's words: unstemmed, or a stem) is
             // written as 0, not as itself again.
-            let value = match ts.as_slice() {
-                [one] if terms[*one as usize] == *f => json!(0),
-                [one] => json!(terms[*one as usize]),
-                many => json!(many.iter().map(|t| &terms[*t as usize]).collect::<Vec<_>>()),
-            };
-            format!("{}:{value}", json!(f))
+            let mut m = String::with_capacity(f.len() * 2 + 8);
+            json_str(&mut m, f);
+            m.push(':');
+            match ts.as_slice() {
+                [one] if terms[*one as usize] == *f => m.push('0'),
+                [one] => json_str(&mut m, &terms[*one as usize]),
+                many => {
+                    m.push('[');
+                    for (i, t) in many.iter().enumerate() {
+                        if i > 0 {
+                            m.push(',');
+                        }
+                        json_str(&mut m, &terms[*t as usize]);
+                    }
+                    m.push(']');
+                }
+            }
+            m
         })
         .collect();
 
@@ -213,7 +237,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     let mut target = CHUNK_TARGET;
     let ranges = loop {
         let t = (target < MAX_FILE).then_some(target);
-        let ranges = chunk_ranges(&forms, t, &form_cost, &term_cost);
+        let ranges = chunk_ranges(&forms, terms.len(), t, &form_cost, &term_cost);
         if ranges.len() <= chunk_budget || t.is_none() {
             break ranges;
         }
@@ -228,7 +252,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
             .iter()
             .flat_map(|f| f.1.iter().copied())
             .collect();
-        used.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+        used.sort_unstable_by_key(|t| rank[*t as usize]);
         used.dedup();
         let mut s = String::from("{\"forms\":{");
         s.push_str(&members[r.clone()].join(","));
@@ -237,7 +261,9 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
             if i > 0 {
                 s.push(',');
             }
-            let _ = write!(s, "{}:{}", json!(terms[*t as usize]), lists[*t as usize]);
+            json_str(&mut s, &terms[*t as usize]);
+            s.push(':');
+            s.push_str(&lists[*t as usize]);
         }
         s.push_str("}}");
         let name = hashed("c", None, s.as_bytes());
@@ -297,6 +323,18 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         html_safe(meta.to_string().into_bytes()),
     ));
     out
+}
+
+/// `s` as a JSON string, appended to `out` (words and terms hold no character to escape but
+/// in theory; those are escaped as serde_json does).
+fn json_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::Value::from(s).to_string());
+    }
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026` (they only occur in
@@ -452,6 +490,7 @@ fn word_hash(w: &str) -> u64 {
 /// only then.
 fn chunk_ranges(
     forms: &[(&str, Vec<u32>)],
+    terms: usize,
     target: Option<usize>,
     form_cost: &dyn Fn(usize) -> usize,
     term_cost: &dyn Fn(u32) -> usize,
@@ -459,26 +498,30 @@ fn chunk_ranges(
     let mut out = Vec::new();
     let (mut start, mut size) = (0, 0);
     let max = target.map_or(MAX_FILE, |t| (t + t / 2).min(MAX_FILE));
-    // The terms the current chunk holds already (a term's postings are in it once).
-    let mut held: FxSet<u32> = FxSet::default();
+    // The terms the current chunk holds already (a term's postings are in it once): per
+    // term, the number of the last chunk that holds it, plus 1.
+    let mut held = vec![0u32; terms];
+    let mut chunk = 1u32;
     for (i, (f, ts)) in forms.iter().enumerate() {
-        let cost = |held: &FxSet<u32>| {
+        let cost = |held: &[u32], chunk: u32| {
             form_cost(i)
                 + ts.iter()
-                    .filter(|t| !held.contains(t))
+                    .filter(|&&t| held[t as usize] != chunk)
                     .map(|&t| term_cost(t))
                     .sum::<usize>()
         };
-        let mut c = cost(&held);
+        let mut c = cost(&held, chunk);
         if i > start && size + c > max {
             out.push(start..i);
             start = i;
-            held.clear();
+            chunk += 1;
             size = 0;
-            c = cost(&held);
+            c = cost(&held, chunk);
         }
         size += c;
-        held.extend(ts.iter().copied());
+        for &t in ts {
+            held[t as usize] = chunk;
+        }
         // The form's hash as a fraction of 2^64 against its share of a chunk.
         let ends = target.is_some_and(|t| {
             (word_hash(f) >> 11) as f64 / (1u64 << 53) as f64 * (t as f64) < c as f64
@@ -486,7 +529,7 @@ fn chunk_ranges(
         if ends {
             out.push(start..i + 1);
             start = i + 1;
-            held.clear();
+            chunk += 1;
             size = 0;
         }
     }
