@@ -161,6 +161,7 @@ impl Lexicons {
 
 impl Lexicon {
     /// The word of an id.
+    #[inline(always)]
     fn word(&self, id: u32) -> &str {
         let i = id as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
@@ -171,8 +172,24 @@ impl Lexicon {
     /// not.
     #[inline(always)]
     fn simple_id(&mut self, text: &str, start: usize, end: usize) -> u32 {
-        let w = &text[start..end];
         let packed = pack_at(text.as_bytes(), start, end);
+        if let Some(&id) = packed.and_then(|k| self.short.get(&k)) {
+            return id;
+        }
+        self.simple_id_slow(text, start, end, packed)
+    }
+
+    /// [`Lexicon::simple_id`] of a word longer than 16 bytes or not met in this spelling
+    /// yet.
+    #[inline(never)]
+    fn simple_id_slow(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        packed: Option<(u64, u64)>,
+    ) -> u32 {
+        let w = &text[start..end];
         if let Some(id) = self.find(packed, w) {
             return id;
         }

@@ -160,9 +160,8 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
             let (_, tf, sec, title) = doc_acc[t as usize];
             let tf = f64::from(tf);
             let bonus = if title { TITLE_BONUS } else { 0.0 };
-            let w = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + bonus))
-                .round()
-                .max(1.0);
+            // Rounded (half away from zero) without a call to libm's `round`.
+            let w = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + bonus) + 0.5).max(1.0);
             postings[t as usize].push((d as u32, w as u16, sec));
         }
     }
@@ -189,7 +188,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     }
     // Forms in UTF-16 order, each as its JSON member, with its terms.
     let mut forms: Vec<(&str, Vec<u32>)> = form_terms.into_iter().collect();
-    forms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+    sort_utf16(&mut forms);
     let members: Vec<String> = forms
         .iter_mut()
         .map(|(f, ts)| {
@@ -268,7 +267,9 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         s.push_str("}}");
         let name = hashed("c", None, s.as_bytes());
         chunk_meta.push(json!([forms[r.start].0, forms[r.end - 1].0, name]));
-        out.push((format!("{base}/{name}"), html_safe(s.into_bytes())));
+        // Words, terms and postings hold no `<`, `>` or `&` (see `html_safe`).
+        debug_assert!(!s.contains(['<', '>', '&']));
+        out.push((format!("{base}/{name}"), s.into_bytes()));
     }
     // Record files of k pages each; shorter records while a file is too large (pages with many
     // long sections), and when even the shortest do not fit, fewer pages a file: no search
@@ -323,6 +324,25 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         html_safe(meta.to_string().into_bytes()),
     ));
     out
+}
+
+/// Forms in UTF-16 order ([`utf16_cmp`]): by their first 16 bytes as a number, then by the
+/// rest, when no form has a character from U+E000 up (lead byte `EE` and above: the only
+/// ones whose UTF-16 order differs from their UTF-8 order); else by [`utf16_cmp`].
+fn sort_utf16(forms: &mut Vec<(&str, Vec<u32>)>) {
+    if forms.iter().any(|f| f.0.bytes().any(|b| b >= 0xee)) {
+        forms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+        return;
+    }
+    let key = |w: &str| {
+        let mut buf = [0u8; 16];
+        let n = w.len().min(16);
+        buf[..n].copy_from_slice(&w.as_bytes()[..n]);
+        u128::from_be_bytes(buf)
+    };
+    let mut keyed: Vec<(u128, (&str, Vec<u32>))> = forms.drain(..).map(|f| (key(f.0), f)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1 .0.cmp(b.1 .0)));
+    forms.extend(keyed.into_iter().map(|k| k.1));
 }
 
 /// `s` as a JSON string, appended to `out` (words and terms hold no character to escape but

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, RwLock};
 
 use icu_normalizer::ComposingNormalizerBorrowed;
 use regex::Regex;
@@ -376,16 +376,16 @@ pub fn algorithm(lang: &str) -> Option<Algorithm> {
     })
 }
 
-/// Stems computed on this thread, per algorithm, by word: a site repeats the same few
-/// thousand words on every page, and a Snowball stemmer costs about a microsecond a word.
+/// Stems computed by this process, per algorithm, by word: a site repeats the same few
+/// thousand words on every page, a Snowball stemmer costs about a microsecond a word, and the
+/// threads that make the pages' entries and the locales' files meet the same words. Read far
+/// more often than written (a lock held only to look up or to insert).
 type Memo = FxMap<u8, FxMap<Box<str>, Box<str>>>;
 
-thread_local! {
-    static MEMO: RefCell<Memo> = RefCell::default();
-}
+static MEMO: LazyLock<RwLock<Memo>> = LazyLock::new(RwLock::default);
 
-/// Bounds the memo of a thread (a site of many distinct words starts it again).
-const MEMO_MAX: usize = 1 << 17;
+/// Bounds the memo (a site of many distinct words starts it again).
+const MEMO_MAX: usize = 1 << 18;
 
 /// Calls `f` with the stem of a normalized word in a language (`None`: no stemmer, the word
 /// itself). Words without a letter (numbers, codes) are never stemmed.
@@ -393,20 +393,21 @@ pub fn with_stem<R>(alg: Option<Algorithm>, word: &str, f: impl FnOnce(&str) -> 
     let Some(alg) = alg.filter(|_| word.chars().any(char::is_alphabetic)) else {
         return f(word);
     };
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        let m = m.entry(alg as u8).or_default();
-        if let Some(s) = m.get(word) {
+    {
+        let m = MEMO.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = m.get(&(alg as u8)).and_then(|m| m.get(word)) {
             return f(s);
         }
-        let s: Box<str> = Box::from(Stemmer::create(alg).stem(word).as_ref());
-        if m.len() >= MEMO_MAX {
-            m.clear();
-        }
-        let r = f(&s);
-        m.insert(Box::from(word), s);
-        r
-    })
+    }
+    let s: Box<str> = Box::from(Stemmer::create(alg).stem(word).as_ref());
+    let r = f(&s);
+    let mut m = MEMO.write().unwrap_or_else(|e| e.into_inner());
+    let m = m.entry(alg as u8).or_default();
+    if m.len() >= MEMO_MAX {
+        m.clear();
+    }
+    m.insert(Box::from(word), s);
+    r
 }
 
 /// The stem of a normalized word (see [`with_stem`]).
