@@ -181,14 +181,14 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
 
     // Each term's place in UTF-16 order (a chunk lists its terms in that order).
     let mut by_order: Vec<u32> = (0..terms.len() as u32).collect();
-    by_order.sort_unstable_by(|a, b| utf16_cmp(&terms[*a as usize], &terms[*b as usize]));
+    sort_utf16(&mut by_order, |t| &terms[*t as usize]);
     let mut rank = vec![0u32; terms.len()];
     for (r, &t) in by_order.iter().enumerate() {
         rank[t as usize] = r as u32;
     }
     // Forms in UTF-16 order, each as its JSON member, with its terms.
     let mut forms: Vec<(&str, Vec<u32>)> = form_terms.into_iter().collect();
-    sort_utf16(&mut forms);
+    sort_utf16(&mut forms, |f| f.0);
     let members: Vec<String> = forms
         .iter_mut()
         .map(|(f, ts)| {
@@ -326,12 +326,13 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Forms in UTF-16 order ([`utf16_cmp`]): by their first 16 bytes as a number, then by the
-/// rest, when no form has a character from U+E000 up (lead byte `EE` and above: the only
-/// ones whose UTF-16 order differs from their UTF-8 order); else by [`utf16_cmp`].
-fn sort_utf16(forms: &mut Vec<(&str, Vec<u32>)>) {
-    if forms.iter().any(|f| f.0.bytes().any(|b| b >= 0xee)) {
-        forms.sort_unstable_by(|a, b| utf16_cmp(a.0, b.0));
+/// `items` in the UTF-16 order ([`utf16_cmp`]) of their `word`s: by the first 16 bytes as a
+/// number, then by the rest, when no word has a character from U+E000 up (lead byte `EE`
+/// and above: the only ones whose UTF-16 order differs from their UTF-8 order); else by
+/// [`utf16_cmp`].
+fn sort_utf16<'w, T>(items: &mut Vec<T>, word: impl Fn(&T) -> &'w str) {
+    if items.iter().any(|x| word(x).bytes().any(|b| b >= 0xee)) {
+        items.sort_unstable_by(|a, b| utf16_cmp(word(a), word(b)));
         return;
     }
     let key = |w: &str| {
@@ -340,9 +341,9 @@ fn sort_utf16(forms: &mut Vec<(&str, Vec<u32>)>) {
         buf[..n].copy_from_slice(&w.as_bytes()[..n]);
         u128::from_be_bytes(buf)
     };
-    let mut keyed: Vec<(u128, (&str, Vec<u32>))> = forms.drain(..).map(|f| (key(f.0), f)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1 .0.cmp(b.1 .0)));
-    forms.extend(keyed.into_iter().map(|k| k.1));
+    let mut keyed: Vec<(u128, T)> = items.drain(..).map(|x| (key(word(&x)), x)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| word(&a.1).cmp(word(&b.1))));
+    items.extend(keyed.into_iter().map(|k| k.1));
 }
 
 /// `s` as a JSON string, appended to `out` (words and terms hold no character to escape but
@@ -691,6 +692,37 @@ mod tests {
         assert_eq!(excerpt("  a\n b  c ", 10), "a b c");
         assert_eq!(excerpt("one two three four", 9), "one two…");
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+    }
+
+    #[test]
+    fn words_sort_in_utf16_order_by_their_first_bytes() {
+        let words = [
+            "postlåda",
+            "postlådor",
+            "configurationalisms",
+            "configurationalism",
+            "configurationalismz",
+            "configurationalisma",
+            "5.7.1",
+            "550",
+            "a",
+            "ab",
+            "zz",
+            "été",
+            "ärende#sv",
+            "漢",
+            "ж",
+        ];
+        let by_cmp = |extra: &[&'static str]| {
+            let mut v: Vec<&str> = words.iter().chain(extra).copied().collect();
+            v.sort_unstable_by(|a, b| utf16_cmp(a, b));
+            v
+        };
+        for extra in [&[][..], &["\u{FFFD}x", "\u{1F600}", "a\u{E000}"][..]] {
+            let mut v: Vec<&str> = words.iter().chain(extra).rev().copied().collect();
+            sort_utf16(&mut v, |w| *w);
+            assert_eq!(v, by_cmp(extra));
+        }
     }
 
     #[test]
