@@ -1006,6 +1006,21 @@ fn run_search(a: &Args) -> Result<(), String> {
         (cpu_with / cpu_without - 1.0) * 100.0,
         mem_with - mem_without
     );
+    // Each with-build against the without-build next to it in time: this machine's speed
+    // drifts between runs more than the index costs, and a pair sees the same speed.
+    let paired = median(
+        runs[1]
+            .iter()
+            .zip(&runs[0])
+            .map(|(w, wo)| w.cpu / wo.cpu)
+            .collect(),
+    );
+    let _ = writeln!(
+        rep,
+        "- paired: the median of the {} runs' ratios (each build with the index against the one without next to it) is {:+.1} % CPU",
+        a.runs,
+        (paired - 1.0) * 100.0
+    );
     let all_cpu = |search: bool| {
         runs[usize::from(search)]
             .iter()
