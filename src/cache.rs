@@ -10,7 +10,8 @@
 //!   it included, and those its findings point into, are checked by content.
 //! - `highlight.pack`: highlighted code blocks, keyed by language and code.
 //! - `search.pack`: each page's search entry (its words, weights and sections), keyed by the
-//!   page's body key, so a page whose body is reused is not tokenized again.
+//!   page's body key and the content of the files its body included (what says a cached body
+//!   is still good), so a page whose body is reused is not tokenized again.
 //! - `output-*.manifest`: for one output folder, each file's content key and what `stat` said
 //!   after writing it, so a rebuild rewrites only the files whose content changed, and notices
 //!   files someone else changed.
