@@ -480,3 +480,39 @@ fn records_of_pages_with_many_long_headings_stay_under_the_file_size_limit() {
         hits[0].href
     );
 }
+
+/// A page's entry is kept in the build cache by its body's key and its includes' content: a
+/// rebuild after only an included file changed indexes the page's new words, not its old ones.
+#[test]
+fn a_rebuild_after_an_include_changed_indexes_the_new_text() {
+    let site = crate::support::Site::empty()
+        .file(
+            "helpsite.yml",
+            "title: T\nbase_url: https://h.example/\nsource_locale: en-US\nlocales:\n  - code: en-US\n    name: English\n",
+        )
+        .file(
+            "content/en-us/guide.md",
+            "---\ntitle: Guide\n---\n# Guide\n\nIntro.\n\n[!INCLUDE [step](includes/step.md)]\n",
+        )
+        .file("content/en-us/other.md", "---\ntitle: Other\n---\n# Other\n\nText.\n")
+        .file("content/en-us/includes/step.md", "Peel the kumquat first.\n");
+    let root = site.path();
+    let out = root.join("public");
+    crate::support::run_in(root, &["build"]).expect_ok();
+    assert_eq!(urls(&find(&out, "en-us", "kumquat")), ["/en-us/guide/"]);
+    fs::write(
+        root.join("content/en-us/includes/step.md"),
+        "Peel the rambutan first.\n",
+    )
+    .unwrap();
+    let run = crate::support::run_in(root, &["build", "-v"]);
+    run.expect_ok();
+    // The other page's body (and entry) came from the cache; the guide's was made again.
+    assert!(
+        run.stderr.contains("1 of 2 pages' Markdown reused"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(urls(&find(&out, "en-us", "rambutan")), ["/en-us/guide/"]);
+    assert!(find(&out, "en-us", "kumquat").is_empty());
+}
