@@ -35,7 +35,7 @@ pub struct PageEntry {
     /// Per form: its weighted count (saturating), the section where its term (all the
     /// page's forms with the same stem) weighs most (-1 is the top of the page), and whether
     /// it is in the title.
-    pub stats: Vec<(u16, i16, bool)>,
+    pub stats: Vec<Stat>,
     /// Words on the page (title, description and text).
     pub len: u32,
     /// The text before the first section: a byte range of the body's text.
@@ -45,13 +45,57 @@ pub struct PageEntry {
     pub sections: Vec<(u32, u32, u32)>,
 }
 
+/// A form's stats in a [`PageEntry`]: weighted count, best section, in the title.
+pub type Stat = (u16, i16, bool);
+
+/// A word of up to 16 bytes as two integers ([`pack`]); `None` for longer ones.
+pub(super) type Packed = Option<(u64, u64)>;
+
 impl PageEntry {
     /// The forms with their stats, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, (u16, i16, bool))> {
-        self.forms
-            .split_terminator('\n')
-            .zip(self.stats.iter().copied())
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Stat)> {
+        self.packed().map(|(form, _, stat)| (form, stat))
     }
+
+    /// The forms with their [`pack`] and stats, in order: read in place, a form of up to
+    /// 15 bytes from 16 bytes read at once (its `\n` found among them by a bit trick), most
+    /// forms of most pages.
+    pub(super) fn packed(&self) -> impl Iterator<Item = (&str, Packed, Stat)> {
+        let mut at = 0;
+        self.stats.iter().map_while(move |&stat| {
+            let (len, packed) = next_form(self.forms.as_bytes(), at)?;
+            let form = self.forms.get(at..at + len)?;
+            at += len + 1;
+            Some((form, packed, stat))
+        })
+    }
+}
+
+/// The length of the form at byte `at` of an entry's forms (up to its `\n`) and its [`pack`].
+fn next_form(b: &[u8], at: usize) -> Option<(usize, Option<(u64, u64)>)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = ONES * b'\n' as u64;
+    if let Some(chunk) = b.get(at..at + 16) {
+        let (lo, hi) = ints(chunk);
+        // A high bit per byte equal to `\n`; the lowest is right (a false one only follows
+        // a true one).
+        let newline = |v: u64| {
+            let x = v ^ NL;
+            x.wrapping_sub(ONES) & !x & HIGH
+        };
+        let z = newline(lo);
+        let n = if z != 0 {
+            z.trailing_zeros() / 8
+        } else {
+            8 + newline(hi).trailing_zeros() / 8
+        } as usize;
+        if n < 16 {
+            return Some((n, Some(pack16(chunk, n))));
+        }
+    }
+    let len = b.get(at..)?.iter().position(|&c| c == b'\n')?;
+    Some((len, pack_at(b, at, at + len)))
 }
 
 /// The entry of a page whose body is `body`, written in language `lang` (a subtag).
@@ -137,29 +181,27 @@ impl Lexicons {
         let i = match self.0.iter().position(|(a, _)| *a == alg) {
             Some(i) => i,
             None => {
-                self.0.push((
-                    alg,
-                    Lexicon {
-                        alg,
-                        ..Default::default()
-                    },
-                ));
+                self.0.push((alg, Lexicon::new(alg)));
                 self.0.len() - 1
             }
         };
         let lex = &mut self.0[i].1;
         if lex.ends.len() >= LEXICON_MAX || lex.short.len() + lex.long.len() >= 2 * LEXICON_MAX {
             // Between pages: no slot is in use.
-            *lex = Lexicon {
-                alg,
-                ..Default::default()
-            };
+            *lex = Lexicon::new(alg);
         }
         lex
     }
 }
 
 impl Lexicon {
+    fn new(alg: Option<Algorithm>) -> Lexicon {
+        Lexicon {
+            alg,
+            ..Default::default()
+        }
+    }
+
     /// The word of an id.
     #[inline(always)]
     fn word(&self, id: u32) -> &str {
@@ -257,20 +299,30 @@ pub(super) fn pack_at(b: &[u8], start: usize, end: usize) -> Option<(u64, u64)> 
     if n > 16 {
         return None;
     }
-    let Some(bytes) = b.get(start..start + 16) else {
-        return pack(std::str::from_utf8(&b[start..end]).ok()?);
-    };
+    match b.get(start..start + 16) {
+        Some(bytes) => Some(pack16(bytes, n)),
+        None => pack(std::str::from_utf8(&b[start..end]).ok()?),
+    }
+}
+
+/// 16 bytes as two little-endian integers.
+#[inline(always)]
+fn ints(bytes: &[u8]) -> (u64, u64) {
     let int = |s: &[u8]| u64::from_le_bytes(s.try_into().expect("8 bytes"));
-    // The bytes past the word zeroed, as `pack` pads it.
+    (int(&bytes[..8]), int(&bytes[8..16]))
+}
+
+/// [`pack`] of the first `n` (at most 16) of 16 bytes: the bytes past them zeroed, as `pack`
+/// pads a word.
+#[inline(always)]
+fn pack16(bytes: &[u8], n: usize) -> (u64, u64) {
+    let (lo, hi) = ints(bytes);
     let keep = |v: u64, k: usize| match k {
         0 => 0,
         8.. => v,
         _ => v & ((1u64 << (8 * k)) - 1),
     };
-    Some((
-        keep(int(&bytes[..8]), n.min(8)),
-        keep(int(&bytes[8..]), n.saturating_sub(8)),
-    ))
+    (keep(lo, n.min(8)), keep(hi, n.saturating_sub(8)))
 }
 
 /// A word of up to 16 bytes as two integers, zero-padded: unambiguous, as a word (letters,
@@ -470,6 +522,48 @@ mod tests {
         let _ = entry("MAIL", "", &upper, "en");
         assert_eq!(entry("Mail", "", &a, "en"), first);
         assert_eq!(entry("Mail", "", &upper, "en"), first);
+    }
+
+    #[test]
+    fn forms_are_read_as_split_and_packed() {
+        let words = [
+            "a",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "postlåda",
+            "5.7.1",
+            "漢",
+            "a",
+        ];
+        let forms: String = words.iter().map(|w| format!("{w}\n")).collect();
+        let b = forms.as_bytes();
+        let mut at = 0;
+        for w in words {
+            let (len, packed) = next_form(b, at).expect("a form");
+            assert_eq!(&forms[at..at + len], w);
+            assert_eq!(packed, pack(w), "{w}");
+            at += len + 1;
+        }
+        assert_eq!(at, forms.len());
+        assert_eq!(next_form(b, at), None);
+        // And through an entry, with its stats.
+        let e = PageEntry {
+            stats: (0..words.len()).map(|i| (i as u16, 0, false)).collect(),
+            forms,
+            ..Default::default()
+        };
+        let read: Vec<(&str, Packed, u16)> = e.packed().map(|(f, p, s)| (f, p, s.0)).collect();
+        let expected: Vec<(&str, Packed, u16)> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, pack(w), i as u16))
+            .collect();
+        assert_eq!(read, expected);
     }
 
     #[test]

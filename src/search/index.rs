@@ -11,45 +11,7 @@
 
 use serde_json::json;
 
-use super::entry::{pack_at, PageEntry};
-
-/// The length of the form at byte `at` of an entry's forms (up to its `\n`) and its
-/// [`super::entry::pack`]: for a form of up to 15 bytes, from the 16 bytes read at `at`
-/// at once (the first `\n` among them found by a bit trick), most forms of most pages.
-fn next_form(b: &[u8], at: usize) -> Option<(usize, Option<(u64, u64)>)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const NL: u64 = ONES * b'\n' as u64;
-    if let Some(chunk) = b.get(at..at + 16) {
-        let int = |s: &[u8]| u64::from_le_bytes(s.try_into().expect("8 bytes"));
-        let (lo, hi) = (int(&chunk[..8]), int(&chunk[8..]));
-        // A high bit per byte equal to `\n`; the lowest is right (a false one only follows
-        // a true one).
-        let newline = |v: u64| {
-            let x = v ^ NL;
-            x.wrapping_sub(ONES) & !x & HIGH
-        };
-        let keep = |v: u64, n: usize| {
-            if n == 0 {
-                0
-            } else {
-                v & (u64::MAX >> (64 - 8 * n))
-            }
-        };
-        let z = newline(lo);
-        if z != 0 {
-            let n = (z.trailing_zeros() / 8) as usize;
-            return Some((n, Some((keep(lo, n), 0))));
-        }
-        let z = newline(hi);
-        if z != 0 {
-            let n = (z.trailing_zeros() / 8) as usize;
-            return Some((8 + n, Some((lo, keep(hi, n)))));
-        }
-    }
-    let len = b.get(at..)?.iter().position(|&c| c == b'\n')?;
-    Some((len, pack_at(b, at, at + len)))
-}
+use super::entry::PageEntry;
 use super::tokens::{algorithm, language, utf16_cmp, with_stem};
 use super::{FxMap, FORMAT};
 use crate::markdown::Rendered;
@@ -143,14 +105,7 @@ fn locale_files(input: &SearchInput, lid: usize) -> Vec<(String, Vec<u8>)> {
         } as u8;
         let alg = algorithm(&content);
         let suffix = (content != lang).then(|| format!("#{content}"));
-        let bytes = e.forms.as_bytes();
-        let mut at = 0;
-        for &(tf, sec, title) in &e.stats {
-            let Some((len, packed)) = next_form(bytes, at) else {
-                break;
-            };
-            let form = &e.forms[at..at + len];
-            at += len + 1;
+        for (form, packed, (tf, sec, title)) in e.packed() {
             let found = match packed {
                 Some(k) => short_form_of.get(&(slot, k)),
                 None => form_of.get(&(slot, form)),
@@ -729,35 +684,6 @@ mod tests {
         assert_eq!(excerpt("  a\n b  c ", 10), "a b c");
         assert_eq!(excerpt("one two three four", 9), "one two…");
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
-    }
-
-    #[test]
-    fn forms_are_read_as_split_and_packed() {
-        let words = [
-            "a",
-            "ab",
-            "abcdefg",
-            "abcdefgh",
-            "abcdefghi",
-            "abcdefghijklmno",
-            "abcdefghijklmnop",
-            "abcdefghijklmnopq",
-            "postlåda",
-            "5.7.1",
-            "漢",
-            "a",
-        ];
-        let forms: String = words.iter().map(|w| format!("{w}\n")).collect();
-        let b = forms.as_bytes();
-        let mut at = 0;
-        for w in words {
-            let (len, packed) = next_form(b, at).expect("a form");
-            assert_eq!(&forms[at..at + len], w);
-            assert_eq!(packed, super::super::entry::pack(w), "{w}");
-            at += len + 1;
-        }
-        assert_eq!(at, forms.len());
-        assert_eq!(next_form(b, at), None);
     }
 
     #[test]
