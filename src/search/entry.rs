@@ -34,7 +34,8 @@ pub struct PageEntry {
     pub forms: String,
     /// Per form: its weighted count (saturating), the section where its term (all the
     /// page's forms with the same stem) weighs most (-1 is the top of the page), and whether
-    /// it is in the title.
+    /// it is in the title. In the build cache as bytes ([`stat_bytes`]).
+    #[serde(with = "stat_bytes")]
     pub stats: Vec<Stat>,
     /// Words on the page (title, description and text).
     pub len: u32,
@@ -68,6 +69,87 @@ impl PageEntry {
             at += len + 1;
             Some((form, packed, stat))
         })
+    }
+}
+
+/// A page's stats in the search pack: per form, two varints (7 bits a byte, lowest first):
+/// the weighted count, and the section zigzag-encoded, shifted left one bit, with the title
+/// flag in the free bit. Written and read here rather than as serde's sequence of tuples, three
+/// calls through the serializer per form.
+mod stat_bytes {
+    use serde::de::{Error, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    use super::Stat;
+
+    pub fn serialize<S: Serializer>(stats: &[Stat], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&encode(stats))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Stat>, D::Error> {
+        struct Bytes;
+        impl<'de> Visitor<'de> for Bytes {
+            type Value = Vec<Stat>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a page's stats as bytes")
+            }
+            fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<Stat>, E> {
+                decode(b).ok_or_else(|| E::custom("damaged stats"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Stat>, A::Error> {
+                let mut b = Vec::new();
+                while let Some(x) = seq.next_element::<u8>()? {
+                    b.push(x);
+                }
+                self.visit_bytes(&b)
+            }
+        }
+        d.deserialize_bytes(Bytes)
+    }
+
+    pub(super) fn encode(stats: &[Stat]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(stats.len() * 3);
+        for &(tf, sec, title) in stats {
+            varint(&mut out, u32::from(tf));
+            let zigzag = ((sec << 1) ^ (sec >> 15)) as u16;
+            varint(&mut out, u32::from(zigzag) << 1 | u32::from(title));
+        }
+        out
+    }
+
+    pub(super) fn decode(mut b: &[u8]) -> Option<Vec<Stat>> {
+        let mut out = Vec::with_capacity(b.len() / 3);
+        while !b.is_empty() {
+            let tf = u16::try_from(read(&mut b)?).ok()?;
+            let v = read(&mut b)?;
+            let zigzag = u16::try_from(v >> 1).ok()?;
+            let sec = ((zigzag >> 1) as i16) ^ -((zigzag & 1) as i16);
+            out.push((tf, sec, v & 1 == 1));
+        }
+        Some(out)
+    }
+
+    #[inline(always)]
+    fn varint(out: &mut Vec<u8>, mut v: u32) {
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    #[inline(always)]
+    fn read(b: &mut &[u8]) -> Option<u32> {
+        let mut v = 0u32;
+        for shift in (0..32).step_by(7) {
+            let (&x, rest) = b.split_first()?;
+            *b = rest;
+            v |= u32::from(x & 0x7f) << shift;
+            if x < 0x80 {
+                return Some(v);
+            }
+        }
+        None
     }
 }
 
@@ -564,6 +646,33 @@ mod tests {
             .map(|(i, w)| (*w, pack(w), i as u16))
             .collect();
         assert_eq!(read, expected);
+    }
+
+    #[test]
+    fn stats_round_trip_through_their_bytes() {
+        let stats: Vec<Stat> = vec![
+            (0, -1, false),
+            (1, 0, true),
+            (127, 63, false),
+            (128, -1, true),
+            (u16::MAX, i16::MAX, true),
+            (300, i16::MIN, false),
+        ];
+        let bytes = stat_bytes::encode(&stats);
+        assert_eq!(stat_bytes::decode(&bytes), Some(stats.clone()));
+        // Through postcard, as the search pack has it.
+        let e = PageEntry {
+            forms: "a\nb\nc\nd\ne\nf\n".into(),
+            stats,
+            len: 9,
+            top: (1, 2),
+            sections: vec![(1, 2, 3)],
+        };
+        let packed = postcard::to_stdvec(&e).unwrap();
+        assert_eq!(postcard::from_bytes::<PageEntry>(&packed).unwrap(), e);
+        // A cut record is an error, not wrong stats.
+        assert_eq!(stat_bytes::decode(&[0x80]), None);
+        assert!(postcard::from_bytes::<PageEntry>(&packed[..packed.len() - 8]).is_err());
     }
 
     #[test]

@@ -396,14 +396,22 @@ pub const TOP_POSTINGS: usize = 64;
 
 /// One term's postings as a JSON string (quotes included): see [`TOP_POSTINGS`].
 pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
-    let mut s = String::with_capacity(p.len().min(TOP_POSTINGS) * 5 + p.len() / 4 + 8);
-    s.push('"');
+    // Bytes, not a `String`: every character is one of DIGITS or punctuation, pushed without
+    // encoding it as UTF-8 first.
+    let mut s = Vec::with_capacity(p.len().min(TOP_POSTINGS) * 5 + p.len() / 4 + 8);
+    s.push(b'"');
     if p.len() <= TOP_POSTINGS {
         triples(&mut s, p.iter().copied());
-        s.push('"');
-        return s;
+    } else {
+        spread(&mut s, p);
     }
-    // The best TOP_POSTINGS (weight, then the lower doc), in doc order; the rest in doc order.
+    s.push(b'"');
+    String::from_utf8(s).expect("postings are ASCII")
+}
+
+/// The postings of a term on more than TOP_POSTINGS pages: the best TOP_POSTINGS (weight,
+/// then the lower doc) in doc order, then the rest in doc order, without weights.
+fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.select_nth_unstable_by(TOP_POSTINGS - 1, |&a, &b| {
         p[b].1.cmp(&p[a].1).then(p[a].0.cmp(&p[b].0))
@@ -412,10 +420,7 @@ pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
     for &i in &order[..TOP_POSTINGS] {
         top[i] = true;
     }
-    triples(
-        &mut s,
-        p.iter().zip(&top).filter(|(_, &t)| t).map(|(x, _)| *x),
-    );
+    triples(s, p.iter().zip(&top).filter(|(_, &t)| t).map(|(x, _)| *x));
     let rest: Vec<(u32, u16)> = p
         .iter()
         .zip(&top)
@@ -425,10 +430,10 @@ pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
     let mut weights: Vec<u16> = rest.iter().map(|r| r.1).collect();
     let mid = weights.len() / 2;
     let median = *weights.select_nth_unstable(mid).1;
-    s.push('.');
-    varint(&mut s, u32::from(median));
+    s.push(b'.');
+    varint(s, u32::from(median));
     // Doc deltas, or a bitmap of 6 docs a character: whichever is shorter.
-    let mut deltas = String::new();
+    let mut deltas = Vec::new();
     let mut prev = 0;
     for &(d, _) in &rest {
         varint(&mut deltas, d - prev);
@@ -441,18 +446,16 @@ pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
         for &(d, _) in &rest {
             bits[d as usize / 6] |= 1 << (d % 6);
         }
-        s.push('~');
-        s.extend(bits.iter().map(|&b| DIGITS[b as usize] as char));
+        s.push(b'~');
+        s.extend(bits.iter().map(|&b| DIGITS[b as usize]));
     } else {
-        s.push('!');
-        s.push_str(&deltas);
+        s.push(b'!');
+        s.extend_from_slice(&deltas);
     }
-    s.push('"');
-    s
 }
 
 /// Postings as varint triples: doc delta, weight, section + 1.
-fn triples(s: &mut String, p: impl Iterator<Item = (u32, u16, i16)>) {
+fn triples(s: &mut Vec<u8>, p: impl Iterator<Item = (u32, u16, i16)>) {
     let mut prev = 0;
     for (d, w, h) in p {
         varint(s, d - prev);
@@ -467,15 +470,16 @@ pub const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 
 /// `v` as a varint of [`DIGITS`]: 5 bits a character, lowest first, the 6th bit set on every
 /// character but the last (a weight of 1..370 takes 2 characters, a small doc delta 1).
-fn varint(s: &mut String, mut v: u32) {
+#[inline(always)]
+fn varint(s: &mut Vec<u8>, mut v: u32) {
     loop {
         let low = (v & 31) as usize;
         v >>= 5;
         if v == 0 {
-            s.push(DIGITS[low] as char);
+            s.push(DIGITS[low]);
             return;
         }
-        s.push(DIGITS[low | 32] as char);
+        s.push(DIGITS[low | 32]);
     }
 }
 
@@ -648,6 +652,17 @@ pub fn excerpt(text: &str, max: usize) -> String {
     if max == 0 {
         return out;
     }
+    // Most headings: short ASCII text whose words are one space apart, already as shown.
+    let b = text.as_bytes();
+    if b.len() <= max
+        && b.first().is_some_and(|&c| c != b' ')
+        && b.last().is_some_and(|&c| c != b' ')
+        && b.iter().all(|&c| (b' '..=b'~').contains(&c))
+        && !b.windows(2).any(|w| w == b"  ")
+    {
+        out.push_str(text);
+        return out;
+    }
     let mut chars = 0;
     for w in text.split_whitespace() {
         let n = w.chars().count();
@@ -684,6 +699,20 @@ mod tests {
         assert_eq!(excerpt("  a\n b  c ", 10), "a b c");
         assert_eq!(excerpt("one two three four", 9), "one two…");
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+        // As it is: short ASCII text one space apart.
+        assert_eq!(
+            excerpt("Set up DKIM (2048-bit keys)", 40),
+            "Set up DKIM (2048-bit keys)"
+        );
+        assert_eq!(excerpt("", 40), "");
+        for text in [" a", "a ", "a  b", "a\tb", "a\u{a0}b", "a\nb", "abcdefghij"] {
+            let slow: Vec<&str> = text.split_whitespace().collect();
+            let shown = excerpt(text, 8);
+            assert!(shown.chars().count() <= 9, "{text:?}");
+            if text.chars().count() <= 8 {
+                assert_eq!(shown, slow.join(" "), "{text:?}");
+            }
+        }
     }
 
     #[test]
