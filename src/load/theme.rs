@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &[u8])] = builtin![
     "templates/404.html",
     "templates/redirect.html",
     "templates/search.html",
+    "templates/search-box.html",
     "static/helpsite.css",
     "static/helpsite.js",
     "static/search.js",

@@ -214,7 +214,7 @@ pub fn prepare(site: &Site, theme: &Theme, diags: &mut Vec<Diagnostic>) -> Prepa
     chrome::template_findings(site, diags);
     let labels = strings.iter().map(|s| labels_for(site, s)).collect();
     let bases = (0..site.locales.len())
-        .map(|l| base_context(site, l, &strings[l]))
+        .map(|l| with_search_box(theme, base_context(site, l, &strings[l]), diags))
         .collect();
     // Its findings are reported with the redirect pages (`site_pages`).
     let mut redirect_diags = Vec::new();
@@ -430,30 +430,21 @@ pub fn site_pages(
         }
         render(
             "404.html",
-            merge(
-                base_context(site, lid, &strings[lid]),
-                json!({ "locale_nav": navs[lid] }),
-            ),
+            merge(prep.bases[lid].clone(), json!({ "locale_nav": navs[lid] })),
             format!("{}/404.html", l.slug),
         );
         if let Some(path) = search_pages[lid].clone() {
-            let ctx = merge(
-                base_context(site, lid, &strings[lid]),
-                json!({"search_page": true}),
-            );
+            let ctx = merge(prep.bases[lid].clone(), json!({"search_page": true}));
             render("search.html", ctx, path);
         }
     }
     for r in redirects.pages.iter().filter(|r| site.building[r.locale]) {
-        let ctx = merge(
-            base_context(site, r.locale, &strings[r.locale]),
-            redirects::context(r),
-        );
+        let ctx = merge(prep.bases[r.locale].clone(), redirects::context(r));
         render("redirect.html", ctx, r.path.clone());
     }
     render(
         "root.html",
-        root_context(site, strings),
+        root_context(site, &prep.bases),
         "index.html".into(),
     );
     let locales_404: Vec<Value> = site
@@ -473,7 +464,7 @@ pub fn site_pages(
         })
         .collect();
     let root_404 = merge(
-        base_context(site, site.source_locale, &strings[site.source_locale]),
+        prep.bases[site.source_locale].clone(),
         json!({"root_404": true, "locales_404": locales_404}),
     );
     render("404.html", root_404, "404.html".into());
@@ -546,6 +537,29 @@ fn base_context(site: &Site, lid: usize, strings: &BTreeMap<String, Value>) -> V
     })
 }
 
+/// The theme's template of the header's search box, the same on every page of a locale.
+const SEARCH_BOX: &str = "search-box.html";
+
+/// A locale's base context with `search_box`: the theme's [`SEARCH_BOX`] rendered with it,
+/// once per locale rather than on each page (its dozen UI strings and links cost a page about
+/// as much as the rest of its header). Without the template, or when it fails (reported),
+/// there is none.
+fn with_search_box(theme: &Theme, mut base: Value, diags: &mut Vec<Diagnostic>) -> Value {
+    if !theme.tera.get_template_names().any(|n| n == SEARCH_BOX) {
+        return base;
+    }
+    let ctx = tera::Context::from_value(base.clone()).unwrap_or_default();
+    match theme.tera.render(SEARCH_BOX, &ctx) {
+        Ok(html) => {
+            if let Value::Object(m) = &mut base {
+                m.insert("search_box".into(), html.into());
+            }
+        }
+        Err(e) => diags.push(theme::template_error(&theme.origin, e)),
+    }
+    base
+}
+
 /// Site-relative URL of a locale's search results page, without the base path.
 fn search_page_url(site: &Site, lid: usize) -> String {
     format!("{}/search/", site.locales[lid].slug)
@@ -611,10 +625,10 @@ fn search_page_path(
     Some(format!("{url}index.html"))
 }
 
-fn root_context(site: &Site, strings: &[BTreeMap<String, Value>]) -> Value {
+fn root_context(site: &Site, bases: &[Value]) -> Value {
     let src = site.source_locale;
     merge(
-        base_context(site, src, &strings[src]),
+        bases[src].clone(),
         json!({ "source_slug": site.locales[src].slug }),
     )
 }

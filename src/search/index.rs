@@ -410,8 +410,64 @@ pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
 }
 
 /// The postings of a term on more than TOP_POSTINGS pages: the best TOP_POSTINGS (weight,
-/// then the lower doc) in doc order, then the rest in doc order, without weights.
+/// then the lower doc) in doc order, then the rest in doc order, without weights but their
+/// median. Found from a count of the weights (they are below [`WEIGHTS`]: at most about
+/// 100 x (K1 + 1 + TITLE_BONUS)), in two passes over the postings, without sorting them.
 fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
+    let mut counts = vec![0u32; WEIGHTS];
+    for x in p {
+        match counts.get_mut(usize::from(x.1)) {
+            Some(c) => *c += 1,
+            // A weight no ranking makes: sorted instead.
+            None => return spread_sorted(s, p),
+        }
+    }
+    // The weight of the TOP_POSTINGS-th best page: the pages above it are in the top, and
+    // of those at it the first ones.
+    let mut above = 0;
+    let mut cut = WEIGHTS;
+    while above + counts[cut - 1] < TOP_POSTINGS as u32 {
+        cut -= 1;
+        above += counts[cut];
+    }
+    let cut = cut - 1;
+    let mut at_cut = TOP_POSTINGS as u32 - above;
+    // The rest's weights: below the cut, and those at it not in the top.
+    counts[cut] -= at_cut;
+    let mid = (p.len() - TOP_POSTINGS) as u32 / 2;
+    let (mut seen, mut median) = (0, 0);
+    for (w, &c) in counts[..=cut].iter().enumerate() {
+        seen += c;
+        if seen > mid {
+            median = w;
+            break;
+        }
+    }
+    let mut rest: Vec<u32> = Vec::with_capacity(p.len() - TOP_POSTINGS);
+    let mut prev = 0;
+    for &(d, w, h) in p {
+        let w16 = usize::from(w);
+        let top = w16 > cut || (w16 == cut && at_cut > 0);
+        if w16 == cut && top {
+            at_cut -= 1;
+        }
+        if top {
+            triple(s, d - prev, w, h);
+            prev = d;
+        } else {
+            rest.push(d);
+        }
+    }
+    s.push(b'.');
+    varint(s, median as u32);
+    rest_docs(s, &rest);
+}
+
+/// Weights [`spread`] counts (larger ones are sorted).
+const WEIGHTS: usize = 1024;
+
+/// [`spread`] by sorting (weights of any size).
+fn spread_sorted(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
     let mut order: Vec<usize> = (0..p.len()).collect();
     order.select_nth_unstable_by(TOP_POSTINGS - 1, |&a, &b| {
         p[b].1.cmp(&p[a].1).then(p[a].0.cmp(&p[b].0))
@@ -432,25 +488,40 @@ fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
     let median = *weights.select_nth_unstable(mid).1;
     s.push(b'.');
     varint(s, u32::from(median));
-    // Doc deltas, or a bitmap of 6 docs a character: whichever is shorter.
-    let mut deltas = Vec::new();
+    let docs: Vec<u32> = rest.iter().map(|r| r.0).collect();
+    rest_docs(s, &docs);
+}
+
+/// The docs of a term's postings after its best ones: doc deltas, or a bitmap of 6 docs a
+/// character, whichever is shorter.
+fn rest_docs(s: &mut Vec<u8>, rest: &[u32]) {
+    // The deltas' length first (a varint has a character per 5 bits): only the shorter form is
+    // written.
+    let mut deltas_len = 0;
     let mut prev = 0;
-    for &(d, _) in &rest {
-        varint(&mut deltas, d - prev);
+    for &d in rest {
+        deltas_len += (32 - (d - prev).leading_zeros()).div_ceil(5).max(1) as usize;
         prev = d;
     }
-    let last = rest.last().map_or(0, |r| r.0 as usize);
+    let last = rest.last().map_or(0, |&d| d as usize);
     let bitmap_len = last / 6 + 1;
-    if bitmap_len < deltas.len() {
-        let mut bits = vec![0u8; bitmap_len];
-        for &(d, _) in &rest {
-            bits[d as usize / 6] |= 1 << (d % 6);
-        }
+    if bitmap_len < deltas_len {
+        let start = s.len() + 1;
         s.push(b'~');
-        s.extend(bits.iter().map(|&b| DIGITS[b as usize]));
+        s.resize(start + bitmap_len, 0);
+        for &d in rest {
+            s[start + d as usize / 6] |= 1 << (d % 6);
+        }
+        for b in &mut s[start..] {
+            *b = DIGITS[*b as usize];
+        }
     } else {
         s.push(b'!');
-        s.extend_from_slice(&deltas);
+        let mut prev = 0;
+        for &d in rest {
+            varint(s, d - prev);
+            prev = d;
+        }
     }
 }
 
@@ -458,11 +529,16 @@ fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
 fn triples(s: &mut Vec<u8>, p: impl Iterator<Item = (u32, u16, i16)>) {
     let mut prev = 0;
     for (d, w, h) in p {
-        varint(s, d - prev);
-        varint(s, u32::from(w));
-        varint(s, (i32::from(h) + 1).max(0) as u32);
+        triple(s, d - prev, w, h);
         prev = d;
     }
+}
+
+#[inline(always)]
+fn triple(s: &mut Vec<u8>, delta: u32, w: u16, h: i16) {
+    varint(s, delta);
+    varint(s, u32::from(w));
+    varint(s, (i32::from(h) + 1).max(0) as u32);
 }
 
 /// The 64 characters of a postings string (base64url's): a character is a digit of 6 bits.
@@ -600,6 +676,28 @@ pub fn short_id(text: &str) -> Option<String> {
         .then(|| crate::markdown::slug::slugify(text))
 }
 
+/// Whether `id` is [`short_id`] of `text`, found without making it (a record asks it of
+/// every section).
+fn is_short_id(text: &str, id: &str) -> bool {
+    if !text.is_ascii() {
+        return false;
+    }
+    let mut want = id.bytes();
+    for b in text.trim().bytes() {
+        let c = match b {
+            b'_' | b'-' => b,
+            // `char::is_whitespace` of ASCII: the vertical tab too.
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => b'-',
+            _ if b.is_ascii_alphanumeric() => b.to_ascii_lowercase(),
+            _ => continue,
+        };
+        if want.next() != Some(c) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
 /// The result record of a page.
 fn record<'a>(input: &'a SearchInput, p: PageId, e: &PageEntry) -> Record<'a> {
     let site = input.site;
@@ -637,10 +735,13 @@ fn sections<'a>(body: &'a Rendered, e: &PageEntry, trim: usize) -> Vec<Section<'
         .filter_map(|&(hi, _, _)| {
             let head = body.headings.get(hi as usize)?;
             let shown = excerpt(&head.text, heading_text);
-            Some(match short_id(&head.text) {
-                Some(id) if id == head.id && shown == head.text.trim() => Section::Text(shown),
-                _ => Section::Pair(&head.id, shown),
-            })
+            Some(
+                if is_short_id(&head.text, &head.id) && shown == head.text.trim() {
+                    Section::Text(shown)
+                } else {
+                    Section::Pair(&head.id, shown)
+                },
+            )
         })
         .collect()
 }
@@ -743,6 +844,78 @@ mod tests {
             let mut v: Vec<&str> = words.iter().chain(extra).rev().copied().collect();
             sort_utf16(&mut v, |w| *w);
             assert_eq!(v, by_cmp(extra));
+        }
+    }
+
+    #[test]
+    fn varint_lengths_are_counted_as_written() {
+        for v in [0u32, 1, 31, 32, 1023, 1024, 32_767, 32_768, u32::MAX] {
+            let mut b = Vec::new();
+            varint(&mut b, v);
+            assert_eq!(
+                (32 - v.leading_zeros()).div_ceil(5).max(1) as usize,
+                b.len(),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_ids_are_recognized_as_made() {
+        let texts = [
+            "Set up DKIM",
+            "  Set up\tDKIM (2048-bit) ",
+            "a_b-c\u{b}d\u{c}e",
+            "What's new?",
+            "",
+            "Étape 1",
+            "x",
+        ];
+        for text in texts {
+            if let Some(id) = short_id(text) {
+                assert!(is_short_id(text, &id), "{text:?}");
+                assert!(!is_short_id(text, &format!("{id}x")), "{text:?}");
+                if let Some(shorter) = id.get(..id.len().saturating_sub(1)).filter(|s| *s != id) {
+                    assert!(!is_short_id(text, shorter), "{text:?}");
+                }
+            } else {
+                assert!(!is_short_id(text, "etape-1"), "{text:?}");
+            }
+        }
+        assert!(is_short_id("What's new?", "whats-new"));
+        assert!(!is_short_id("What's new?", "what-s-new"));
+    }
+
+    #[test]
+    fn long_postings_are_spread_as_sorting_them_would() {
+        // A small generator (the same lists each run): weights in a narrow range (many
+        // ties at the cut), a wide one, and one past what is counted.
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for (len, spread_of) in [(65, 3), (100, 2), (300, 370), (1000, 5), (2000, 2000)] {
+            for _ in 0..20 {
+                let mut d = 0u32;
+                let p: Vec<(u32, u16, i16)> = (0..len)
+                    .map(|_| {
+                        d += 1 + next(40) as u32;
+                        let w = 100 + next(spread_of) as u16;
+                        (d, w, next(10) as i16 - 1)
+                    })
+                    .collect();
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                spread(&mut a, &p);
+                spread_sorted(&mut b, &p);
+                assert_eq!(
+                    String::from_utf8(a),
+                    String::from_utf8(b),
+                    "{len} {spread_of}"
+                );
+            }
         }
     }
 

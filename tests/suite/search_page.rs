@@ -164,3 +164,69 @@ fn with_search_off_no_box_no_results_page() {
         assert!(search_forms(&html).is_empty(), "{page}: {html}");
     }
 }
+
+/// A copy of the built-in theme with `templates/search-box.html` replaced by `box_template`.
+fn theme_with_box(site: Site, box_template: &str) -> Site {
+    for (rel, bytes) in helpsite::render::theme::BUILTIN {
+        if *rel != "templates/search-box.html" {
+            crate::support::write_bytes(site.path(), &format!("theme/{rel}"), bytes);
+        }
+    }
+    site.file("theme/templates/search-box.html", box_template).file(
+        "helpsite.yml",
+        "title: T\nbase_url: https://help.example.com/\nsource_locale: en-US\ntheme: theme\nlocales:\n  - code: en-US\n    name: English\n  - code: ar-SA\n    name: العربية\n",
+    )
+}
+
+#[test]
+fn the_header_box_is_the_themes_search_box_template_in_each_locale() {
+    let site = theme_with_box(
+        two_locales(),
+        "<form role=\"search\" class=\"search-form my-box\" action=\"{{ search.page }}\" lang=\"{{ lang.code }}\" hidden><input id=\"search-input\" placeholder=\"{{ t.search_placeholder }}\"></form>",
+    );
+    site.run(&["build"]).expect_ok();
+    let out = site.path().join("public");
+    for (page, slug, lang) in [
+        ("en-us/index.html", "en-us", "en-US"),
+        ("en-us/guide/index.html", "en-us", "en-US"),
+        ("en-us/404.html", "en-us", "en-US"),
+        ("en-us/search/index.html", "en-us", "en-US"),
+        ("ar-sa/index.html", "ar-sa", "ar-SA"),
+        ("ar-sa/404.html", "ar-sa", "ar-SA"),
+    ] {
+        let html = read(out.join(page));
+        let mine: Vec<&str> = search_forms(&html)
+            .into_iter()
+            .filter(|f| f.contains("my-box"))
+            .collect();
+        assert_eq!(mine.len(), 1, "{page}: {html}");
+        assert!(
+            mine[0].contains(&format!("action=\"/{slug}/search/\"")),
+            "{page}: {mine:?}"
+        );
+        assert!(
+            mine[0].contains(&format!("lang=\"{lang}\"")),
+            "{page}: {mine:?}"
+        );
+    }
+    // The locale's own UI strings, escaped as in any template.
+    let ar = read(out.join("ar-sa/guide/index.html"));
+    assert!(ar.contains("placeholder=\"ابحث في هذا الموقع\""), "{ar}");
+}
+
+#[test]
+fn a_broken_search_box_template_fails_the_build_like_any_template() {
+    let site = theme_with_box(
+        two_locales(),
+        "<form>{{ search.page | no_such_filter }}</form>",
+    );
+    let run = site.run(&["build"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("error: Failed to render 'search-box.html': Filter 'no_such_filter' not found [template]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path().join("public").exists());
+}
