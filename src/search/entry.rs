@@ -11,7 +11,7 @@ use rust_stemmers::Algorithm;
 use serde::{Deserialize, Serialize};
 
 use super::tokens::{
-    algorithm, each_word, is_simple, lowercase_simple, normalize, simple_words, with_stem,
+    algorithm, each_word, is_simple, lowercase_simple, next_simple_word, normalize, with_stem,
 };
 use super::FxMap;
 use crate::markdown::Rendered;
@@ -229,7 +229,7 @@ struct Lexicon {
     /// and compared without a call to `memcmp`), longer ones by themselves. Besides the
     /// normalized words, the simple words ([`is_simple`]) met before they were normalized,
     /// such as `The` for `the`: most words of a page are found without normalizing its text.
-    short: FxMap<(u64, u64), u32>,
+    short: ShortMap,
     long: FxMap<Box<str>, u32>,
     /// The normalized words, one after the other (a page's forms are copied from here: close
     /// together, the common ones first, rather than each in an allocation of its own).
@@ -297,7 +297,7 @@ impl Lexicon {
     #[inline(always)]
     fn simple_id(&mut self, text: &str, start: usize, end: usize) -> u32 {
         let packed = pack_at(text.as_bytes(), start, end);
-        if let Some(&id) = packed.and_then(|k| self.short.get(&k)) {
+        if let Some(id) = packed.and_then(|k| self.short.get(k)) {
             return id;
         }
         self.simple_id_slow(text, start, end, packed)
@@ -340,7 +340,7 @@ impl Lexicon {
     #[inline(always)]
     fn find(&self, packed: Option<(u64, u64)>, w: &str) -> Option<u32> {
         match packed {
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => self.short.get(k),
             None => self.long.get(w).copied(),
         }
     }
@@ -349,8 +349,10 @@ impl Lexicon {
     fn alias(&mut self, packed: Option<(u64, u64)>, w: &str, id: u32) {
         match packed {
             Some(k) => self.short.insert(k, id),
-            None => self.long.insert(Box::from(w), id),
-        };
+            None => {
+                self.long.insert(Box::from(w), id);
+            }
+        }
     }
 
     /// A new normalized word's id.
@@ -370,6 +372,80 @@ impl Lexicon {
         self.word_terms.push((term, 0));
         self.alias(packed, w, id);
         id
+    }
+}
+
+/// Words of up to 16 bytes ([`pack`]) to their ids: a hash table made for the one lookup
+/// done for every word of every page (open addressing, the key and the id side by side, one
+/// multiplication to hash), about half the instructions of a general one. The key `(0, 0)`
+/// marks a free slot: no word packs to it (a word is not empty and holds no zero byte).
+#[derive(Default)]
+struct ShortMap {
+    /// A power of two of slots (or none), at most half of them used.
+    slots: Vec<(u64, u64, u32)>,
+    len: usize,
+}
+
+impl ShortMap {
+    /// The slot where the search for `k` starts: the product's top bits.
+    #[inline(always)]
+    fn start(&self, k: (u64, u64)) -> usize {
+        let h = (k.0 ^ k.1.rotate_left(29).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .wrapping_mul(0xff51_afd7_ed55_8ccd);
+        (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    #[inline(always)]
+    fn get(&self, k: (u64, u64)) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(k);
+        loop {
+            let s = self.slots[i];
+            if (s.0, s.1) == k {
+                return Some(s.2);
+            }
+            if (s.0, s.1) == (0, 0) {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Maps `k` to `id` (a new key, or a new id for one).
+    fn insert(&mut self, k: (u64, u64), id: u32) {
+        debug_assert!(k != (0, 0));
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(0, 0, 0); (old.len() * 2).max(1024)];
+            self.len = 0;
+            for (a, b, v) in old {
+                if (a, b) != (0, 0) {
+                    self.insert((a, b), v);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(k);
+        loop {
+            let s = &mut self.slots[i];
+            if (s.0, s.1) == k {
+                s.2 = id;
+                return;
+            }
+            if (s.0, s.1) == (0, 0) {
+                *s = (k.0, k.1, id);
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
     }
 }
 
@@ -399,13 +475,27 @@ fn ints(bytes: &[u8]) -> (u64, u64) {
 #[inline(always)]
 fn pack16(bytes: &[u8], n: usize) -> (u64, u64) {
     let (lo, hi) = ints(bytes);
-    let keep = |v: u64, k: usize| match k {
-        0 => 0,
-        8.. => v,
-        _ => v & ((1u64 << (8 * k)) - 1),
-    };
-    (keep(lo, n.min(8)), keep(hi, n.saturating_sub(8)))
+    let (a, b) = PACK_MASKS[n.min(16)];
+    (lo & a, hi & b)
 }
+
+/// Per length 0..=16: the masks that keep that many bytes of two little-endian integers.
+static PACK_MASKS: [(u64, u64); 17] = {
+    const fn keep(k: usize) -> u64 {
+        match k {
+            0 => 0,
+            8.. => u64::MAX,
+            _ => (1u64 << (8 * k)) - 1,
+        }
+    }
+    let mut t = [(0u64, 0u64); 17];
+    let mut n = 0;
+    while n <= 16 {
+        t[n] = (keep(if n < 8 { n } else { 8 }), keep(n.saturating_sub(8)));
+        n += 1;
+    }
+    t
+};
 
 /// A word of up to 16 bytes as two integers, zero-padded: unambiguous, as a word (letters,
 /// marks and digits) holds no zero byte.
@@ -444,10 +534,11 @@ impl Page {
     /// Counts the words of `piece`, of section `section` (pieces come in section order).
     fn add(&mut self, lex: &mut Lexicon, piece: &str, section: i16, weight: u32, title: bool) {
         if is_simple(piece) {
-            simple_words(piece, |start, end| {
+            let mut at = 0;
+            while let Some((start, end)) = next_simple_word(piece.as_bytes(), &mut at) {
                 let id = lex.simple_id(piece, start, end);
                 self.count(lex, id, section, weight, title);
-            });
+            }
         } else {
             each_word(&normalize(piece), |w| {
                 let id = lex.id(w);
@@ -673,6 +764,28 @@ mod tests {
         // A cut record is an error, not wrong stats.
         assert_eq!(stat_bytes::decode(&[0x80]), None);
         assert!(postcard::from_bytes::<PageEntry>(&packed[..packed.len() - 8]).is_err());
+    }
+
+    #[test]
+    fn the_short_map_finds_what_was_put_in_it() {
+        let mut m = ShortMap::default();
+        assert_eq!(m.get((1, 0)), None);
+        let key = |i: u64| pack(&format!("w{i}")).unwrap();
+        // Past several growths; keys that differ in one byte only.
+        for i in 0..5000u64 {
+            m.insert(key(i), i as u32);
+        }
+        m.insert(key(7), 70);
+        assert_eq!(m.len(), 5000);
+        for i in 0..5000u64 {
+            assert_eq!(
+                m.get(key(i)),
+                Some(if i == 7 { 70 } else { i as u32 }),
+                "{i}"
+            );
+        }
+        assert_eq!(m.get(key(5000)), None);
+        assert_eq!(m.get(pack("abcdefghijklmnop").unwrap()), None);
     }
 
     #[test]
