@@ -395,23 +395,28 @@ impl ShortMap {
         (h >> (64 - self.slots.len().trailing_zeros())) as usize
     }
 
+    /// The slot holding `k`, else the free slot where it would go. The table is not empty
+    /// and at most half full, so there is one.
+    #[inline(always)]
+    fn slot(&self, k: (u64, u64)) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(k);
+        loop {
+            let s = self.slots[i];
+            if (s.0, s.1) == k || (s.0, s.1) == (0, 0) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     #[inline(always)]
     fn get(&self, k: (u64, u64)) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.start(k);
-        loop {
-            let s = self.slots[i];
-            if (s.0, s.1) == k {
-                return Some(s.2);
-            }
-            if (s.0, s.1) == (0, 0) {
-                return None;
-            }
-            i = (i + 1) & mask;
-        }
+        let s = self.slots[self.slot(k)];
+        ((s.0, s.1) == k).then_some(s.2)
     }
 
     /// Maps `k` to `id` (a new key, or a new id for one).
@@ -427,21 +432,11 @@ impl ShortMap {
                 }
             }
         }
-        let mask = self.slots.len() - 1;
-        let mut i = self.start(k);
-        loop {
-            let s = &mut self.slots[i];
-            if (s.0, s.1) == k {
-                s.2 = id;
-                return;
-            }
-            if (s.0, s.1) == (0, 0) {
-                *s = (k.0, k.1, id);
-                self.len += 1;
-                return;
-            }
-            i = (i + 1) & mask;
+        let i = self.slot(k);
+        if (self.slots[i].0, self.slots[i].1) == (0, 0) {
+            self.len += 1;
         }
+        self.slots[i] = (k.0, k.1, id);
     }
 
     fn len(&self) -> usize {

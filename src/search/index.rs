@@ -411,21 +411,18 @@ pub(crate) fn postings_string(p: &[(u32, u16, i16)]) -> String {
 
 /// The postings of a term on more than TOP_POSTINGS pages: the best TOP_POSTINGS (weight,
 /// then the lower doc) in doc order, then the rest in doc order, without weights but their
-/// median. Found from a count of the weights (they are below [`WEIGHTS`]: at most about
-/// 100 x (K1 + 1 + TITLE_BONUS)), in two passes over the postings, without sorting them.
+/// median. Found from a count of the weights (a few hundred values: at most about
+/// 100 x (K1 + 1 + TITLE_BONUS)), without sorting the postings.
 fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
-    let mut counts = vec![0u32; WEIGHTS];
+    let heaviest = p.iter().map(|x| usize::from(x.1)).max().unwrap_or(0);
+    let mut counts = vec![0u32; heaviest + 1];
     for x in p {
-        match counts.get_mut(usize::from(x.1)) {
-            Some(c) => *c += 1,
-            // A weight no ranking makes: sorted instead.
-            None => return spread_sorted(s, p),
-        }
+        counts[usize::from(x.1)] += 1;
     }
     // The weight of the TOP_POSTINGS-th best page: the pages above it are in the top, and
     // of those at it the first ones.
     let mut above = 0;
-    let mut cut = WEIGHTS;
+    let mut cut = counts.len();
     while above + counts[cut - 1] < TOP_POSTINGS as u32 {
         cut -= 1;
         above += counts[cut];
@@ -461,35 +458,6 @@ fn spread(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
     s.push(b'.');
     varint(s, median as u32);
     rest_docs(s, &rest);
-}
-
-/// Weights [`spread`] counts (larger ones are sorted).
-const WEIGHTS: usize = 1024;
-
-/// [`spread`] by sorting (weights of any size).
-fn spread_sorted(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
-    let mut order: Vec<usize> = (0..p.len()).collect();
-    order.select_nth_unstable_by(TOP_POSTINGS - 1, |&a, &b| {
-        p[b].1.cmp(&p[a].1).then(p[a].0.cmp(&p[b].0))
-    });
-    let mut top = vec![false; p.len()];
-    for &i in &order[..TOP_POSTINGS] {
-        top[i] = true;
-    }
-    triples(s, p.iter().zip(&top).filter(|(_, &t)| t).map(|(x, _)| *x));
-    let rest: Vec<(u32, u16)> = p
-        .iter()
-        .zip(&top)
-        .filter(|(_, &t)| !t)
-        .map(|(x, _)| (x.0, x.1))
-        .collect();
-    let mut weights: Vec<u16> = rest.iter().map(|r| r.1).collect();
-    let mid = weights.len() / 2;
-    let median = *weights.select_nth_unstable(mid).1;
-    s.push(b'.');
-    varint(s, u32::from(median));
-    let docs: Vec<u32> = rest.iter().map(|r| r.0).collect();
-    rest_docs(s, &docs);
 }
 
 /// The docs of a term's postings after its best ones: doc deltas, or a bitmap of 6 docs a
@@ -886,10 +854,36 @@ mod tests {
         assert!(!is_short_id("What's new?", "what-s-new"));
     }
 
+    /// [`spread`] by sorting: what it must agree with.
+    fn spread_sorted(s: &mut Vec<u8>, p: &[(u32, u16, i16)]) {
+        let mut order: Vec<usize> = (0..p.len()).collect();
+        order.select_nth_unstable_by(TOP_POSTINGS - 1, |&a, &b| {
+            p[b].1.cmp(&p[a].1).then(p[a].0.cmp(&p[b].0))
+        });
+        let mut top = vec![false; p.len()];
+        for &i in &order[..TOP_POSTINGS] {
+            top[i] = true;
+        }
+        triples(s, p.iter().zip(&top).filter(|(_, &t)| t).map(|(x, _)| *x));
+        let rest: Vec<(u32, u16)> = p
+            .iter()
+            .zip(&top)
+            .filter(|(_, &t)| !t)
+            .map(|(x, _)| (x.0, x.1))
+            .collect();
+        let mut weights: Vec<u16> = rest.iter().map(|r| r.1).collect();
+        let mid = weights.len() / 2;
+        let median = *weights.select_nth_unstable(mid).1;
+        s.push(b'.');
+        varint(s, u32::from(median));
+        let docs: Vec<u32> = rest.iter().map(|r| r.0).collect();
+        rest_docs(s, &docs);
+    }
+
     #[test]
     fn long_postings_are_spread_as_sorting_them_would() {
         // A small generator (the same lists each run): weights in a narrow range (many
-        // ties at the cut), a wide one, and one past what is counted.
+        // ties at the cut), a wide one, and weights far above any ranking makes.
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move |n: u64| {
             x ^= x << 13;
